@@ -1,0 +1,100 @@
+// What a session and each of its turns did, as the core reports it. The simulator streams these
+// to a RecordSink (the SQLite report writer in reports/, or a test's collector), in the order
+// turns finish on virtual time, which is deterministic.
+//
+// Durations are µs on the session's Clock; a stage that did not run is -1.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/ports/clock.h"
+
+namespace agentsim {
+
+enum class TurnOutcome {
+  kStructured,  // structured output parsed and valid; fields published and spoken
+  kFallback,    // structured output failed (reason says why); plain text was spoken instead
+  kError,       // nothing could be delivered (reason says why)
+};
+
+// "structured", "fallback", "error".
+std::string_view TurnOutcomeName(TurnOutcome outcome);
+
+// Reason codes (the `reason` column): why a turn fell back or failed.
+namespace reason {
+inline constexpr std::string_view kOk = "ok";
+inline constexpr std::string_view kNotJson = "not_json";
+inline constexpr std::string_view kNotAnObject = "not_an_object";
+inline constexpr std::string_view kValidationFailed = "validation_failed";
+inline constexpr std::string_view kLlmError = "llm_error";
+inline constexpr std::string_view kFallbackLlmError = "fallback_llm_error";
+inline constexpr std::string_view kTtsError = "tts_error";
+inline constexpr std::string_view kConfigError = "config_error";
+inline constexpr std::string_view kAgentDisabled = "agent_disabled";
+}  // namespace reason
+
+struct TurnTimings {
+  Micros config_fetch_us = -1;         // ConfigurationStore lookup at the start of the turn
+  Micros llm_ttft_us = -1;             // structured request sent -> first token
+  Micros llm_total_us = -1;            // structured request sent -> last token
+  Micros parse_validate_us = -1;       // parse + schema validation (virtual time)
+  Micros fallback_llm_total_us = -1;   // plain-text request sent -> last token (fallback only)
+  Micros tts_ttfb_us = -1;             // TTS request sent -> first audio byte
+  Micros time_to_first_audio_us = -1;  // end of user turn -> first audio byte in the room
+  Micros turn_total_us = -1;           // end of user turn -> turn handled (audio scheduled)
+};
+
+struct TurnRecord {
+  std::uint64_t session_id = 0;
+  int turn_index = 0;                // 0-based within the session
+  Micros user_turn_end_us = 0;       // instant the user stopped speaking
+  std::string agent_id;
+  std::string config_version;
+  TurnOutcome outcome = TurnOutcome::kError;
+  std::string reason{reason::kOk};
+  int validation_errors = 0;         // schema violations in the structured output
+  int llm_calls = 0;                 // structured + fallback requests
+  int output_tokens = 0;
+  int published_fields = 0;          // fields in the room payload (hidden ones removed)
+  std::uint64_t user_text_bytes = 0;
+  std::uint64_t spoken_text_bytes = 0;
+  Micros audio_duration_us = 0;
+  TurnTimings timings;
+};
+
+struct SessionRecord {
+  std::uint64_t session_id = 0;
+  std::string user_id;
+  std::string tenant_id;
+  std::string agent_id;
+  std::string config_version;
+  std::string conversation;          // utterance source: corpus, or transcript id
+  Micros started_at_us = 0;
+  Micros ended_at_us = 0;
+  int turns_planned = 0;
+  int turns_started = 0;
+  int turns_completed = 0;           // handled with a structured or fallback outcome
+  std::string status;                // completed | refused | error
+  std::string error;                 // message when status != completed
+};
+
+// A run-level finding: an invariant that did not hold (hidden field published, a root task that
+// threw or never finished).
+struct CheckFailure {
+  Micros at_us = 0;
+  std::string check;    // e.g. hidden_field_published, root_failed, root_unfinished
+  std::string subject;  // e.g. session id or task name
+  std::string detail;
+};
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void OnTurn(const TurnRecord& turn) = 0;
+  virtual void OnSession(const SessionRecord& session) = 0;
+  virtual void OnCheckFailure(const CheckFailure& failure) = 0;
+};
+
+}  // namespace agentsim

@@ -1,0 +1,115 @@
+#include "core/async/event_loop.h"
+
+#include <exception>
+#include <stdexcept>
+
+namespace agentsim {
+
+// The root coroutine wraps a spawned Task<void>: its body records an escaping exception, and its
+// final awaiter unregisters the root and frees the frame.
+struct EventLoop::Root {
+  using promise_type = RootPromise;
+  std::coroutine_handle<RootPromise> handle;
+};
+
+struct EventLoop::RootPromise {
+  EventLoop* loop;
+  std::uint64_t id;
+
+  RootPromise(EventLoop* l, std::uint64_t i, Task<void>&) noexcept : loop(l), id(i) {}
+
+  Root get_return_object() noexcept {
+    return Root{std::coroutine_handle<RootPromise>::from_promise(*this)};
+  }
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+  struct FinalAwaiter {
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<RootPromise> h) const noexcept {
+      EventLoop* l = h.promise().loop;
+      std::uint64_t root_id = h.promise().id;
+      h.destroy();
+      l->OnRootDone(root_id);
+    }
+    void await_resume() const noexcept {}
+  };
+  FinalAwaiter final_suspend() const noexcept { return {}; }
+  void return_void() const noexcept {}
+  void unhandled_exception() const noexcept { std::terminate(); }  // the body catches all
+};
+
+EventLoop::Root EventLoop::RunRoot(EventLoop* loop, std::uint64_t id, Task<void> task) {
+  std::exception_ptr failure;
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) loop->OnRootFailed(id, failure);
+}
+
+EventLoop::~EventLoop() {
+  queue_ = {};
+  // Destroying a root frame destroys the task it awaits, and so its whole chain.
+  for (auto& [id, entry] : roots_) entry.handle.destroy();
+  roots_.clear();
+}
+
+Task<void> EventLoop::SleepFor(Micros duration) { co_await Sleep(duration); }
+
+void EventLoop::ScheduleAt(Micros t_us, std::coroutine_handle<> h) {
+  queue_.push(Event{t_us > now_us_ ? t_us : now_us_, next_seq_++, h.address()});
+}
+
+void EventLoop::Spawn(Task<void> task, std::string name) {
+  std::uint64_t id = next_root_id_++;
+  Root root = RunRoot(this, id, std::move(task));
+  roots_.emplace(id, RootEntry{std::move(name), root.handle});
+  ScheduleAt(now_us_, root.handle);
+}
+
+void EventLoop::OnRootDone(std::uint64_t id) { roots_.erase(id); }
+
+void EventLoop::OnRootFailed(std::uint64_t id, std::exception_ptr e) {
+  RootFailure f;
+  auto it = roots_.find(id);
+  f.name = it != roots_.end() ? it->second.name : "root#" + std::to_string(id);
+  f.at_us = now_us_;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    f.what = ex.what();
+  } catch (...) {
+    f.what = "non-standard exception";
+  }
+  failures_.push_back(std::move(f));
+}
+
+void EventLoop::RunOne() {
+  Event ev = queue_.top();
+  queue_.pop();
+  now_us_ = ev.at_us;
+  ++events_run_;
+  std::coroutine_handle<>::from_address(ev.handle).resume();
+}
+
+std::uint64_t EventLoop::Run() {
+  std::uint64_t before = events_run_;
+  while (!queue_.empty()) RunOne();
+  return events_run_ - before;
+}
+
+std::uint64_t EventLoop::RunUntil(Micros t_us) {
+  std::uint64_t before = events_run_;
+  while (!queue_.empty() && queue_.top().at_us <= t_us) RunOne();
+  if (t_us > now_us_) now_us_ = t_us;
+  return events_run_ - before;
+}
+
+std::vector<std::string> EventLoop::UnfinishedRoots() const {
+  std::vector<std::string> names;
+  names.reserve(roots_.size());
+  for (const auto& [id, entry] : roots_) names.push_back(entry.name);
+  return names;
+}
+
+}  // namespace agentsim

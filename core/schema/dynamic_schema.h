@@ -1,0 +1,96 @@
+// DynamicSchema: the structured-output schema an agent's config declares (seed: "Schema Design",
+// "Type Safety"), compiled once from `schema_config` and used to validate LLM output.
+//
+// schema_config shape:
+//   {"schema_id": "interview_v1",
+//    "fields": [{"field_name": "credibility_score", "field_type": "int",
+//                "description": "...", "required": true, "default": 50,
+//                "constraints": {"ge": 0, "le": 100},
+//                "metadata": {"hidden": false, "use_in_tts": false, "category": "output"}}]}
+//
+// Types: str, int, float, bool, list[str], list[int], list[float], dict,
+//        Literal['a', 'b'] / Literal["a"] / Literal[1, 2] (strings or integers).
+// Constraints: ge, le (numbers; for list[int]/list[float] they apply to every element);
+//              min_length, max_length (characters of a str, elements of a list, keys of a dict).
+// `required` defaults to true (as a pydantic field without a default); a field with a
+// `default` is optional.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json/json_document.h"
+#include "core/util/error.h"
+
+namespace agentsim {
+
+enum class FieldKind { kStr, kInt, kFloat, kBool, kListStr, kListInt, kListFloat, kDict, kLiteral };
+
+// "str", "int", ..., "Literal".
+std::string_view FieldKindName(FieldKind kind);
+
+struct FieldConstraints {
+  std::optional<double> ge;
+  std::optional<double> le;
+  std::optional<std::int64_t> min_length;
+  std::optional<std::int64_t> max_length;
+};
+
+struct FieldMetadata {
+  bool hidden = false;      // never sent to the frontend (room)
+  bool use_in_tts = false;  // sent to TTS with the spoken text
+  std::string category;     // free text: output, control, internal, ...
+};
+
+struct SchemaField {
+  std::string name;
+  FieldKind kind = FieldKind::kStr;
+  std::string type_text;  // as written in the config, e.g. "Literal['a', 'b']"
+  std::string description;
+  bool required = true;
+  std::optional<nlohmann::json> default_value;
+  FieldConstraints constraints;
+  std::vector<nlohmann::json> literal_values;  // kLiteral only: strings or integers, in order
+  FieldMetadata metadata;
+};
+
+// One reason a value does not satisfy the schema.
+struct Violation {
+  std::string field;   // field name ("" for the object itself)
+  std::string reason;  // code: not_an_object, missing_required, unknown_field, wrong_type,
+                       // not_in_literal, less_than_ge, greater_than_le, too_short, too_long
+  std::string message; // human text: what was expected and what was found
+};
+
+class DynamicSchema {
+ public:
+  // Compiles `schema_config` (the value at `pointer` in `doc`). Every problem is reported at
+  // once, one line each, with file, line:column and JSON pointer. Errors: kInvalidArgument.
+  static Result<DynamicSchema> Compile(const JsonDocument& doc, std::string_view pointer);
+  // The same for a bare value (errors name `source_name` and pointers relative to the value).
+  static Result<DynamicSchema> Compile(const nlohmann::json& schema_config,
+                                       std::string_view source_name = "schema_config");
+
+  const std::string& schema_id() const { return schema_id_; }
+  std::span<const SchemaField> fields() const { return fields_; }
+  const SchemaField* Find(std::string_view name) const;
+
+  // Every violation of `value` (expected: a JSON object), in field order, then unknown fields
+  // in the object's order. Empty means valid.
+  std::vector<Violation> Validate(const nlohmann::json& value) const;
+
+  // `value` without hidden fields: what may be published to the room.
+  nlohmann::json PublicPayload(const nlohmann::json& value) const;
+
+ private:
+  std::string schema_id_;
+  std::vector<SchemaField> fields_;
+};
+
+}  // namespace agentsim
