@@ -2,6 +2,6 @@
 function(agentsim_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
                          -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused
-                         -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+                         -Woverloaded-virtual -Wimplicit-fallthrough
                          -Werror)
 endfunction()

@@ -29,7 +29,6 @@ inline constexpr std::string_view kNotJson = "not_json";
 inline constexpr std::string_view kNotAnObject = "not_an_object";
 inline constexpr std::string_view kValidationFailed = "validation_failed";
 inline constexpr std::string_view kLlmError = "llm_error";
-inline constexpr std::string_view kFallbackLlmError = "fallback_llm_error";
 inline constexpr std::string_view kTtsError = "tts_error";
 inline constexpr std::string_view kConfigError = "config_error";
 inline constexpr std::string_view kAgentDisabled = "agent_disabled";

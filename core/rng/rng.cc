@@ -8,6 +8,8 @@ namespace {
 
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
+__extension__ typedef unsigned __int128 Uint128;  // GCC extension; -Wpedantic-clean
+
 std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 }  // namespace
@@ -73,12 +75,12 @@ std::int64_t Rng::UniformInt(std::int64_t lo, std::int64_t hi) {
   if (range == UINT64_MAX) return static_cast<std::int64_t>(NextU64());
   const std::uint64_t n = range + 1;
   // Lemire, "Fast Random Integer Generation in an Interval" (2019).
-  unsigned __int128 m = static_cast<unsigned __int128>(NextU64()) * n;
+  Uint128 m = static_cast<Uint128>(NextU64()) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
     const std::uint64_t threshold = (0 - n) % n;
     while (low < threshold) {
-      m = static_cast<unsigned __int128>(NextU64()) * n;
+      m = static_cast<Uint128>(NextU64()) * n;
       low = static_cast<std::uint64_t>(m);
     }
   }

@@ -1,0 +1,138 @@
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "core/log/logger.h"
+#include "reports/digest.h"
+#include "reports/report_writer.h"
+#include "reports/summary.h"
+#include "scenarios/embedded_scenarios.h"
+#include "sim/file_source.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+
+namespace agentsim::app {
+namespace {
+
+// The run's effective parameters, as stored in the report (no paths: the digest must not
+// depend on where the files are).
+std::string ParametersJson(const Scenario& s, std::uint64_t seed) {
+  nlohmann::ordered_json p;
+  p["scenario"] = s.name;
+  p["seed"] = seed;
+  nlohmann::ordered_json agents = nlohmann::ordered_json::array();
+  for (const ScenarioAgent& a : s.agents) {
+    agents.push_back({{"agent_id", a.config->agent_id},
+                      {"version", a.config->version},
+                      {"weight", a.weight}});
+  }
+  p["agents"] = agents;
+  const WorkloadSpec& w = s.workload;
+  p["workload"] = {{"sessions", w.sessions},
+                   {"arrival_rate_per_s", w.arrival_rate_per_s},
+                   {"turns_per_session", {w.min_turns, w.max_turns}},
+                   {"think_time_ms", {{"median", w.think_time_ms.median},
+                                      {"p95", w.think_time_ms.p95}}},
+                   {"users", w.users},
+                   {"speech_chars_per_s", w.speech_chars_per_s}};
+  const bool transcripts = s.utterances.kind == UtteranceSource::Kind::kTranscripts;
+  p["utterances"] = {{"source", transcripts ? "transcripts" : "corpus"},
+                     {"conversations", s.utterances.conversations.size()}};
+  p["llm"] = {{"ttft_ms", {s.llm.ttft_ms.median, s.llm.ttft_ms.p95}},
+              {"per_token_ms", {s.llm.per_token_ms.median, s.llm.per_token_ms.p95}},
+              {"malformed_rate", s.llm.malformed_rate},
+              {"error_rate", s.llm.error_rate}};
+  p["tts"] = {{"ttfb_ms", {s.tts.ttfb_ms.median, s.tts.ttfb_ms.p95}},
+              {"chars_per_second", s.tts.chars_per_second},
+              {"error_rate", s.tts.error_rate}};
+  return p.dump();
+}
+
+std::string UtcNow() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int BadInput(const Error& e) {
+  std::cerr << "agentsim: error: " << e.message << "\n";
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int RunCommand(const RunArgs& args) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::string started_at = UtcNow();
+
+  std::unique_ptr<FileSource> files;
+  std::string relative;
+  if (args.scenario.empty()) {
+    files = std::make_unique<EmbeddedFileSource>(embedded::Files());
+    relative = embedded::kDefaultScenario;
+  } else {
+    std::filesystem::path path(args.scenario);
+    files = std::make_unique<DiskFileSource>(path.parent_path());
+    relative = path.filename().string();
+  }
+  ScenarioOverrides overrides;
+  overrides.transcripts_path = args.transcripts;
+  Result<Scenario> scenario = LoadScenario(*files, relative, overrides);
+  if (!scenario) return BadInput(scenario.error());
+  Result<std::string> scenario_text = files->Read(relative);
+  if (!scenario_text) return BadInput(scenario_text.error());
+  const std::uint64_t seed = args.seed.value_or(scenario->seed);
+
+  RunInfo info;
+  info.scenario_name = scenario->name;
+  info.scenario_sha256 = Sha256Hex(*scenario_text);
+  info.seed = seed;
+  info.parameters_json = ParametersJson(*scenario, seed);
+  info.agentsim_version = AGENTSIM_VERSION;
+  Result<std::unique_ptr<ReportWriter>> writer = ReportWriter::Open(args.report, info);
+  if (!writer) return BadInput(writer.error());
+
+  const auto level = args.verbosity >= 2   ? spdlog::level::debug
+                     : args.verbosity == 1 ? spdlog::level::info
+                                           : spdlog::level::warn;
+  std::cerr << "agentsim: running " << scenario->source_path << " (seed " << seed << ", "
+            << scenario->workload.sessions << " sessions)\n";
+  RunOutcome outcome = RunScenario(*scenario, seed, **writer, MakeStderrLogger(level));
+
+  const double wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+          .count();
+  RunTotals totals{outcome.virtual_duration_us, outcome.events_run, outcome.sessions_started,
+                   outcome.turns_started};
+  if (Status s = (*writer)->Finish(totals, WallClockInfo{started_at, wall_ms, args.command_line});
+      !s) {
+    std::cerr << "agentsim: error: writing the report: " << s.error().message << "\n";
+    return kExitBadInput;
+  }
+  Result<Summary> summary = ReadSummary(args.report);
+  if (!summary) return BadInput(summary.error());
+  std::cout << FormatSummary(*summary);
+  std::cout << FormatSummaryLine("report", args.report);
+  std::string reproduce = "agentsim run";
+  if (!args.scenario.empty()) reproduce += " " + args.scenario;
+  reproduce += " --seed " + std::to_string(seed);
+  if (args.transcripts) reproduce += " --transcripts " + *args.transcripts;
+  if (outcome.check_failures > 0) {
+    std::cout << "FAILED: " << outcome.check_failures
+              << " check(s) failed; see the check_failure table\n";
+    std::cout << "reproduce: " << reproduce << "\n";
+    return kExitCheckFailed;
+  }
+  std::cout << FormatSummaryLine("reproduce", reproduce);
+  return kExitOk;
+}
+
+}  // namespace agentsim::app

@@ -1,0 +1,169 @@
+#include "core/agent/agent.h"
+
+#include <utility>
+
+#include "core/agent/structured_output.h"
+
+namespace agentsim {
+
+struct Agent::Reply {
+  bool delivered = false;      // there is text to speak
+  std::string spoken_text;
+  std::string voice_instructions;
+};
+
+Agent::Agent(AgentServices services, std::shared_ptr<const AgentConfig> config, Room* room,
+             std::uint64_t session_id, Rng rng, Logger log)
+    : services_(services),
+      config_(std::move(config)),
+      room_(room),
+      session_id_(session_id),
+      rng_(rng),
+      log_(std::move(log)) {}
+
+LlmRequest Agent::BaseRequest(const AgentConfig& config, const std::string& user_text) {
+  LlmRequest request;
+  request.provider = config.llm.provider;
+  request.model = config.llm.model;
+  request.temperature = config.llm.temperature;
+  request.max_tokens = config.llm.max_tokens;
+  request.system_prompt = config.prompt.system_prompt;
+  request.history = history_;
+  request.user_text = user_text;
+  request.seed = rng_.NextU64();
+  return request;
+}
+
+Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::string& user_text,
+                                        TurnRecord& record) {
+  Reply reply;
+  // 1. Structured output.
+  LlmRequest request = BaseRequest(config, user_text);
+  request.response_schema = &config.schema;
+  const Micros llm_start = services_.clock->NowMicros();
+  ++record.llm_calls;
+  Result<LlmResponse> response = co_await services_.llm->Complete(request);
+  if (response) {
+    record.output_tokens += response->output_tokens;
+    record.timings.llm_ttft_us = response->first_token_at_us - llm_start;
+    record.timings.llm_total_us = response->completed_at_us - llm_start;
+    const Micros parse_start = services_.clock->NowMicros();
+    StructuredOutput parsed = ParseStructuredOutput(response->text, config.schema);
+    record.timings.parse_validate_us = services_.clock->NowMicros() - parse_start;
+    record.validation_errors = static_cast<int>(parsed.violations.size());
+    if (parsed.ok) {
+      nlohmann::json payload = config.schema.PublicPayload(parsed.object);
+      record.published_fields = static_cast<int>(payload.size());
+      if (Status s = room_->PublishData(kStructuredOutputTopic, payload.dump()); !s) {
+        log_.Warn("publish_failed error={}", s.error().ToString());
+      }
+      SpokenOutput spoken = ExtractSpokenOutput(parsed.object, config.schema, config.tts.text_field);
+      reply.delivered = true;
+      reply.spoken_text = std::move(spoken.text);
+      reply.voice_instructions = std::move(spoken.voice_instructions);
+      record.outcome = TurnOutcome::kStructured;
+      record.reason = reason::kOk;
+      co_return reply;
+    }
+    record.reason = parsed.reason;
+    log_.Info("structured_output_failed reason={} violations={}", parsed.reason,
+              parsed.violations.size());
+  } else {
+    record.reason = reason::kLlmError;
+    log_.Info("llm_error error={}", response.error().ToString());
+  }
+
+  // 2. Graceful degradation: plain text.
+  LlmRequest plain = BaseRequest(config, user_text);
+  const Micros fallback_start = services_.clock->NowMicros();
+  ++record.llm_calls;
+  Result<LlmResponse> fallback = co_await services_.llm->Complete(plain);
+  if (!fallback) {
+    record.outcome = TurnOutcome::kError;
+    log_.Warn("fallback_llm_error error={}", fallback.error().ToString());
+    co_return reply;
+  }
+  record.output_tokens += fallback->output_tokens;
+  record.timings.fallback_llm_total_us = fallback->completed_at_us - fallback_start;
+  record.outcome = TurnOutcome::kFallback;
+  reply.delivered = true;
+  reply.spoken_text = std::move(fallback->text);
+  co_return reply;
+}
+
+Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
+                        TurnRecord& record) {
+  TtsRequest request;
+  request.provider = config.tts.provider;
+  request.voice = config.tts.voice;
+  request.speed = config.tts.speed;
+  request.text = reply.spoken_text;
+  request.voice_instructions = reply.voice_instructions;
+  request.seed = rng_.NextU64();
+  const Micros tts_start = services_.clock->NowMicros();
+  Result<TtsResponse> audio = co_await services_.tts->Synthesize(request);
+  if (!audio) {
+    // Text was delivered (published or in the transcript); only the audio is missing.
+    if (record.reason == reason::kOk) record.reason = reason::kTtsError;
+    log_.Warn("tts_error error={}", audio.error().ToString());
+    co_return;
+  }
+  record.timings.tts_ttfb_us = audio->first_byte_at_us - tts_start;
+  record.timings.time_to_first_audio_us = audio->first_byte_at_us - user_turn_end_us;
+  record.audio_duration_us = audio->audio_duration_us;
+  record.spoken_text_bytes = reply.spoken_text.size();
+  AudioSegment segment{audio->first_byte_at_us, audio->audio_duration_us, audio->audio_bytes};
+  if (Status s = room_->PublishAudio(segment); !s) {
+    log_.Warn("publish_audio_failed error={}", s.error().ToString());
+  }
+}
+
+void Agent::Remember(const AgentConfig& config, std::string user_text, std::string reply_text) {
+  const std::size_t bound = 2 * static_cast<std::size_t>(config.prompt.max_history_turns);
+  history_.push_back(ChatMessage{ChatMessage::Role::kUser, std::move(user_text)});
+  history_.push_back(ChatMessage{ChatMessage::Role::kAssistant, std::move(reply_text)});
+  if (history_.size() > bound) {
+    history_.erase(history_.begin(),
+                   history_.begin() + static_cast<std::ptrdiff_t>(history_.size() - bound));
+  }
+}
+
+Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_us) {
+  TurnRecord record;
+  record.session_id = session_id_;
+  record.turn_index = turn_index_++;
+  record.user_turn_end_us = user_turn_end_us;
+  record.user_text_bytes = user_text.size();
+
+  const Micros fetch_start = services_.clock->NowMicros();
+  Result<std::shared_ptr<const AgentConfig>> fetched =
+      co_await services_.configs->GetAgentConfig(config_->agent_id);
+  record.timings.config_fetch_us = services_.clock->NowMicros() - fetch_start;
+  if (fetched) config_ = std::move(*fetched);  // a turn uses one version throughout
+  const AgentConfig& config = *config_;
+  record.agent_id = config.agent_id;
+  record.config_version = config.version;
+  if (!fetched) {
+    log_.Warn("config_fetch_failed error={}; using the session's version",
+              fetched.error().ToString());
+  }
+  if (!config.enabled) {
+    record.outcome = TurnOutcome::kError;
+    record.reason = reason::kAgentDisabled;
+    record.timings.turn_total_us = services_.clock->NowMicros() - user_turn_end_us;
+    co_return record;
+  }
+
+  Reply reply = co_await GenerateReply(config, user_text, record);
+  if (reply.delivered) {
+    co_await Speak(config, reply, user_turn_end_us, record);
+    Remember(config, std::move(user_text), reply.spoken_text);
+  }
+  record.timings.turn_total_us = services_.clock->NowMicros() - user_turn_end_us;
+  log_.Debug("turn_done turn={} outcome={} reason={} ttfa_us={}", record.turn_index,
+             TurnOutcomeName(record.outcome), record.reason,
+             record.timings.time_to_first_audio_us);
+  co_return record;
+}
+
+}  // namespace agentsim

@@ -1,0 +1,75 @@
+// Agent: one session's conversational agent, handling one user turn at a time as the seed's
+// BaseAgent does:
+//
+//   config fetch -> LLM request (system prompt from prompt_config, bounded history, user text,
+//   structured output for the schema) -> parse JSON -> validate -> on any failure fall back to a
+//   plain-text request (graceful degradation) -> publish the non-hidden fields to the room on
+//   kStructuredOutputTopic -> send the spoken text and use_in_tts fields to TTS -> audio to the
+//   room.
+//
+// Expected failures never throw: the TurnRecord says what happened (outcome, reason, per-stage
+// timings in µs). One turn at a time per agent.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/agent/records.h"
+#include "core/async/task.h"
+#include "core/config/agent_config.h"
+#include "core/config/configuration_store.h"
+#include "core/log/logger.h"
+#include "core/ports/clock.h"
+#include "core/ports/llm_client.h"
+#include "core/ports/room.h"
+#include "core/ports/tts_client.h"
+#include "core/rng/rng.h"
+
+namespace agentsim {
+
+// The shared services an agent uses. Not owned; REQUIRES: they outlive every agent.
+struct AgentServices {
+  Clock* clock = nullptr;
+  ConfigurationStore* configs = nullptr;
+  LlmClient* llm = nullptr;
+  TtsClient* tts = nullptr;
+};
+
+class Agent {
+ public:
+  // `config` is the version the session started with; `rng` is the session's stream; `room`
+  // is not owned and must outlive the agent.
+  Agent(AgentServices services, std::shared_ptr<const AgentConfig> config, Room* room,
+        std::uint64_t session_id, Rng rng, Logger log);
+
+  // Handles the user turn that ended at `user_turn_end_us` (REQUIRES: <= now).
+  Task<TurnRecord> HandleTurn(std::string user_text, Micros user_turn_end_us);
+
+  const AgentConfig& config() const { return *config_; }
+  std::uint64_t session_id() const { return session_id_; }
+  int turns_handled() const { return turn_index_; }
+  // Messages kept for the next request: at most 2 * prompt_config.max_history_turns.
+  const std::vector<ChatMessage>& history() const { return history_; }
+
+ private:
+  struct Reply;
+  Task<Reply> GenerateReply(const AgentConfig& config, const std::string& user_text,
+                            TurnRecord& record);
+  Task<void> Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
+                   TurnRecord& record);
+  LlmRequest BaseRequest(const AgentConfig& config, const std::string& user_text);
+  void Remember(const AgentConfig& config, std::string user_text, std::string reply_text);
+
+  AgentServices services_;
+  std::shared_ptr<const AgentConfig> config_;
+  Room* room_;
+  std::uint64_t session_id_;
+  Rng rng_;
+  Logger log_;
+  int turn_index_ = 0;
+  std::vector<ChatMessage> history_;
+};
+
+}  // namespace agentsim

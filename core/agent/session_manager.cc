@@ -1,0 +1,46 @@
+#include "core/agent/session_manager.h"
+
+namespace agentsim {
+
+Task<Result<std::uint64_t>> SessionManager::CreateSession(std::string agent_id,
+                                                          std::string user_id,
+                                                          std::string tenant_id, Room* room,
+                                                          SessionOptions options) {
+  Result<std::shared_ptr<const AgentConfig>> config =
+      co_await services_.configs->GetAgentConfig(agent_id);
+  if (!config) co_return std::unexpected(config.error());
+  if ((*config)->tenant.tenant_id != tenant_id) {
+    co_return PermissionDenied("tenant " + tenant_id + " cannot access agent " + agent_id);
+  }
+  if (!(*config)->enabled) {
+    co_return FailedPrecondition("agent " + agent_id + " version " + (*config)->version +
+                                 " is disabled");
+  }
+  std::uint64_t id = options.session_id.value_or(next_id_);
+  if (sessions_.contains(id)) {
+    co_return InvalidArgument("session id " + std::to_string(id) + " is already active");
+  }
+  next_id_ = std::max(next_id_, id + 1);
+  Logger log = log_.Bind("session", std::to_string(id))
+                   .Bind("agent", agent_id)
+                   .Bind("tenant", tenant_id)
+                   .Bind("user", user_id);
+  log.Info("session_created version={}", (*config)->version);
+  sessions_.emplace(id, std::make_unique<Agent>(services_, std::move(*config), room, id,
+                                                rng_.Fork(id), std::move(log)));
+  co_return id;
+}
+
+Agent* SessionManager::Find(std::uint64_t session_id) {
+  auto it = sessions_.find(session_id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+Status SessionManager::EndSession(std::uint64_t session_id) {
+  if (sessions_.erase(session_id) == 0) {
+    return NotFound("no active session " + std::to_string(session_id));
+  }
+  return {};
+}
+
+}  // namespace agentsim

@@ -1,0 +1,112 @@
+#include "mocks/mock_llm.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "core/schema/dynamic_schema.h"
+#include "mocks/schema_value_generator.h"
+
+namespace agentsim {
+
+std::string_view MalformedKindName(MalformedKind kind) {
+  switch (kind) {
+    case MalformedKind::kNotJson: return "not_json";
+    case MalformedKind::kMissingRequired: return "missing_required";
+    case MalformedKind::kWrongType: return "wrong_type";
+  }
+  return "not_json";
+}
+
+MockLlm::MockLlm(EventLoop* loop, Rng rng, MockLlmOptions options, const ResponseCorpus* corpus)
+    : loop_(loop), rng_(rng), options_(options), corpus_(corpus) {}
+
+namespace {
+
+MalformedKind PickKind(const MockLlmOptions& o, Rng& rng) {
+  const double total = o.not_json_weight + o.missing_required_weight + o.wrong_type_weight;
+  const double x = rng.Uniform01() * total;
+  if (x < o.not_json_weight) return MalformedKind::kNotJson;
+  if (x < o.not_json_weight + o.missing_required_weight) return MalformedKind::kMissingRequired;
+  return MalformedKind::kWrongType;
+}
+
+}  // namespace
+
+std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
+  SchemaValueGenerator generator(corpus_);
+  nlohmann::ordered_json object = generator.Object(schema, options_.optional_field_rate, rng);
+  if (!rng.Bernoulli(options_.malformed_rate)) return object.dump();
+
+  MalformedKind kind = PickKind(options_, rng);
+  if (kind == MalformedKind::kMissingRequired) {
+    std::vector<std::string> required;
+    for (const SchemaField& f : schema.fields()) {
+      if (f.required && object.contains(f.name)) required.push_back(f.name);
+    }
+    if (required.empty()) {
+      kind = MalformedKind::kNotJson;
+    } else {
+      object.erase(required[rng.Index(required.size())]);
+    }
+  } else if (kind == MalformedKind::kWrongType) {
+    std::vector<const SchemaField*> present;
+    for (const SchemaField& f : schema.fields()) {
+      if (object.contains(f.name)) present.push_back(&f);
+    }
+    if (present.empty()) {
+      kind = MalformedKind::kNotJson;
+    } else {
+      const SchemaField* f = present[rng.Index(present.size())];
+      object[f->name] = generator.WrongTypeValue(*f, rng);
+    }
+  }
+  ++stats_.malformed[static_cast<int>(kind)];
+  if (kind == MalformedKind::kNotJson) {
+    // Prose around the object, as a model that ignores the response format does.
+    return "Sure! Here is my answer: " + object.dump() + " Let me know if you need more.";
+  }
+  return object.dump();
+}
+
+std::string MockLlm::GenerateText(const LlmRequest& request, Rng& rng) {
+  if (request.response_schema != nullptr) {
+    ++stats_.structured_calls;
+    return GenerateStructured(*request.response_schema, rng);
+  }
+  const auto& replies = corpus_->PlainReplies();
+  return replies.empty() ? std::string("Could you tell me more?") : replies[rng.Index(replies.size())];
+}
+
+Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
+  ++stats_.calls;
+  Rng rng = rng_.Fork(request.seed);
+  const Micros ttft = options_.ttft_ms.SampleMillisAsMicros(rng);
+  const bool fail = rng.Bernoulli(options_.error_rate);
+  const double per_token_ms = options_.per_token_ms.Sample(rng);
+  std::string text = fail ? std::string() : GenerateText(request, rng);
+
+  co_await loop_->Sleep(ttft);
+  if (fail) {
+    ++stats_.errors;
+    co_return Unavailable("mock LLM: provider error (error_rate)");
+  }
+  LlmResponse response;
+  response.first_token_at_us = loop_->NowMicros();
+  // About four bytes of text per token; a length limit cuts the output.
+  int tokens = std::max(1, static_cast<int>((text.size() + 3) / 4));
+  if (request.max_tokens > 0 && tokens > request.max_tokens) {
+    ++stats_.truncated;
+    tokens = request.max_tokens;
+    text.resize(static_cast<std::size_t>(tokens) * 4);
+  }
+  const Micros streaming = static_cast<Micros>(std::llround(per_token_ms * 1000.0 * (tokens - 1)));
+  co_await loop_->Sleep(streaming);
+  response.completed_at_us = loop_->NowMicros();
+  response.output_tokens = tokens;
+  response.text = std::move(text);
+  co_return response;
+}
+
+}  // namespace agentsim

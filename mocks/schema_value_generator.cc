@@ -1,0 +1,126 @@
+#include "mocks/schema_value_generator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace agentsim {
+namespace {
+
+// Number of Unicode code points in UTF-8 text.
+std::int64_t CodePoints(const std::string& s) {
+  std::int64_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::int64_t LengthBetween(const FieldConstraints& c, std::int64_t typical_max, Rng& rng) {
+  const std::int64_t lo = c.min_length.value_or(0);
+  const std::int64_t hi = std::max(lo, c.max_length.value_or(std::max(lo, typical_max)));
+  return rng.UniformInt(lo, std::min(hi, lo + typical_max));
+}
+
+}  // namespace
+
+std::string SchemaValueGenerator::String(const SchemaField& field, Rng& rng) const {
+  const std::int64_t min_len = field.constraints.min_length.value_or(0);
+  const std::int64_t max_len = field.constraints.max_length.value_or(INT64_MAX);
+  const auto& candidates = corpus_->For(field.name);
+  if (!candidates.empty()) {
+    const std::string& pick = candidates[rng.Index(candidates.size())];
+    const std::int64_t n = CodePoints(pick);
+    if (n >= min_len && n <= max_len) return pick;
+  }
+  // Words until long enough, then cut to the maximum (words are ASCII).
+  const auto& words = corpus_->Words();
+  std::string out;
+  const std::int64_t target = std::max<std::int64_t>(min_len, std::min<std::int64_t>(max_len, 24));
+  while (static_cast<std::int64_t>(out.size()) < target && !words.empty()) {
+    if (!out.empty()) out.push_back(' ');
+    out += words[rng.Index(words.size())];
+  }
+  if (static_cast<std::int64_t>(out.size()) > max_len) out.resize(static_cast<std::size_t>(max_len));
+  return out;
+}
+
+double SchemaValueGenerator::Number(const SchemaField& field, bool integral, Rng& rng) const {
+  const FieldConstraints& c = field.constraints;
+  double lo = c.ge.value_or(c.le ? *c.le - 100.0 : 0.0);
+  double hi = c.le.value_or(lo + 100.0);
+  if (integral) {
+    const auto ilo = static_cast<std::int64_t>(std::ceil(lo));
+    const auto ihi = static_cast<std::int64_t>(std::floor(hi));
+    return static_cast<double>(rng.UniformInt(ilo, std::max(ilo, ihi)));
+  }
+  // Two decimals, kept inside [lo, hi].
+  double v = std::round(rng.Uniform(lo, hi) * 100.0) / 100.0;
+  return std::clamp(v, lo, hi);
+}
+
+nlohmann::ordered_json SchemaValueGenerator::Value(const SchemaField& field, Rng& rng) const {
+  using J = nlohmann::ordered_json;
+  switch (field.kind) {
+    case FieldKind::kStr: return String(field, rng);
+    case FieldKind::kInt: return static_cast<std::int64_t>(Number(field, true, rng));
+    case FieldKind::kFloat: return Number(field, false, rng);
+    case FieldKind::kBool: return rng.Bernoulli(0.5);
+    case FieldKind::kLiteral: {
+      const nlohmann::json& v = field.literal_values[rng.Index(field.literal_values.size())];
+      return J::parse(v.dump());
+    }
+    case FieldKind::kListStr:
+    case FieldKind::kListInt:
+    case FieldKind::kListFloat: {
+      J list = J::array();
+      SchemaField element = field;
+      element.constraints.min_length.reset();
+      element.constraints.max_length.reset();
+      const std::int64_t n = LengthBetween(field.constraints, 4, rng);
+      for (std::int64_t i = 0; i < n; ++i) {
+        if (field.kind == FieldKind::kListStr) {
+          element.kind = FieldKind::kStr;
+          list.push_back(String(element, rng));
+        } else if (field.kind == FieldKind::kListInt) {
+          list.push_back(static_cast<std::int64_t>(Number(element, true, rng)));
+        } else {
+          list.push_back(Number(element, false, rng));
+        }
+      }
+      return list;
+    }
+    case FieldKind::kDict: {
+      J dict = J::object();
+      const std::int64_t n = LengthBetween(field.constraints, 3, rng);
+      for (std::int64_t i = 0; i < n; ++i) dict["key_" + std::to_string(i)] = rng.UniformInt(0, 9);
+      return dict;
+    }
+  }
+  return nullptr;
+}
+
+nlohmann::ordered_json SchemaValueGenerator::WrongTypeValue(const SchemaField& field,
+                                                            Rng& rng) const {
+  switch (field.kind) {
+    case FieldKind::kStr:
+    case FieldKind::kDict: return rng.UniformInt(0, 100);
+    case FieldKind::kInt:
+    case FieldKind::kFloat: return "high";
+    case FieldKind::kBool: return "yes";
+    case FieldKind::kListStr:
+    case FieldKind::kListInt:
+    case FieldKind::kListFloat: return "a, b";
+    case FieldKind::kLiteral: return nlohmann::ordered_json::object();
+  }
+  return nullptr;
+}
+
+nlohmann::ordered_json SchemaValueGenerator::Object(const DynamicSchema& schema,
+                                                    double optional_rate, Rng& rng) const {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (const SchemaField& field : schema.fields()) {
+    if (!field.required && !rng.Bernoulli(optional_rate)) continue;
+    object[field.name] = Value(field, rng);
+  }
+  return object;
+}
+
+}  // namespace agentsim

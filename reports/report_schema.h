@@ -1,0 +1,30 @@
+// The SQLite report's schema: one place for the DDL, the file's identity (application_id and
+// user_version) and the tables the digest covers. docs/report-schema.md documents it for users;
+// change both together and bump kReportSchemaVersion when a column changes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace agentsim {
+
+// PRAGMA application_id of every agentsim report: "AGSM" in ASCII.
+inline constexpr std::int32_t kReportApplicationId = 0x4147534D;
+// PRAGMA user_version: the report schema version.
+inline constexpr std::int32_t kReportSchemaVersion = 1;
+
+// CREATE TABLE statements for run, run_wall, session, turn and check_failure.
+std::string_view ReportSchemaSql();
+
+// A table covered by the report digest and the ORDER BY clause that lists its rows in primary-key
+// order.
+struct DigestTable {
+  std::string_view name;
+  std::string_view order_by;
+};
+
+// run, session, turn, check_failure, in this fixed order (run_wall is excluded: wall-clock facts).
+std::span<const DigestTable> DigestTables();
+
+}  // namespace agentsim

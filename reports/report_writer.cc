@@ -1,0 +1,315 @@
+#include "reports/report_writer.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <limits>
+#include <system_error>
+#include <utility>
+
+#include "reports/report_schema.h"
+
+namespace agentsim {
+namespace {
+
+constexpr std::string_view kInsertTurnSql =
+    "INSERT INTO turn (session_id, turn_index, user_turn_end_us, agent_id, config_version, "
+    "outcome, reason, validation_errors, llm_calls, output_tokens, published_fields, "
+    "user_text_bytes, spoken_text_bytes, audio_duration_us, config_fetch_us, llm_ttft_us, "
+    "llm_total_us, parse_validate_us, fallback_llm_total_us, tts_ttfb_us, time_to_first_audio_us, "
+    "turn_total_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertSessionSql =
+    "INSERT INTO session (session_id, user_id, tenant_id, agent_id, config_version, conversation, "
+    "started_at_us, ended_at_us, turns_planned, turns_started, turns_completed, status, error) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertCheckSql =
+    "INSERT INTO check_failure (seq, at_us, check_name, subject, detail) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertRunSql =
+    "INSERT INTO run (run_id, scenario_name, scenario_sha256, seed, parameters_json, "
+    "agentsim_version) VALUES (1, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateRunSql =
+    "UPDATE run SET virtual_duration_us = ?, events_run = ?, sessions_started = ?, "
+    "turns_started = ? WHERE run_id = 1";
+constexpr std::string_view kInsertRunWallSql =
+    "INSERT INTO run_wall (started_at_utc, wall_time_ms, command_line) VALUES (?, ?, ?)";
+
+// Binds parameters 1, 2, ... in call order; remembers the first failing bind result and the
+// first unsigned field that does not fit INTEGER. Text is bound SQLITE_STATIC: the caller steps
+// before the bound strings go away.
+class Binder {
+ public:
+  explicit Binder(sqlite3_stmt* stmt) : stmt_(stmt) {}
+
+  void Int(std::int64_t value) { Check(sqlite3_bind_int64(stmt_, ++index_, value)); }
+  void Real(double value) { Check(sqlite3_bind_double(stmt_, ++index_, value)); }
+  void Text(std::string_view value) {
+    Check(sqlite3_bind_text64(stmt_, ++index_, value.data(), value.size(), SQLITE_STATIC,
+                              SQLITE_UTF8));
+  }
+  // -1 ("stage did not run") is stored as NULL.
+  void Duration(Micros value) {
+    if (value == -1) {
+      Check(sqlite3_bind_null(stmt_, ++index_));
+    } else {
+      Int(value);
+    }
+  }
+  void Unsigned(std::uint64_t value, std::string_view field) {
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      if (overflow_field_.empty()) overflow_field_ = field;
+      Check(sqlite3_bind_null(stmt_, ++index_));
+    } else {
+      Int(static_cast<std::int64_t>(value));
+    }
+  }
+
+  int rc() const { return rc_; }
+  std::string_view overflow_field() const { return overflow_field_; }
+
+ private:
+  void Check(int rc) {
+    if (rc_ == SQLITE_OK) rc_ = rc;
+  }
+
+  sqlite3_stmt* stmt_;
+  int index_ = 0;
+  int rc_ = SQLITE_OK;
+  std::string_view overflow_field_;
+};
+
+// Steps `stmt` unless a bind failed (`bind_rc`), then resets it and clears its bindings.
+// Returns the step's result code (SQLITE_DONE on success) or `bind_rc`.
+int StepAndReset(sqlite3_stmt* stmt, int bind_rc) {
+  const int rc = bind_rc == SQLITE_OK ? sqlite3_step(stmt) : bind_rc;
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  return rc;
+}
+
+std::string KeyOf(const TurnRecord& turn) {
+  return "insert into turn (session_id " + std::to_string(turn.session_id) + ", turn_index " +
+         std::to_string(turn.turn_index) + ")";
+}
+
+std::string KeyOf(const SessionRecord& session) {
+  return "insert into session (session_id " + std::to_string(session.session_id) + ")";
+}
+
+std::string KeyOf(std::int64_t check_seq) {
+  return "insert into check_failure (seq " + std::to_string(check_seq) + ")";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ReportWriter>> ReportWriter::Open(const std::string& path,
+                                                         const RunInfo& info) {
+  if (path.empty()) return InvalidArgument("report path is empty");
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgument(path + ": cannot write the report: it is a directory");
+  }
+  // A stale journal beside a new file could be replayed into it: remove those too.
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+    std::filesystem::remove(path + suffix, ec);
+    if (ec) return Unavailable(path + suffix + ": cannot replace the report: " + ec.message());
+  }
+  std::unique_ptr<ReportWriter> writer(new ReportWriter(path));
+  if (auto status = writer->Initialise(info); !status) {
+    writer->Close(/*commit=*/false);  // a half-made file stays uncommitted
+    return std::unexpected(std::move(status.error()));
+  }
+  return writer;
+}
+
+ReportWriter::ReportWriter(std::string path) : path_(std::move(path)) {}
+
+ReportWriter::~ReportWriter() { Close(/*commit=*/true); }
+
+Status ReportWriter::Initialise(const RunInfo& info) {
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  db_.reset(raw);
+  if (rc != SQLITE_OK) {
+    Error error = sqlite::MakeSqliteError(db_.get(), rc, path_, "cannot create the report");
+    error.code = ErrorCode::kUnavailable;
+    db_.reset();
+    return std::unexpected(std::move(error));
+  }
+  std::string pragmas = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; ";
+  pragmas += "PRAGMA application_id = " + std::to_string(kReportApplicationId) + "; ";
+  pragmas += "PRAGMA user_version = " + std::to_string(kReportSchemaVersion) + ";";
+  if (auto s = sqlite::Exec(db_.get(), pragmas.c_str(), path_); !s) return s;
+  if (auto s = sqlite::Exec(db_.get(), "BEGIN", path_); !s) return s;
+  if (auto s = sqlite::Exec(db_.get(), ReportSchemaSql().data(), path_); !s) return s;
+
+  auto insert_run = sqlite::Prepare(db_.get(), kInsertRunSql, path_);
+  if (!insert_run) return std::unexpected(std::move(insert_run.error()));
+  const std::string seed = std::to_string(info.seed);
+  Binder b(insert_run->get());
+  b.Text(info.scenario_name);
+  b.Text(info.scenario_sha256);
+  b.Text(seed);
+  b.Text(info.parameters_json);
+  b.Text(info.agentsim_version);
+  if (int step_rc = StepAndReset(insert_run->get(), b.rc()); step_rc != SQLITE_DONE) {
+    return std::unexpected(sqlite::MakeSqliteError(db_.get(), step_rc, path_, "insert into run"));
+  }
+  if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) return s;
+
+  for (auto [stmt, sql] :
+       {std::pair{&insert_turn_, kInsertTurnSql}, std::pair{&insert_session_, kInsertSessionSql},
+        std::pair{&insert_check_, kInsertCheckSql}}) {
+    auto prepared = sqlite::Prepare(db_.get(), sql, path_);
+    if (!prepared) return std::unexpected(std::move(prepared.error()));
+    *stmt = std::move(*prepared);
+  }
+  return sqlite::Exec(db_.get(), "BEGIN", path_);
+}
+
+void ReportWriter::OnTurn(const TurnRecord& turn) {
+  if (!CanWrite()) return;
+  sqlite3_stmt* stmt = insert_turn_.get();
+  Binder b(stmt);
+  b.Unsigned(turn.session_id, "session_id");
+  b.Int(turn.turn_index);
+  b.Int(turn.user_turn_end_us);
+  b.Text(turn.agent_id);
+  b.Text(turn.config_version);
+  b.Text(TurnOutcomeName(turn.outcome));
+  b.Text(turn.reason);
+  b.Int(turn.validation_errors);
+  b.Int(turn.llm_calls);
+  b.Int(turn.output_tokens);
+  b.Int(turn.published_fields);
+  b.Unsigned(turn.user_text_bytes, "user_text_bytes");
+  b.Unsigned(turn.spoken_text_bytes, "spoken_text_bytes");
+  b.Int(turn.audio_duration_us);
+  const TurnTimings& t = turn.timings;
+  for (Micros value :
+       {t.config_fetch_us, t.llm_ttft_us, t.llm_total_us, t.parse_validate_us,
+        t.fallback_llm_total_us, t.tts_ttfb_us, t.time_to_first_audio_us, t.turn_total_us}) {
+    b.Duration(value);
+  }
+  if (!b.overflow_field().empty()) {
+    Remember(Error{ErrorCode::kInvalidArgument, path_ + ": " + KeyOf(turn) + ": " +
+                                                    std::string(b.overflow_field()) +
+                                                    " exceeds INT64_MAX"});
+    return;
+  }
+  if (int rc = StepInsert(stmt, b.rc()); rc != SQLITE_DONE) {
+    Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(turn)));
+  }
+}
+
+void ReportWriter::OnSession(const SessionRecord& session) {
+  if (!CanWrite()) return;
+  sqlite3_stmt* stmt = insert_session_.get();
+  Binder b(stmt);
+  b.Unsigned(session.session_id, "session_id");
+  b.Text(session.user_id);
+  b.Text(session.tenant_id);
+  b.Text(session.agent_id);
+  b.Text(session.config_version);
+  b.Text(session.conversation);
+  b.Int(session.started_at_us);
+  b.Int(session.ended_at_us);
+  b.Int(session.turns_planned);
+  b.Int(session.turns_started);
+  b.Int(session.turns_completed);
+  b.Text(session.status);
+  b.Text(session.error);
+  if (!b.overflow_field().empty()) {
+    Remember(Error{ErrorCode::kInvalidArgument,
+                   path_ + ": " + KeyOf(session) + ": session_id exceeds INT64_MAX"});
+    return;
+  }
+  if (int rc = StepInsert(stmt, b.rc()); rc != SQLITE_DONE) {
+    Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(session)));
+  }
+}
+
+void ReportWriter::OnCheckFailure(const CheckFailure& failure) {
+  if (!CanWrite()) return;
+  sqlite3_stmt* stmt = insert_check_.get();
+  const std::int64_t seq = next_check_seq_++;
+  Binder b(stmt);
+  b.Int(seq);
+  b.Int(failure.at_us);
+  b.Text(failure.check);
+  b.Text(failure.subject);
+  b.Text(failure.detail);
+  if (int rc = StepInsert(stmt, b.rc()); rc != SQLITE_DONE) {
+    Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(seq)));
+  }
+}
+
+int ReportWriter::StepInsert(sqlite3_stmt* stmt, int bind_rc) {
+  const int rc = StepAndReset(stmt, bind_rc);
+  if (rc != SQLITE_DONE) return rc;
+  if (++rows_in_transaction_ >= kRowsPerTransaction) {
+    rows_in_transaction_ = 0;
+    if (auto s = sqlite::Exec(db_.get(), "COMMIT; BEGIN", path_); !s) Remember(s.error());
+  }
+  return rc;
+}
+
+Status ReportWriter::Finish(const RunTotals& totals, const WallClockInfo& wall) {
+  if (finished_) return FailedPrecondition(path_ + ": ReportWriter::Finish called twice");
+  finished_ = true;
+  auto write = [&]() -> Status {
+    auto update = sqlite::Prepare(db_.get(), kUpdateRunSql, path_);
+    if (!update) return std::unexpected(std::move(update.error()));
+    Binder u(update->get());
+    u.Int(totals.virtual_duration_us);
+    u.Unsigned(totals.events_run, "events_run");
+    u.Unsigned(totals.sessions_started, "sessions_started");
+    u.Unsigned(totals.turns_started, "turns_started");
+    if (!u.overflow_field().empty()) {
+      return InvalidArgument(path_ + ": run totals: " + std::string(u.overflow_field()) +
+                             " exceeds INT64_MAX");
+    }
+    int rc = StepAndReset(update->get(), u.rc());
+    if (rc != SQLITE_DONE) {
+      return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "update run"));
+    }
+    auto insert_wall = sqlite::Prepare(db_.get(), kInsertRunWallSql, path_);
+    if (!insert_wall) return std::unexpected(std::move(insert_wall.error()));
+    Binder w(insert_wall->get());
+    w.Text(wall.started_at_utc);
+    w.Real(wall.wall_time_ms);
+    w.Text(wall.command_line);
+    rc = StepAndReset(insert_wall->get(), w.rc());
+    if (rc != SQLITE_DONE) {
+      return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "insert into run_wall"));
+    }
+    return sqlite::Exec(db_.get(), "COMMIT", path_);
+  };
+  if (!error_.has_value()) {
+    if (auto s = write(); !s) Remember(std::move(s.error()));
+  }
+  Close(/*commit=*/true);
+  if (error_.has_value()) return std::unexpected(*error_);
+  return {};
+}
+
+void ReportWriter::Remember(Error error) {
+  if (!error_.has_value()) error_ = std::move(error);
+}
+
+void ReportWriter::Close(bool commit) {
+  insert_turn_.reset();
+  insert_session_.reset();
+  insert_check_.reset();
+  if (db_ != nullptr && commit && sqlite3_get_autocommit(db_.get()) == 0) {
+    if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) Remember(s.error());
+  }
+  if (db_ != nullptr) {
+    const int rc = sqlite3_close_v2(db_.release());
+    if (rc != SQLITE_OK) {
+      Remember(sqlite::MakeSqliteError(nullptr, rc, path_, "close"));
+    }
+  }
+}
+
+}  // namespace agentsim

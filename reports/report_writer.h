@@ -1,0 +1,108 @@
+// ReportWriter: the RecordSink that stores a run in one SQLite file (schema: report_schema.h and
+// docs/report-schema.md). Rows go straight into SQLite through statements prepared once, inside
+// transactions committed every kRowsPerTransaction rows; nothing else is buffered.
+//
+// Thread rules: single-threaded, like the simulation that feeds it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/agent/records.h"
+#include "core/ports/clock.h"
+#include "core/util/error.h"
+#include "reports/sqlite_handle.h"
+
+namespace agentsim {
+
+// The three records below are also reachable as ReportWriter::RunInfo etc.
+
+// Deterministic facts about the run, stored in the `run` row and covered by the digest.
+struct RunInfo {
+  std::string scenario_name;
+  std::string scenario_sha256;  // lower-case hex of the scenario file
+  std::uint64_t seed = 0;       // stored as TEXT in decimal (uint64 does not fit INTEGER)
+  std::string parameters_json;
+  std::string agentsim_version;
+};
+
+// Run totals, stored in the `run` row by Finish (NULL there until then).
+struct RunTotals {
+  Micros virtual_duration_us = 0;
+  std::uint64_t events_run = 0;
+  std::uint64_t sessions_started = 0;
+  std::uint64_t turns_started = 0;
+};
+
+// Wall-clock facts, stored in the `run_wall` table and excluded from the digest.
+struct WallClockInfo {
+  std::string started_at_utc;  // ISO 8601, e.g. "2024-05-01T12:00:00Z"
+  double wall_time_ms = 0;
+  std::string command_line;
+};
+
+class ReportWriter final : public RecordSink {
+ public:
+  using RunInfo = agentsim::RunInfo;
+  using RunTotals = agentsim::RunTotals;
+  using WallClockInfo = agentsim::WallClockInfo;
+
+  // Rows per batched transaction.
+  static constexpr int kRowsPerTransaction = 10'000;
+
+  // Creates the report at `path`, replacing an existing file (and any stale -journal/-wal/-shm
+  // beside it), with journal_mode=OFF and synchronous=OFF (a failed run regenerates its report),
+  // creates the schema and inserts the run row.
+  // Errors: kInvalidArgument for an empty path or a directory; kUnavailable when the file cannot
+  // be replaced, created or written. Messages name `path`.
+  static Result<std::unique_ptr<ReportWriter>> Open(const std::string& path, const RunInfo& info);
+
+  ReportWriter(const ReportWriter&) = delete;
+  ReportWriter& operator=(const ReportWriter&) = delete;
+  // Without Finish, commits the rows written so far (the run totals stay NULL) and closes.
+  ~ReportWriter() override;
+
+  // RecordSink. Each inserts one row. The first failure (SQLite error, a duplicate primary key, an
+  // id above INT64_MAX) is remembered and returned by Finish; later rows are then dropped. Calls
+  // after Finish are ignored.
+  void OnTurn(const TurnRecord& turn) override;
+  void OnSession(const SessionRecord& session) override;
+  void OnCheckFailure(const CheckFailure& failure) override;
+
+  // Stores `totals` in the run row, inserts the run_wall row, commits and closes the file.
+  // Returns the first error remembered while writing, else any error from these steps; after an
+  // error the rows written before it are still committed but the totals and run_wall are not.
+  // The file is closed in every case. Errors: kFailedPrecondition when called a second time.
+  Status Finish(const RunTotals& totals, const WallClockInfo& wall);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit ReportWriter(std::string path);
+
+  Status Initialise(const RunInfo& info);
+  // Steps `stmt` (parameters bound; `bind_rc` is the first binding result, which skips the step
+  // when not SQLITE_OK), resets it and clears its bindings; commits and begins a new transaction
+  // every kRowsPerTransaction rows. Returns the step's result code (SQLITE_DONE on success).
+  int StepInsert(sqlite3_stmt* stmt, int bind_rc);
+  void Remember(Error error);
+  bool CanWrite() const { return db_ != nullptr && !error_.has_value(); }
+  // Finalises the statements and closes the file, first committing the open transaction when
+  // `commit` (rows written so far are kept). Errors are remembered.
+  void Close(bool commit);
+
+  std::string path_;
+  sqlite::DbPtr db_;  // declared before the statements: destroyed after them
+  sqlite::StmtPtr insert_turn_;
+  sqlite::StmtPtr insert_session_;
+  sqlite::StmtPtr insert_check_;
+  int rows_in_transaction_ = 0;
+  std::int64_t next_check_seq_ = 1;
+  bool finished_ = false;
+  std::optional<Error> error_;
+};
+
+}  // namespace agentsim

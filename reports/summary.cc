@@ -1,0 +1,123 @@
+#include "reports/summary.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <functional>
+#include <string_view>
+
+#include "reports/percentile.h"
+#include "reports/sqlite_handle.h"
+
+namespace agentsim {
+namespace {
+
+constexpr std::string_view kSessionCountsSql =
+    "SELECT COUNT(*), COALESCE(SUM(status = 'completed'), 0), "
+    "COALESCE(SUM(status = 'refused'), 0), COALESCE(SUM(status = 'error'), 0) FROM session";
+constexpr std::string_view kTurnCountsSql =
+    "SELECT COUNT(*), COALESCE(SUM(outcome = 'structured'), 0), "
+    "COALESCE(SUM(outcome = 'fallback'), 0), COALESCE(SUM(outcome = 'error'), 0) FROM turn";
+
+// Runs `sql` and calls `on_row` for each row. Errors name the path and the statement.
+Status ForEachRow(sqlite3* db, std::string_view sql, const std::string& path,
+                  const std::function<void(sqlite3_stmt*)>& on_row) {
+  auto stmt = sqlite::Prepare(db, sql, path);
+  if (!stmt) return std::unexpected(std::move(stmt.error()));
+  int rc;
+  while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) on_row(stmt->get());
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::MakeSqliteError(db, rc, path, sql));
+  return {};
+}
+
+std::string ColumnText(sqlite3_stmt* stmt, int column) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+  return text != nullptr ? std::string(text, sqlite3_column_bytes(stmt, column)) : std::string();
+}
+
+// Percentiles of the non-NULL values of turn.<column> (µs), converted to ms.
+Result<LatencySummary> ReadLatency(sqlite3* db, std::string_view column, const std::string& path) {
+  std::string sql = "SELECT ";
+  sql += column;
+  sql += " FROM turn WHERE ";
+  sql += column;
+  sql += " IS NOT NULL";
+  std::vector<double> values_us;
+  auto status = ForEachRow(db, sql, path, [&](sqlite3_stmt* stmt) {
+    values_us.push_back(static_cast<double>(sqlite3_column_int64(stmt, 0)));
+  });
+  if (!status) return std::unexpected(std::move(status.error()));
+  std::sort(values_us.begin(), values_us.end());
+  LatencySummary latency;
+  latency.count = static_cast<std::int64_t>(values_us.size());
+  constexpr double kMicrosPerMs = 1000.0;
+  latency.p50_ms = PercentileOfSorted(values_us, 0.50) / kMicrosPerMs;
+  latency.p95_ms = PercentileOfSorted(values_us, 0.95) / kMicrosPerMs;
+  latency.p99_ms = PercentileOfSorted(values_us, 0.99) / kMicrosPerMs;
+  return latency;
+}
+
+Status ReadCounts(sqlite3* db, const std::string& path, Summary& s) {
+  bool has_run = false;
+  auto status =
+      ForEachRow(db, "SELECT scenario_name, seed, virtual_duration_us FROM run WHERE run_id = 1",
+                 path, [&](sqlite3_stmt* stmt) {
+                   has_run = true;
+                   s.scenario_name = ColumnText(stmt, 0);
+                   s.seed = ColumnText(stmt, 1);
+                   s.finished = sqlite3_column_type(stmt, 2) != SQLITE_NULL;
+                   s.virtual_duration_us = sqlite3_column_int64(stmt, 2);
+                 });
+  if (!status) return status;
+  if (!has_run) return InvalidArgument(path + ": not an agentsim report: the run table is empty");
+  status =
+      ForEachRow(db, "SELECT wall_time_ms FROM run_wall LIMIT 1", path, [&](sqlite3_stmt* stmt) {
+        s.has_wall_time = true;
+        s.wall_time_ms = sqlite3_column_double(stmt, 0);
+      });
+  if (!status) return status;
+  status = ForEachRow(db, kSessionCountsSql, path, [&](sqlite3_stmt* stmt) {
+    s.sessions = sqlite3_column_int64(stmt, 0);
+    s.sessions_completed = sqlite3_column_int64(stmt, 1);
+    s.sessions_refused = sqlite3_column_int64(stmt, 2);
+    s.sessions_error = sqlite3_column_int64(stmt, 3);
+  });
+  if (!status) return status;
+  status = ForEachRow(db, kTurnCountsSql, path, [&](sqlite3_stmt* stmt) {
+    s.turns = sqlite3_column_int64(stmt, 0);
+    s.turns_structured = sqlite3_column_int64(stmt, 1);
+    s.turns_fallback = sqlite3_column_int64(stmt, 2);
+    s.turns_error = sqlite3_column_int64(stmt, 3);
+  });
+  if (!status) return status;
+  status = ForEachRow(
+      db, "SELECT reason, COUNT(*) FROM turn WHERE reason <> 'ok' GROUP BY reason ORDER BY reason",
+      path, [&](sqlite3_stmt* stmt) {
+        s.reasons.emplace_back(ColumnText(stmt, 0), sqlite3_column_int64(stmt, 1));
+      });
+  if (!status) return status;
+  return ForEachRow(db, "SELECT COUNT(*) FROM check_failure", path,
+                    [&](sqlite3_stmt* stmt) { s.check_failures = sqlite3_column_int64(stmt, 0); });
+}
+
+}  // namespace
+
+Result<Summary> ReadSummary(const std::string& db_path) {
+  auto db = sqlite::OpenReportReadOnly(db_path);
+  if (!db) return std::unexpected(std::move(db.error()));
+  Summary s;
+  if (auto status = ReadCounts(db->get(), db_path, s); !status) {
+    return std::unexpected(std::move(status.error()));
+  }
+  s.fallback_rate =
+      s.turns > 0 ? static_cast<double>(s.turns_fallback) / static_cast<double>(s.turns) : 0.0;
+  auto ttfa = ReadLatency(db->get(), "time_to_first_audio_us", db_path);
+  if (!ttfa) return std::unexpected(std::move(ttfa.error()));
+  s.time_to_first_audio = *ttfa;
+  auto latency = ReadLatency(db->get(), "turn_total_us", db_path);
+  if (!latency) return std::unexpected(std::move(latency.error()));
+  s.turn_latency = *latency;
+  return s;
+}
+
+}  // namespace agentsim

@@ -1,0 +1,67 @@
+// A human summary of one report: counts, fallback rate, latency percentiles (k6's method, see
+// percentile.h), virtual and wall time, check failures.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/ports/clock.h"
+#include "core/util/error.h"
+
+namespace agentsim {
+
+// p50/p95/p99 in milliseconds over the turns where the stage ran (the column is not NULL);
+// all 0 when count is 0.
+struct LatencySummary {
+  std::int64_t count = 0;
+  double p50_ms = 0;
+  double p95_ms = 0;
+  double p99_ms = 0;
+};
+
+struct Summary {
+  std::string scenario_name;
+  std::string seed;  // decimal, as stored
+  std::int64_t sessions = 0;
+  std::int64_t sessions_completed = 0;
+  std::int64_t sessions_refused = 0;
+  std::int64_t sessions_error = 0;
+  std::int64_t turns = 0;
+  std::int64_t turns_structured = 0;
+  std::int64_t turns_fallback = 0;
+  std::int64_t turns_error = 0;
+  double fallback_rate = 0;            // turns_fallback / turns; 0 when there are no turns
+  LatencySummary time_to_first_audio;  // turn.time_to_first_audio_us
+  LatencySummary turn_latency;         // turn.turn_total_us
+  bool finished = false;               // the run row holds totals (ReportWriter::Finish ran)
+  Micros virtual_duration_us = 0;      // 0 unless finished
+  bool has_wall_time = false;          // a run_wall row exists
+  double wall_time_ms = 0;             // 0 unless has_wall_time
+  std::int64_t check_failures = 0;
+  // Turns per reason other than "ok", ordered by reason (byte order).
+  std::vector<std::pair<std::string, std::int64_t>> reasons;
+};
+
+// Reads the summary of the report at `db_path` (opened read-only).
+// Errors: as ComputeReportDigest (kNotFound, kInvalidArgument, kUnavailable; messages name the
+// path).
+Result<Summary> ReadSummary(const std::string& db_path);
+
+// A compact human table, one fact per line, ending in a newline, e.g.
+//   scenario             default (seed 42)
+//   sessions             300 (300 completed, 0 refused, 0 error)
+//   turns                2112: 1968 structured, 144 fallback (6.82%), 0 error
+//   reasons              not_json 50, validation_failed 94
+//   time to first audio  p50 812.4 ms  p95 1630.2 ms  p99 2101.0 ms
+//   turn latency         p50 1200.0 ms  p95 2400.5 ms  p99 3000.0 ms
+//   virtual time         2h 13m 05.120s    wall time 0.84 s (9,512x)
+//   checks               all passed
+// The reasons line is left out when every turn is ok.
+std::string FormatSummary(const Summary& s);
+// One "label   value\n" line in FormatSummary's layout (labels padded to one column).
+std::string FormatSummaryLine(std::string_view label, std::string_view text);
+
+}  // namespace agentsim

@@ -1,0 +1,252 @@
+#include "sim/scenario.h"
+
+#include "core/json/json_document.h"
+#include "core/json/object_reader.h"
+
+namespace agentsim {
+namespace {
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines) {
+    if (!out.empty()) out.push_back('\n');
+    out += line;
+  }
+  return out;
+}
+
+std::optional<LogNormalSpec> ReadLogNormal(const JsonDocument& doc, const std::string& pointer,
+                                           std::vector<std::string>* errors,
+                                           LogNormalSpec fallback) {
+  ObjectReader r(doc, pointer, errors, /*required=*/false);
+  if (!r.present()) return fallback;
+  r.AllowOnly({"median", "p95"});
+  auto median = r.Number("median", Required::kYes, 1e-6, 1e9);
+  auto p95 = r.Number("p95", Required::kYes, 1e-6, 1e9);
+  if (!median || !p95) return std::nullopt;
+  if (*p95 < *median) {
+    r.Fail("p95", "expected p95 >= median (" + nlohmann::json(*median).dump() + ")");
+    return std::nullopt;
+  }
+  return LogNormalSpec{*median, *p95};
+}
+
+void ReadWorkload(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
+  ObjectReader r(doc, "/workload", errors);
+  r.AllowOnly({"sessions", "arrival_rate_per_s", "turns_per_session", "think_time_ms", "users",
+               "speech_chars_per_s"});
+  WorkloadSpec& w = s.workload;
+  if (auto v = r.Integer("sessions", Required::kYes, 1, 100'000'000)) w.sessions = *v;
+  if (auto v = r.Number("arrival_rate_per_s", Required::kYes, 1e-6, 1e7)) {
+    w.arrival_rate_per_s = *v;
+  }
+  if (auto v = r.Integer("users", Required::kNo, 1, 100'000'000)) w.users = *v;
+  if (auto v = r.Number("speech_chars_per_s", Required::kNo, 0.1, 1000)) w.speech_chars_per_s = *v;
+  ObjectReader turns(doc, "/workload/turns_per_session", errors, /*required=*/false);
+  if (turns.present()) {
+    turns.AllowOnly({"min", "max"});
+    auto lo = turns.Integer("min", Required::kYes, 1, 10'000);
+    auto hi = turns.Integer("max", Required::kYes, 1, 10'000);
+    if (lo && hi && *lo > *hi) turns.Fail("max", "expected max >= min");
+    if (lo && hi && *lo <= *hi) {
+      w.min_turns = *lo;
+      w.max_turns = *hi;
+    }
+  }
+  if (auto v = ReadLogNormal(doc, "/workload/think_time_ms", errors, w.think_time_ms)) {
+    w.think_time_ms = *v;
+  }
+}
+
+void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
+  ObjectReader backends(doc, "/backends", errors, /*required=*/false);
+  backends.AllowOnly({"llm", "tts", "store"});
+  ObjectReader llm(doc, "/backends/llm", errors, false);
+  llm.AllowOnly({"ttft_ms", "per_token_ms", "optional_field_rate", "malformed_rate",
+                 "malformed_weights", "error_rate"});
+  if (auto v = ReadLogNormal(doc, "/backends/llm/ttft_ms", errors, s.llm.ttft_ms)) {
+    s.llm.ttft_ms = *v;
+  }
+  if (auto v = ReadLogNormal(doc, "/backends/llm/per_token_ms", errors, s.llm.per_token_ms)) {
+    s.llm.per_token_ms = *v;
+  }
+  if (auto v = llm.Number("optional_field_rate", Required::kNo, 0, 1)) {
+    s.llm.optional_field_rate = *v;
+  }
+  if (auto v = llm.Number("malformed_rate", Required::kNo, 0, 1)) s.llm.malformed_rate = *v;
+  if (auto v = llm.Number("error_rate", Required::kNo, 0, 1)) s.llm.error_rate = *v;
+  ObjectReader weights(doc, "/backends/llm/malformed_weights", errors, false);
+  weights.AllowOnly({"not_json", "missing_required", "wrong_type"});
+  if (auto v = weights.Number("not_json", Required::kNo, 0, 1e6)) s.llm.not_json_weight = *v;
+  if (auto v = weights.Number("missing_required", Required::kNo, 0, 1e6)) {
+    s.llm.missing_required_weight = *v;
+  }
+  if (auto v = weights.Number("wrong_type", Required::kNo, 0, 1e6)) s.llm.wrong_type_weight = *v;
+  if (s.llm.not_json_weight + s.llm.missing_required_weight + s.llm.wrong_type_weight <= 0) {
+    weights.Fail("", "expected at least one positive weight");
+  }
+
+  ObjectReader tts(doc, "/backends/tts", errors, false);
+  tts.AllowOnly({"ttfb_ms", "chars_per_second", "realtime_factor", "error_rate"});
+  if (auto v = ReadLogNormal(doc, "/backends/tts/ttfb_ms", errors, s.tts.ttfb_ms)) {
+    s.tts.ttfb_ms = *v;
+  }
+  if (auto v = tts.Number("chars_per_second", Required::kNo, 0.1, 1000)) {
+    s.tts.chars_per_second = *v;
+  }
+  if (auto v = tts.Number("realtime_factor", Required::kNo, 0, 100)) s.tts.realtime_factor = *v;
+  if (auto v = tts.Number("error_rate", Required::kNo, 0, 1)) s.tts.error_rate = *v;
+
+  ObjectReader store(doc, "/backends/store", errors, false);
+  store.AllowOnly({"latency_ms"});
+  if (auto v = ReadLogNormal(doc, "/backends/store/latency_ms", errors, s.store.latency_ms)) {
+    s.store.latency_ms = *v;
+  }
+}
+
+// Loads the agent configs; problems in a config file are reported with that file's locations.
+void ReadAgents(const JsonDocument& doc, const FileSource& files, Scenario& s,
+                std::vector<std::string>* errors) {
+  const auto it = doc.root().find("agents");
+  if (it == doc.root().end() || !it->is_array() || it->empty()) {
+    errors->push_back(doc.Describe("/agents", "expected a non-empty array of {\"config\": PATH, "
+                                              "\"weight\": NUMBER}"));
+    return;
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    ObjectReader r(doc, "/agents/" + std::to_string(i), errors);
+    r.AllowOnly({"config", "weight"});
+    auto path = r.String("config", Required::kYes);
+    auto weight = r.Number("weight", Required::kNo, 0, 1e9);
+    if (!path) continue;
+    ScenarioAgent agent;
+    agent.config_path = *path;
+    agent.weight = weight.value_or(1.0);
+    Result<std::string> text = files.Read(*path);
+    if (!text) {
+      r.Fail("config", text.error().message);
+      continue;
+    }
+    agent.json_text = *text;
+    Result<AgentConfig> config = ParseAgentConfig(files.DisplayPath(*path), std::move(*text));
+    if (!config) {
+      errors->push_back(config.error().message);
+      continue;
+    }
+    for (const ScenarioAgent& other : s.agents) {
+      if (other.config->agent_id == config->agent_id) {
+        r.Fail("config", "agent_id '" + config->agent_id + "' is already defined by " +
+                             other.config_path);
+      }
+    }
+    agent.config = std::make_shared<const AgentConfig>(std::move(*config));
+    s.agents.push_back(std::move(agent));
+  }
+  double total = 0;
+  for (const ScenarioAgent& a : s.agents) total += a.weight;
+  if (!s.agents.empty() && total <= 0) {
+    errors->push_back(doc.Describe("/agents", "expected at least one agent with weight > 0"));
+  }
+}
+
+void ReadUtterances(const JsonDocument& doc, const FileSource& files,
+                    const ScenarioOverrides& overrides, Scenario& s,
+                    std::vector<std::string>* errors) {
+  if (overrides.transcripts_path) {
+    s.utterances.kind = UtteranceSource::Kind::kTranscripts;
+    s.utterances.path = *overrides.transcripts_path;
+    Result<std::vector<Conversation>> loaded = LoadTranscripts(*overrides.transcripts_path);
+    if (!loaded) {
+      errors->push_back("--transcripts: " + loaded.error().message);
+    } else {
+      s.utterances.conversations = std::move(*loaded);
+    }
+    return;
+  }
+  ObjectReader r(doc, "/utterances", errors);
+  r.AllowOnly({"source", "path"});
+  auto source = r.Enum("source", Required::kYes, {"corpus", "transcripts"});
+  auto path = r.String("path", Required::kYes);
+  if (!source || !path) return;
+  s.utterances.path = *path;
+  if (*source == "corpus") {
+    s.utterances.kind = UtteranceSource::Kind::kCorpus;
+    Result<std::string> text = files.Read(*path);
+    if (!text) {
+      r.Fail("path", text.error().message);
+      return;
+    }
+    Result<InterviewCorpus> corpus = ParseInterviewCorpus(files.DisplayPath(*path), *text);
+    if (!corpus) {
+      errors->push_back(corpus.error().message);
+      return;
+    }
+    s.utterances.corpus = std::move(*corpus);
+    return;
+  }
+  s.utterances.kind = UtteranceSource::Kind::kTranscripts;
+  std::optional<std::string> disk = files.DiskPath(*path);
+  if (!disk) {
+    r.Fail("path", "transcripts must be files on disk (this scenario is embedded); use "
+                   "--transcripts FILE_OR_DIR");
+    return;
+  }
+  Result<std::vector<Conversation>> loaded = LoadTranscripts(*disk);
+  if (!loaded) {
+    r.Fail("path", loaded.error().message);
+    return;
+  }
+  s.utterances.conversations = std::move(*loaded);
+}
+
+}  // namespace
+
+Result<Scenario> LoadScenario(const FileSource& files, const std::string& relative_path,
+                              const ScenarioOverrides& overrides) {
+  Result<std::string> text = files.Read(relative_path);
+  if (!text) return std::unexpected(text.error());
+  Result<JsonDocument> parsed = JsonDocument::Parse(files.DisplayPath(relative_path), *text);
+  if (!parsed) return std::unexpected(parsed.error());
+  const JsonDocument& doc = *parsed;
+
+  Scenario s;
+  s.source_path = files.DisplayPath(relative_path);
+  std::vector<std::string> errors;
+  ObjectReader top(doc, "", &errors);
+  if (!top.present()) return InvalidArgument(JoinLines(errors));
+  top.AllowOnly({"name", "description", "seed", "agents", "workload", "utterances", "backends",
+                 "response_corpus"});
+  s.name = top.String("name", Required::kYes).value_or("");
+  s.description = top.String("description", Required::kNo, false).value_or("");
+  if (auto seed = top.Integer("seed", Required::kNo, 0, INT64_MAX)) {
+    s.seed = static_cast<std::uint64_t>(*seed);
+  }
+  ReadAgents(doc, files, s, &errors);
+  ReadWorkload(doc, s, &errors);
+  ReadUtterances(doc, files, overrides, s, &errors);
+  ReadBackends(doc, s, &errors);
+
+  if (auto corpus_path = top.String("response_corpus", Required::kNo)) {
+    Result<std::string> corpus_text = files.Read(*corpus_path);
+    if (!corpus_text) {
+      top.Fail("response_corpus", corpus_text.error().message);
+    } else if (auto corpus =
+                   ResponseCorpus::Parse(files.DisplayPath(*corpus_path), *corpus_text)) {
+      s.response_corpus = std::make_shared<const ResponseCorpus>(std::move(*corpus));
+    } else {
+      errors.push_back(corpus.error().message);
+    }
+  }
+  if (!s.response_corpus) {
+    s.response_corpus = std::shared_ptr<const ResponseCorpus>(&ResponseCorpus::BuiltIn(),
+                                                              [](const ResponseCorpus*) {});
+  }
+  if (s.utterances.kind == UtteranceSource::Kind::kTranscripts && errors.empty() &&
+      s.utterances.conversations.empty()) {
+    errors.push_back(s.source_path + ": the transcripts hold no conversation with a user turn");
+  }
+  if (!errors.empty()) return InvalidArgument(JoinLines(errors));
+  return s;
+}
+
+}  // namespace agentsim

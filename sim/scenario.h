@@ -1,0 +1,75 @@
+// A scenario: what to simulate (docs/scenario-format.md). JSON with comments allowed; every
+// problem reported at once as "file:line:col: /pointer: what was expected"; unknown keys are
+// errors with a did-you-mean.
+//
+// LoadScenario also loads what the scenario refers to (agent configs, corpora, transcripts), so
+// a loaded scenario is complete and checked before the run starts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/agent_config.h"
+#include "core/rng/distributions.h"
+#include "mocks/in_memory_document_store.h"
+#include "mocks/mock_llm.h"
+#include "mocks/mock_tts.h"
+#include "mocks/response_corpus.h"
+#include "sim/file_source.h"
+#include "sim/interview_corpus.h"
+#include "sim/transcripts.h"
+
+namespace agentsim {
+
+struct ScenarioAgent {
+  std::string config_path;  // as written in the scenario
+  double weight = 1.0;      // share of sessions routed to this agent
+  std::string json_text;    // the config document (stored in the mock DocumentStore)
+  std::shared_ptr<const AgentConfig> config;
+};
+
+struct WorkloadSpec {
+  std::int64_t sessions = 100;
+  double arrival_rate_per_s = 1.0;    // Poisson arrivals (exponential inter-arrival times)
+  std::int64_t min_turns = 3;         // corpus source: turns per session, uniform in [min, max]
+  std::int64_t max_turns = 8;
+  LogNormalSpec think_time_ms{1200.0, 4000.0};
+  std::int64_t users = 0;             // distinct user ids (0: one per session)
+  double speech_chars_per_s = 14.0;   // how fast the simulated user speaks
+};
+
+struct UtteranceSource {
+  enum class Kind { kCorpus, kTranscripts };
+  Kind kind = Kind::kCorpus;
+  std::string path;                   // as written (or as given by --transcripts)
+  InterviewCorpus corpus;             // kCorpus
+  std::vector<Conversation> conversations;  // kTranscripts
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::string source_path;            // the scenario file as displayed ("embedded:default.json")
+  std::string sha256;                 // of the scenario file's bytes (set by the caller)
+  std::vector<ScenarioAgent> agents;
+  WorkloadSpec workload;
+  UtteranceSource utterances;
+  MockLlmOptions llm;
+  MockTtsOptions tts;
+  InMemoryDocumentStoreOptions store;
+  std::shared_ptr<const ResponseCorpus> response_corpus;
+};
+
+struct ScenarioOverrides {
+  std::optional<std::string> transcripts_path;  // replaces the utterance source (on disk)
+};
+
+// Loads `relative_path` from `files` and everything it refers to. Errors: kInvalidArgument
+// (every problem, one per line), kNotFound (a referenced file is missing).
+Result<Scenario> LoadScenario(const FileSource& files, const std::string& relative_path,
+                              const ScenarioOverrides& overrides = {});
+
+}  // namespace agentsim

@@ -1,0 +1,682 @@
+#include "core/schema/dynamic_schema.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json/json_document.h"
+
+namespace agentsim {
+namespace {
+
+using ::nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// "field|reason|message" per violation.
+std::vector<std::string> Format(const std::vector<Violation>& violations) {
+  std::vector<std::string> out;
+  for (const Violation& v : violations) out.push_back(v.field + "|" + v.reason + "|" + v.message);
+  return out;
+}
+
+// Compiles {"schema_id": "t", "fields": [<field_json>]}.
+Result<DynamicSchema> CompileField(std::string_view field_json) {
+  return DynamicSchema::Compile(
+      json::parse(R"({"schema_id": "t", "fields": [)" + std::string(field_json) + "]}"));
+}
+
+// Compile errors of a schema in "t.json" whose fields array holds `fields_text` on line 2
+// (so a value's column is its 1-based offset in `fields_text`).
+std::vector<std::string> FieldErrors(std::string_view fields_text) {
+  Result<JsonDocument> doc = JsonDocument::Parse("t.json", R"({"schema_id": "t", "fields": [)"
+                                                           "\n" +
+                                                               std::string(fields_text) + "\n]}");
+  if (!doc) return {"parse error: " + doc.error().message};
+  Result<DynamicSchema> schema = DynamicSchema::Compile(*doc, "");
+  if (schema) return {};
+  EXPECT_EQ(schema.error().code, ErrorCode::kInvalidArgument);
+  return SplitLines(schema.error().message);
+}
+
+struct ValueCase {
+  std::string_view value;  // JSON text of the value of field "x"; "" leaves "x" out
+  std::vector<std::string> expected;
+};
+
+// Validates {"x": value} against the one-field schema `field_json`, for every case.
+void ExpectValidation(std::string_view field_json, const std::vector<ValueCase>& cases) {
+  Result<DynamicSchema> schema = CompileField(field_json);
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  for (const ValueCase& c : cases) {
+    SCOPED_TRACE(std::string(field_json) + " with value " + std::string(c.value));
+    json object = json::object();
+    if (!c.value.empty()) object["x"] = json::parse(c.value);
+    EXPECT_EQ(Format(schema->Validate(object)), c.expected);
+  }
+}
+
+TEST(DynamicSchemaTest, ChecksStrType) {
+  ExpectValidation(R"({"field_name": "x", "field_type": "str"})",
+                   {{R"("hello")", {}},
+                    {R"("")", {}},
+                    {"5", {"x|wrong_type|expected str, got number 5"}},
+                    {"true", {"x|wrong_type|expected str, got true"}},
+                    {"null", {"x|wrong_type|expected str, got null"}},
+                    {R"(["a"])", {"x|wrong_type|expected str, got an array"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksIntTypeStrictly) {
+  ExpectValidation(R"({"field_name": "x", "field_type": "int"})",
+                   {{"5", {}},
+                    {"-3", {}},
+                    {"18446744073709551615", {}},
+                    {"5.0", {"x|wrong_type|expected int, got number 5.0"}},
+                    {"5.5", {"x|wrong_type|expected int, got number 5.5"}},
+                    {"true", {"x|wrong_type|expected int, got true"}},
+                    {R"("5")", {R"(x|wrong_type|expected int, got string "5")"}},
+                    {"null", {"x|wrong_type|expected int, got null"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksFloatType) {
+  ExpectValidation(R"({"field_name": "x", "field_type": "float"})",
+                   {{"1.5", {}},
+                    {"2", {}},
+                    {"-0.25", {}},
+                    {"false", {"x|wrong_type|expected float, got false"}},
+                    {R"("1.5")", {R"(x|wrong_type|expected float, got string "1.5")"}},
+                    {"null", {"x|wrong_type|expected float, got null"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksBoolType) {
+  ExpectValidation(R"({"field_name": "x", "field_type": "bool"})",
+                   {{"true", {}},
+                    {"false", {}},
+                    {"0", {"x|wrong_type|expected bool, got number 0"}},
+                    {R"("true")", {R"(x|wrong_type|expected bool, got string "true")"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksListStrElements) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "list[str]"})",
+      {{"[]", {}},
+       {R"(["a", "b"])", {}},
+       {R"(["a", 1, 2])", {"x|wrong_type|expected list[str], got number 1 at index 1"}},
+       {R"("a")", {R"(x|wrong_type|expected list[str], got string "a")"}},
+       {"{}", {"x|wrong_type|expected list[str], got an object"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksListIntElements) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "list[int]"})",
+      {{"[1, -2, 3]", {}},
+       {R"([1, 2.5, "x"])", {"x|wrong_type|expected list[int], got number 2.5 at index 1"}},
+       {"[true]", {"x|wrong_type|expected list[int], got true at index 0"}},
+       {"[1, null]", {"x|wrong_type|expected list[int], got null at index 1"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksListFloatElements) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "list[float]"})",
+      {{"[1, 2.5]", {}},
+       {R"([1.5, "2"])", {R"(x|wrong_type|expected list[float], got string "2" at index 1)"}},
+       {"1.5", {"x|wrong_type|expected list[float], got number 1.5"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksDictType) {
+  ExpectValidation(R"({"field_name": "x", "field_type": "dict"})",
+                   {{"{}", {}},
+                    {R"({"a": [1]})", {}},
+                    {"[]", {"x|wrong_type|expected dict, got an array"}},
+                    {"null", {"x|wrong_type|expected dict, got null"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksStringLiteral) {
+  constexpr std::string_view kExpected =
+      R"(expected one of "positive", "neutral", "negative", got )";
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "Literal['positive', 'neutral', 'negative']"})",
+      {{R"("neutral")", {}},
+       {R"("Neutral")", {"x|not_in_literal|" + std::string(kExpected) + R"(string "Neutral")"}},
+       {"5", {"x|not_in_literal|" + std::string(kExpected) + "number 5"}},
+       {"null", {"x|wrong_type|" + std::string(kExpected) + "null"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksIntLiteral) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "Literal[1, 2, -3]"})",
+      {{"1", {}},
+       {"-3", {}},
+       {"1.0", {"x|not_in_literal|expected one of 1, 2, -3, got number 1.0"}},
+       {R"("1")", {R"(x|not_in_literal|expected one of 1, 2, -3, got string "1")"}},
+       {"4", {"x|not_in_literal|expected one of 1, 2, -3, got number 4"}},
+       // 2^64 - 3 must not wrap around to -3.
+       {"18446744073709551613",
+        {"x|not_in_literal|expected one of 1, 2, -3, got number 18446744073709551613"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksMixedLiteral) {
+  ExpectValidation(R"({"field_name": "x", "field_type": "Literal[\"a\", 1]"})",
+                   {{R"("a")", {}},
+                    {"1", {}},
+                    {R"("1")", {R"(x|not_in_literal|expected one of "a", 1, got string "1")"}}});
+}
+
+TEST(DynamicSchemaTest, ParsesFieldTypes) {
+  struct Case {
+    std::string type;
+    FieldKind kind;
+    std::string literals;  // JSON array of the literal values
+  };
+  const std::vector<Case> cases = {
+      {"str", FieldKind::kStr, "[]"},
+      {"int", FieldKind::kInt, "[]"},
+      {"float", FieldKind::kFloat, "[]"},
+      {"bool", FieldKind::kBool, "[]"},
+      {"list[str]", FieldKind::kListStr, "[]"},
+      {"list[ int ]", FieldKind::kListInt, "[]"},
+      {"list[float]", FieldKind::kListFloat, "[]"},
+      {"dict", FieldKind::kDict, "[]"},
+      {"Literal['positive', 'neutral', 'negative']", FieldKind::kLiteral,
+       R"(["positive","neutral","negative"])"},
+      {R"(Literal["a", 'b'])", FieldKind::kLiteral, R"(["a","b"])"},
+      {"Literal[  'a'  ,'b'  ]", FieldKind::kLiteral, R"(["a","b"])"},
+      {"Literal[1, -2, 0]", FieldKind::kLiteral, "[1,-2,0]"},
+      {"Literal['1', 1]", FieldKind::kLiteral, R"(["1",1])"},
+      {R"(Literal['it\'s', "say \"hi\""])", FieldKind::kLiteral, R"(["it's","say \"hi\""])"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.type);
+    Result<DynamicSchema> schema = DynamicSchema::Compile(
+        json{{"schema_id", "t"}, {"fields", {{{"field_name", "x"}, {"field_type", c.type}}}}});
+    ASSERT_TRUE(schema.has_value()) << schema.error().message;
+    const SchemaField& field = schema->fields()[0];
+    EXPECT_EQ(field.kind, c.kind);
+    EXPECT_EQ(field.type_text, c.type);
+    EXPECT_EQ(json(field.literal_values).dump(), c.literals);
+  }
+}
+
+TEST(DynamicSchemaTest, RejectsMalformedFieldTypes) {
+  const std::string kPrefix = "t.json:2:35: /fields/0/field_type: ";
+  const std::string kLiteral =
+      kPrefix + "expected Literal[...] of one or more quoted strings or integers, got string ";
+  const std::string kAny =
+      kPrefix +
+      "expected one of str, int, float, bool, list[str], list[int], list[float], dict or "
+      "Literal[...], got ";
+  struct Case {
+    std::string type;  // as written inside the JSON string
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"Literal[]", kLiteral + R"("Literal[]" (no values))"},
+      {"Literal[ ]", kLiteral + R"("Literal[ ]" (no values))"},
+      {"Literal['a'", kLiteral + R"("Literal['a'" (missing closing ']'))"},
+      {"Literal['a',", kLiteral + R"("Literal['a'," (missing closing ']'))"},
+      {"Literal[a]",
+       kLiteral + R"("Literal[a]" (expected a quoted string or an integer at offset 8))"},
+      {"Literal['a', ]",
+       kLiteral + R"("Literal['a', ]" (expected a quoted string or an integer at offset 13))"},
+      {"Literal['a' 'b']", kLiteral + R"("Literal['a' 'b']" (expected ',' or ']' at offset 12))"},
+      {"Literal['a]", kLiteral + R"("Literal['a]" (unterminated string at offset 8))"},
+      {"Literal['a', 'a']", kLiteral + R"("Literal['a', 'a']" (duplicate value "a"))"},
+      {R"(Literal['a', \"a\"])", kLiteral + R"("Literal['a', \"a\"]" (duplicate value "a"))"},
+      {"Literal[1, 1]", kLiteral + R"("Literal[1, 1]" (duplicate value 1))"},
+      {"Literal[1.5]", kLiteral + R"("Literal[1.5]" (expected ',' or ']' at offset 9))"},
+      {"Literal['a']x", kLiteral + R"("Literal['a']x" (unexpected text after ']' at offset 12))"},
+      {"Literal[-]",
+       kLiteral + R"("Literal[-]" (expected a quoted string or an integer at offset 8))"},
+      {"Literal[99999999999999999999]",
+       kLiteral + R"("Literal[99999999999999999999]" (integer out of range at offset 8))"},
+      {"Literal[True]",
+       kLiteral + R"("Literal[True]" (expected a quoted string or an integer at offset 8))"},
+      {"list[dict]",
+       kPrefix + R"(expected list[str], list[int] or list[float], got string "list[dict]")"},
+      {"list[]", kPrefix + R"(expected list[str], list[int] or list[float], got string "list[]")"},
+      {"literal['a']", kAny + R"(string "literal['a']")"},
+      {"List[str]", kAny + R"(string "List[str]")"},
+      {"string", kAny + R"(string "string")"},
+      {" int", kAny + R"(string " int")"},
+      {"", kAny + R"(string "")"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.type);
+    EXPECT_THAT(FieldErrors(R"({"field_name": "x", "field_type": ")" + c.type + R"("})"),
+                ElementsAre(c.expected));
+  }
+}
+
+TEST(DynamicSchemaTest, RejectsIntBelowGeAndAboveLe) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "int", "constraints": {"ge": 0, "le": 100}})",
+      {{"-1", {"x|less_than_ge|expected a value >= 0, got number -1"}},
+       {"0", {}},
+       {"100", {}},
+       {"101", {"x|greater_than_le|expected a value <= 100, got number 101"}},
+       {R"("x")", {R"(x|wrong_type|expected int, got string "x")"}}});
+}
+
+TEST(DynamicSchemaTest, RejectsFloatOutsideGeLe) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "float", "constraints": {"ge": 0.5, "le": 1.5}})",
+      {{"0.49", {"x|less_than_ge|expected a value >= 0.5, got number 0.49"}},
+       {"0.5", {}},
+       {"1", {}},
+       {"1.5", {}},
+       {"1.51", {"x|greater_than_le|expected a value <= 1.5, got number 1.51"}}});
+}
+
+TEST(DynamicSchemaTest, AppliesGeLeToEveryListElement) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "list[int]", "constraints": {"ge": 0, "le": 10}})",
+      {{"[]", {}},
+       {"[0, 10]", {}},
+       {"[1, -1, -2]", {"x|less_than_ge|expected every element >= 0, got number -1 at index 1"}},
+       {"[11, 5, -1]",
+        {"x|less_than_ge|expected every element >= 0, got number -1 at index 2",
+         "x|greater_than_le|expected every element <= 10, got number 11 at index 0"}}});
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "list[float]", "constraints": {"ge": -1, "le": 1}})",
+      {{"[-1, 0.5, 1]", {}},
+       {"[-1.5]", {"x|less_than_ge|expected every element >= -1, got number -1.5 at index 0"}},
+       {"[0, 1.25]",
+        {"x|greater_than_le|expected every element <= 1, got number 1.25 at index 1"}}});
+}
+
+TEST(DynamicSchemaTest, CountsStrLengthInCodePoints) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "str",
+          "constraints": {"min_length": 2, "max_length": 4}})",
+      {{R"("a")", {"x|too_short|expected at least 2 characters, got 1"}},
+       {R"("ab")", {}},
+       {R"("abcd")", {}},
+       {R"("abcde")", {"x|too_long|expected at most 4 characters, got 5"}},
+       {R"("é")", {"x|too_short|expected at least 2 characters, got 1"}},
+       {R"("héé")", {}},       // 3 code points, 5 bytes
+       {R"("日本語日")", {}},  // 4 code points, 12 bytes
+       {R"("日本語日本")", {"x|too_long|expected at most 4 characters, got 5"}}});
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "str",
+          "constraints": {"min_length": 1, "max_length": 1}})",
+      {{R"("")", {"x|too_short|expected at least 1 character, got 0"}},
+       {R"("😀")", {}},
+       {R"("ab")", {"x|too_long|expected at most 1 character, got 2"}}});
+}
+
+TEST(DynamicSchemaTest, ChecksListAndDictLength) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "list[str]",
+          "constraints": {"min_length": 1, "max_length": 2}})",
+      {{"[]", {"x|too_short|expected at least 1 element, got 0"}},
+       {R"(["a"])", {}},
+       {R"(["a", "b"])", {}},
+       {R"(["a", "b", "c"])", {"x|too_long|expected at most 2 elements, got 3"}}});
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "dict",
+          "constraints": {"min_length": 1, "max_length": 1}})",
+      {{"{}", {"x|too_short|expected at least 1 key, got 0"}},
+       {R"({"a": 1})", {}},
+       {R"({"a": 1, "b": 2})", {"x|too_long|expected at most 1 key, got 2"}}});
+}
+
+TEST(DynamicSchemaTest, ReportsMissingRequiredField) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "str"})",
+      {{"", {"x|missing_required|expected str, got nothing (required field missing)"}}});
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "Literal['a']", "required": true})",
+      {{"", {R"(x|missing_required|expected one of "a", got nothing (required field missing))"}}});
+}
+
+TEST(DynamicSchemaTest, AcceptsMissingOptionalField) {
+  ExpectValidation(R"({"field_name": "x", "field_type": "str", "required": false})",
+                   {{"", {}}, {R"("a")", {}}, {"null", {"x|wrong_type|expected str, got null"}}});
+}
+
+TEST(DynamicSchemaTest, DefaultMakesFieldOptional) {
+  Result<DynamicSchema> schema =
+      CompileField(R"({"field_name": "x", "field_type": "int", "default": 0})");
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  EXPECT_FALSE(schema->fields()[0].required);
+  ASSERT_TRUE(schema->fields()[0].default_value.has_value());
+  EXPECT_EQ(*schema->fields()[0].default_value, json(0));
+  EXPECT_THAT(schema->Validate(json::object()), IsEmpty());
+}
+
+TEST(DynamicSchemaTest, ExplicitRequiredWinsOverDefault) {
+  ExpectValidation(
+      R"({"field_name": "x", "field_type": "int", "default": 0, "required": true})",
+      {{"", {"x|missing_required|expected int, got nothing (required field missing)"}}, {"3", {}}});
+}
+
+TEST(DynamicSchemaTest, ReportsUnknownFieldsInKeyOrder) {
+  Result<DynamicSchema> schema = CompileField(R"({"field_name": "x", "field_type": "str"})");
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  EXPECT_THAT(
+      Format(schema->Validate(json::parse(R"({"zeta": 1, "x": "a", "alpha": 2})"))),
+      ElementsAre(
+          R"(alpha|unknown_field|expected only fields of schema "t", got unknown field "alpha")",
+          R"(zeta|unknown_field|expected only fields of schema "t", got unknown field "zeta")"));
+}
+
+TEST(DynamicSchemaTest, RejectsNonObjects) {
+  Result<DynamicSchema> schema = CompileField(R"({"field_name": "x", "field_type": "str"})");
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  EXPECT_THAT(Format(schema->Validate(json::array())),
+              ElementsAre("|not_an_object|expected a JSON object, got an array"));
+  EXPECT_THAT(Format(schema->Validate(json("x"))),
+              ElementsAre(R"(|not_an_object|expected a JSON object, got string "x")"));
+  EXPECT_THAT(Format(schema->Validate(json())),
+              ElementsAre("|not_an_object|expected a JSON object, got null"));
+}
+
+TEST(DynamicSchemaTest, ReportsEveryViolationInFieldOrder) {
+  Result<DynamicSchema> schema = DynamicSchema::Compile(json::parse(R"({
+    "schema_id": "s",
+    "fields": [
+      {"field_name": "b_text", "field_type": "str"},
+      {"field_name": "a_score", "field_type": "int", "constraints": {"ge": 0, "le": 100}},
+      {"field_name": "c_mood", "field_type": "Literal['up', 'down']"}
+    ]})"));
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  EXPECT_THAT(
+      Format(schema->Validate(json::parse(R"({"a_score": 150, "c_mood": "sideways",
+                                                       "extra": true})"))),
+      ElementsAre(
+          "b_text|missing_required|expected str, got nothing (required field "
+          "missing)",
+          "a_score|greater_than_le|expected a value <= 100, got number 150",
+          R"(c_mood|not_in_literal|expected one of "up", "down", got string "sideways")",
+          R"(extra|unknown_field|expected only fields of schema "s", got unknown field "extra")"));
+}
+
+TEST(DynamicSchemaTest, PublicPayloadDropsHiddenFields) {
+  Result<DynamicSchema> schema = DynamicSchema::Compile(json::parse(R"({
+    "schema_id": "s",
+    "fields": [
+      {"field_name": "system_response", "field_type": "str"},
+      {"field_name": "internal_assessment", "field_type": "str", "required": false,
+       "metadata": {"hidden": true, "category": "internal"}},
+      {"field_name": "score", "field_type": "int", "metadata": {"hidden": false}}
+    ]})"));
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  json value = json::parse(
+      R"({"system_response": "hi", "internal_assessment": "meh", "score": 3, "other": 1})");
+  EXPECT_EQ(schema->PublicPayload(value),
+            json::parse(R"({"system_response": "hi", "score": 3, "other": 1})"));
+  EXPECT_EQ(schema->PublicPayload(json::parse(R"({"internal_assessment": "x"})")), json::object());
+  EXPECT_EQ(schema->PublicPayload(json("text")), json("text"));
+}
+
+TEST(DynamicSchemaTest, CompilesFieldDetails) {
+  Result<DynamicSchema> schema = DynamicSchema::Compile(json::parse(R"({
+    "schema_id": "interview_v1",
+    "fields": [
+      {"field_name": "credibility_score", "field_type": "int", "description": "How credible",
+       "default": 50, "constraints": {"ge": 0, "le": 100},
+       "metadata": {"hidden": true, "use_in_tts": true, "category": "output", "color": "red"}},
+      {"field_name": "summary", "field_type": "str",
+       "constraints": {"min_length": 10, "max_length": 500}}
+    ]})"));
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  EXPECT_EQ(schema->schema_id(), "interview_v1");
+  ASSERT_EQ(schema->fields().size(), 2u);
+  const SchemaField& score = schema->fields()[0];
+  EXPECT_EQ(score.name, "credibility_score");
+  EXPECT_EQ(score.kind, FieldKind::kInt);
+  EXPECT_EQ(score.type_text, "int");
+  EXPECT_EQ(score.description, "How credible");
+  EXPECT_FALSE(score.required);
+  EXPECT_EQ(score.default_value, json(50));
+  EXPECT_EQ(score.constraints.ge, 0.0);
+  EXPECT_EQ(score.constraints.le, 100.0);
+  EXPECT_EQ(score.constraints.min_length, std::nullopt);
+  EXPECT_TRUE(score.metadata.hidden);
+  EXPECT_TRUE(score.metadata.use_in_tts);
+  EXPECT_EQ(score.metadata.category, "output");
+  const SchemaField& summary = schema->fields()[1];
+  EXPECT_TRUE(summary.required);
+  EXPECT_EQ(summary.default_value, std::nullopt);
+  EXPECT_EQ(summary.constraints.min_length, 10);
+  EXPECT_EQ(summary.constraints.max_length, 500);
+  EXPECT_FALSE(summary.metadata.hidden);
+  EXPECT_EQ(schema->Find("summary"), &summary);
+  EXPECT_EQ(schema->Find("nope"), nullptr);
+}
+
+TEST(DynamicSchemaTest, CompilesEmptyFieldList) {
+  Result<DynamicSchema> schema =
+      DynamicSchema::Compile(json{{"schema_id", "e"}, {"fields", json::array()}});
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  EXPECT_THAT(schema->fields(), IsEmpty());
+  EXPECT_THAT(
+      Format(schema->Validate(json::parse(R"({"a": 1})"))),
+      ElementsAre(R"(a|unknown_field|expected only fields of schema "e", got unknown field "a")"));
+}
+
+TEST(DynamicSchemaTest, RejectsBadFieldDefinitions) {
+  const std::string kName = "expected an identifier ([A-Za-z_][A-Za-z0-9_]*), got ";
+  struct Case {
+    std::string fields;  // line 2 of t.json
+    std::vector<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {"5", {"t.json:2:1: /fields/0: expected a field object, got number 5"}},
+      {R"({"field_type": "str"})",
+       {"t.json:2:1: /fields/0/field_name: " + kName + "nothing (required key missing)"}},
+      {R"({"field_name": "1x", "field_type": "str"})",
+       {"t.json:2:16: /fields/0/field_name: " + kName + R"(string "1x")"}},
+      {R"({"field_name": "a-b", "field_type": "str"})",
+       {"t.json:2:16: /fields/0/field_name: " + kName + R"(string "a-b")"}},
+      {R"({"field_name": "", "field_type": "str"})",
+       {"t.json:2:16: /fields/0/field_name: " + kName + R"(string "")"}},
+      {R"({"field_name": 7, "field_type": "str"})",
+       {"t.json:2:16: /fields/0/field_name: " + kName + "number 7"}},
+      {R"({"field_name": "x"})",
+       {"t.json:2:1: /fields/0/field_type: expected one of str, int, float, bool, list[str], "
+        "list[int], list[float], dict or Literal[...], got nothing (required key missing)"}},
+      {R"({"field_name": "x", "field_type": 5})",
+       {"t.json:2:35: /fields/0/field_type: expected one of str, int, float, bool, list[str], "
+        "list[int], list[float], dict or Literal[...], got number 5"}},
+      {R"({"field_name": "x", "field_type": "str", "description": 5})",
+       {"t.json:2:57: /fields/0/description: expected a string, got number 5"}},
+      {R"({"field_name": "x", "field_type": "str", "required": "yes"})",
+       {R"(t.json:2:54: /fields/0/required: expected a boolean, got string "yes")"}},
+      {R"({"field_name": "x", "field_type": "str", "constraints": [1]})",
+       {"t.json:2:57: /fields/0/constraints: expected an object with keys among ge, le, "
+        "min_length, max_length, got an array"}},
+      {R"({"field_name": "x", "field_type": "int", "constraints": {"gt": 1}})",
+       {R"(t.json:2:64: /fields/0/constraints/gt: unknown constraint "gt"; expected one of ge, )"
+        "le, min_length, max_length"}},
+      {R"({"field_name": "x", "field_type": "str", "constraints": {"ge": 1}})",
+       {"t.json:2:64: /fields/0/constraints/ge: expected ge only on fields of type int, float, "
+        "list[int] or list[float], got field_type str"}},
+      {R"({"field_name": "x", "field_type": "bool", "constraints": {"le": 1}})",
+       {"t.json:2:65: /fields/0/constraints/le: expected le only on fields of type int, float, "
+        "list[int] or list[float], got field_type bool"}},
+      {R"({"field_name": "x", "field_type": "int", "constraints": {"min_length": 1}})",
+       {"t.json:2:72: /fields/0/constraints/min_length: expected min_length only on fields of "
+        "type str, list[str], list[int], list[float] or dict, got field_type int"}},
+      {R"({"field_name": "x", "field_type": "Literal['a']", "constraints": {"max_length": 1}})",
+       {"t.json:2:81: /fields/0/constraints/max_length: expected max_length only on fields of "
+        "type str, list[str], list[int], list[float] or dict, got field_type Literal"}},
+      {R"({"field_name": "x", "field_type": "int", "constraints": {"ge": "0"}})",
+       {R"(t.json:2:64: /fields/0/constraints/ge: expected a number, got string "0")"}},
+      {R"({"field_name": "x", "field_type": "int", "constraints": {"le": true}})",
+       {"t.json:2:64: /fields/0/constraints/le: expected a number, got true"}},
+      {R"({"field_name": "x", "field_type": "str", "constraints": {"min_length": -1}})",
+       {"t.json:2:72: /fields/0/constraints/min_length: expected a non-negative integer, got "
+        "number -1"}},
+      {R"({"field_name": "x", "field_type": "str", "constraints": {"max_length": 1.5}})",
+       {"t.json:2:72: /fields/0/constraints/max_length: expected a non-negative integer, got "
+        "number 1.5"}},
+      {R"({"field_name": "x", "field_type": "int", "constraints": {"ge": 10, "le": 5}})",
+       {"t.json:2:57: /fields/0/constraints: expected ge <= le, got ge 10 and le 5"}},
+      {R"({"field_name": "x", "field_type": "str", )"
+       R"("constraints": {"min_length": 3, "max_length": 2}})",
+       {"t.json:2:57: /fields/0/constraints: expected min_length <= max_length, got min_length 3 "
+        "and max_length 2"}},
+      {R"({"field_name": "x", "field_type": "str", "metadata": true})",
+       {"t.json:2:54: /fields/0/metadata: expected an object, got true"}},
+      {R"({"field_name": "x", "field_type": "str", )"
+       R"("metadata": {"hidden": "no", "use_in_tts": 1, "category": 5}})",
+       {R"(t.json:2:65: /fields/0/metadata/hidden: expected a boolean, got string "no")",
+        "t.json:2:85: /fields/0/metadata/use_in_tts: expected a boolean, got number 1",
+        "t.json:2:100: /fields/0/metadata/category: expected a string, got number 5"}},
+      {R"({"field_name": "x", "field_type": "int", "default": "zero"})",
+       {R"(t.json:2:53: /fields/0/default: invalid default: expected int, got string "zero")"}},
+      {R"({"field_name": "x", "field_type": "int", "default": -1, "constraints": {"ge": 0}})",
+       {"t.json:2:53: /fields/0/default: invalid default: expected a value >= 0, got number -1"}},
+      {R"({"field_name": "x", "field_type": "Literal['a']", "default": "b"})",
+       {R"(t.json:2:62: /fields/0/default: invalid default: expected one of "a", got string "b")"}},
+      {R"({"field_name": "x", "field_type": "str", "default": null})",
+       {"t.json:2:53: /fields/0/default: invalid default: expected str, got null"}},
+      {R"({"field_name": "x", "field_type": "str", "type": "int", "hidden": true})",
+       {R"(t.json:2:67: /fields/0/hidden: unknown key "hidden"; expected one of field_name, )"
+        "field_type, description, required, default, constraints, metadata",
+        R"(t.json:2:50: /fields/0/type: unknown key "type"; expected one of field_name, )"
+        "field_type, description, required, default, constraints, metadata"}},
+      {R"({"field_name": "x", "field_type": "str"}, {"field_name": "x", "field_type": "int"})",
+       {R"(t.json:2:58: /fields/1/field_name: expected a unique field_name, got string "x" )"
+        "again (first used at /fields/0)"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.fields);
+    EXPECT_EQ(FieldErrors(c.fields), c.expected);
+  }
+}
+
+TEST(DynamicSchemaTest, RejectsBadSchemaConfig) {
+  struct Case {
+    std::string text;
+    std::vector<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {"[]",
+       {"s.json:1:1: (root): expected an object with keys schema_id and fields, got an "
+        "array"}},
+      {R"({"fields": []})",
+       {"s.json:1:1: /schema_id: expected a non-empty string, got nothing (required key "
+        "missing)"}},
+      {R"({"schema_id": "", "fields": []})",
+       {R"(s.json:1:15: /schema_id: expected a non-empty string, got string "")"}},
+      {R"({"schema_id": "s"})",
+       {"s.json:1:1: /fields: expected an array of field objects, got nothing (required key "
+        "missing)"}},
+      {R"({"schema_id": "s", "fields": {}})",
+       {"s.json:1:30: /fields: expected an array of field objects, got an object"}},
+      {R"({"schema_id": "s", "fields": [], "version": 2, "a/b": 1})",
+       {R"(s.json:1:55: /a~1b: unknown key "a/b"; expected one of schema_id, fields)",
+        R"(s.json:1:45: /version: unknown key "version"; expected one of schema_id, fields)"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    Result<JsonDocument> doc = JsonDocument::Parse("s.json", c.text);
+    ASSERT_TRUE(doc.has_value()) << doc.error().message;
+    Result<DynamicSchema> schema = DynamicSchema::Compile(*doc, "");
+    ASSERT_FALSE(schema.has_value());
+    EXPECT_EQ(schema.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(SplitLines(schema.error().message), c.expected);
+  }
+}
+
+TEST(DynamicSchemaTest, ReportsEveryCompileErrorWithLocation) {
+  Result<JsonDocument> doc = JsonDocument::Parse("agents/interview.json", R"({
+  "agent_id": "interview",
+  "schema_config": {
+    "schema_id": "interview_v1",
+    "fields": [
+      {"field_name": "system_response", "field_type": "str"},
+      {"field_name": "Bad Name", "field_type": "string"},
+      // the score
+      {"field_name": "score", "field_type": "int",
+       "constraints": {"ge": 0, "le": 100, "max": 3},
+       "default": 101},
+      {"field_name": "system_response", "field_type": "Literal['a', 'a']",
+       "colour": "red"}
+    ]
+  }
+})");
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  Result<DynamicSchema> schema = DynamicSchema::Compile(*doc, "/schema_config");
+  ASSERT_FALSE(schema.has_value());
+  EXPECT_EQ(schema.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(
+      SplitLines(schema.error().message),
+      ElementsAre(
+          "agents/interview.json:7:22: /schema_config/fields/1/field_name: expected an "
+          R"(identifier ([A-Za-z_][A-Za-z0-9_]*), got string "Bad Name")",
+          "agents/interview.json:7:48: /schema_config/fields/1/field_type: expected one of str, "
+          "int, float, bool, list[str], list[int], list[float], dict or Literal[...], got string "
+          R"("string")",
+          "agents/interview.json:10:51: /schema_config/fields/2/constraints/max: unknown "
+          R"(constraint "max"; expected one of ge, le, min_length, max_length)",
+          "agents/interview.json:11:19: /schema_config/fields/2/default: invalid default: "
+          "expected a value <= 100, got number 101",
+          "agents/interview.json:12:22: /schema_config/fields/3/field_name: expected a unique "
+          R"(field_name, got string "system_response" again )"
+          "(first used at /schema_config/fields/0)",
+          "agents/interview.json:12:55: /schema_config/fields/3/field_type: expected Literal[...] "
+          "of one or more quoted strings or integers, got string "
+          R"("Literal['a', 'a']" (duplicate value "a"))",
+          R"(agents/interview.json:13:18: /schema_config/fields/3/colour: unknown key "colour"; )"
+          "expected one of field_name, field_type, description, required, default, constraints, "
+          "metadata"));
+}
+
+TEST(DynamicSchemaTest, CompilesFromDocumentAtPointer) {
+  Result<JsonDocument> doc = JsonDocument::Parse("a.json", R"({"schema_config": {
+    "schema_id": "s", "fields": [{"field_name": "x", "field_type": "bool"}]}})");
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  Result<DynamicSchema> schema = DynamicSchema::Compile(*doc, "/schema_config");
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  EXPECT_EQ(schema->schema_id(), "s");
+  EXPECT_EQ(schema->fields()[0].kind, FieldKind::kBool);
+
+  Result<DynamicSchema> missing = DynamicSchema::Compile(*doc, "/other");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().message,
+            "a.json:1:1: /other: expected an object with keys schema_id and fields, got nothing "
+            "(required key missing)");
+}
+
+TEST(DynamicSchemaTest, BareJsonErrorsNameTheSource) {
+  Result<DynamicSchema> schema =
+      DynamicSchema::Compile(json{{"schema_id", 5}, {"fields", json::array()}}, "inline");
+  ASSERT_FALSE(schema.has_value());
+  // Serialised with two-space indentation and sorted keys: "fields" is line 2, "schema_id" 3.
+  EXPECT_EQ(schema.error().message,
+            "inline:3:16: /schema_id: expected a non-empty string, got number 5");
+}
+
+TEST(DynamicSchemaTest, NamesFieldKinds) {
+  EXPECT_EQ(FieldKindName(FieldKind::kStr), "str");
+  EXPECT_EQ(FieldKindName(FieldKind::kInt), "int");
+  EXPECT_EQ(FieldKindName(FieldKind::kFloat), "float");
+  EXPECT_EQ(FieldKindName(FieldKind::kBool), "bool");
+  EXPECT_EQ(FieldKindName(FieldKind::kListStr), "list[str]");
+  EXPECT_EQ(FieldKindName(FieldKind::kListInt), "list[int]");
+  EXPECT_EQ(FieldKindName(FieldKind::kListFloat), "list[float]");
+  EXPECT_EQ(FieldKindName(FieldKind::kDict), "dict");
+  EXPECT_EQ(FieldKindName(FieldKind::kLiteral), "Literal");
+}
+
+}  // namespace
+}  // namespace agentsim

@@ -1,0 +1,160 @@
+#include "reports/digest.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/reports/report_test_util.h"
+
+namespace agentsim {
+namespace {
+
+using testing_reports::SampleRun;
+using testing_reports::TempReportPath;
+using testing_reports::WriteRun;
+
+// The sample run's digest, cross-checked with the reference Python implementation in
+// docs/report-schema.md.
+constexpr char kPinnedSampleDigest[] =
+    "7ba4d7d0825bfed6d8a85e85f159f1ded0808a692e7a2525c18e963d3adf0cd4";
+
+std::string DigestOf(const SampleRun& run, const std::string& name) {
+  const std::string path = TempReportPath(name);
+  WriteRun(path, run);
+  auto digest = ComputeReportDigest(path);
+  EXPECT_TRUE(digest.has_value()) << digest.error().ToString();
+  return digest.value_or("");
+}
+
+TEST(ReportDigestTest, IsLowerCaseHexSha256) {
+  const std::string digest = DigestOf(SampleRun{}, "a.db");
+  ASSERT_EQ(digest.size(), 64u);
+  EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos) << digest;
+}
+
+// Pins the serialisation: update deliberately (and note it in docs/report-schema.md) when the
+// schema or the digest format changes.
+TEST(ReportDigestTest, MatchesThePinnedValueForTheSampleRun) {
+  EXPECT_EQ(DigestOf(SampleRun{}, "a.db"), kPinnedSampleDigest);
+}
+
+TEST(ReportDigestTest, IsStableAcrossTwoWritesOfTheSameRecords) {
+  EXPECT_EQ(DigestOf(SampleRun{}, "a.db"), DigestOf(SampleRun{}, "b.db"));
+}
+
+TEST(ReportDigestTest, IgnoresWallClockFacts) {
+  SampleRun other;
+  other.wall = {.started_at_utc = "2031-01-01T00:00:00Z",
+                .wall_time_ms = 12345.678,
+                .command_line = "agentsim run elsewhere.json"};
+  EXPECT_EQ(DigestOf(SampleRun{}, "a.db"), DigestOf(other, "b.db"));
+}
+
+TEST(ReportDigestTest, IgnoresInsertionOrderOfKeyedRows) {
+  SampleRun reversed;
+  std::reverse(reversed.turns.begin(), reversed.turns.end());
+  std::reverse(reversed.sessions.begin(), reversed.sessions.end());
+  EXPECT_EQ(DigestOf(SampleRun{}, "a.db"), DigestOf(reversed, "b.db"));
+}
+
+struct Mutation {
+  std::string name;
+  std::function<void(SampleRun&)> apply;
+};
+
+void PrintTo(const Mutation& c, std::ostream* os) { *os << c.name; }
+
+class ReportDigestChangeTest : public testing::TestWithParam<Mutation> {};
+
+TEST_P(ReportDigestChangeTest, ChangesWhenContentChanges) {
+  SampleRun changed;
+  GetParam().apply(changed);
+  EXPECT_NE(DigestOf(SampleRun{}, "a.db"), DigestOf(changed, "b.db"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Mutations, ReportDigestChangeTest,
+    testing::Values(
+        Mutation{"TurnTimingPlusOneMicro",
+                 [](SampleRun& r) { r.turns[1].timings.tts_ttfb_us += 1; }},
+        Mutation{"NullBecomesZero", [](SampleRun& r) { r.turns[4].timings.llm_ttft_us = 0; }},
+        Mutation{"TurnOutcome", [](SampleRun& r) { r.turns[0].outcome = TurnOutcome::kFallback; }},
+        Mutation{"TextMovesBetweenColumns",
+                 [](SampleRun& r) {
+                   r.sessions[0].user_id += "x";
+                   r.sessions[0].tenant_id.erase(0, 1);
+                 }},
+        Mutation{"SessionStatus", [](SampleRun& r) { r.sessions[2].status = "error"; }},
+        Mutation{"ExtraCheckFailure", [](SampleRun& r) { r.checks.push_back({}); }},
+        Mutation{"CheckFailureOrder", [](SampleRun& r) { std::swap(r.checks[0], r.checks[1]); }},
+        Mutation{"Seed", [](SampleRun& r) { r.info.seed = 43; }},
+        Mutation{"RunTotals", [](SampleRun& r) { r.totals.events_run += 1; }},
+        Mutation{"MissingTurn", [](SampleRun& r) { r.turns.pop_back(); }}),
+    [](const testing::TestParamInfo<Mutation>& param_info) { return param_info.param.name; });
+
+TEST(Sha256HexTest, MatchesKnownAnswers) {
+  // FIPS 180-2 / NIST test vectors.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+      {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+  };
+  for (const auto& [input, expected] : cases) EXPECT_EQ(Sha256Hex(input), expected) << input;
+}
+
+TEST(ReportDigestTest, MissingFileIsNotFoundAndNamesThePath) {
+  const std::string path = TempReportPath("missing.db");
+  auto digest = ComputeReportDigest(path);
+  ASSERT_FALSE(digest.has_value());
+  EXPECT_EQ(digest.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(digest.error().message.find(path), std::string::npos) << digest.error().message;
+}
+
+struct NotAReportCase {
+  std::string name;
+  std::string contents;  // written to the file; "sqlite:" prefix runs SQL on a fresh database
+};
+
+void PrintTo(const NotAReportCase& c, std::ostream* os) { *os << c.name; }
+
+class ReportDigestNotAReportTest : public testing::TestWithParam<NotAReportCase> {};
+
+TEST_P(ReportDigestNotAReportTest, IsInvalidArgumentAndNamesThePath) {
+  const std::string path = TempReportPath(GetParam().name);
+  const std::string& contents = GetParam().contents;
+  if (contents.rfind("sqlite:", 0) == 0) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, contents.c_str() + 7, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  } else {
+    std::ofstream(path) << contents;
+  }
+  auto digest = ComputeReportDigest(path);
+  ASSERT_FALSE(digest.has_value());
+  EXPECT_EQ(digest.error().code, ErrorCode::kInvalidArgument) << digest.error().ToString();
+  EXPECT_NE(digest.error().message.find(path), std::string::npos) << digest.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Files, ReportDigestNotAReportTest,
+    testing::Values(NotAReportCase{"TextFile", "scenario: default\nthis is not a database\n"},
+                    NotAReportCase{"EmptyFile", ""},
+                    NotAReportCase{"OtherSqliteDatabase", "sqlite:CREATE TABLE t (x INTEGER);"},
+                    NotAReportCase{
+                        "OtherSchemaVersion",
+                        "sqlite:PRAGMA application_id = 1095193421; PRAGMA user_version = 2;"},
+                    NotAReportCase{"ReportWithoutTables",
+                                   "sqlite:PRAGMA application_id = 1095193421; "
+                                   "PRAGMA user_version = 1;"}),
+    [](const testing::TestParamInfo<NotAReportCase>& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace agentsim

@@ -1,0 +1,236 @@
+#include "reports/report_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tests/reports/report_test_util.h"
+
+namespace agentsim {
+namespace {
+
+using testing_reports::QueryRows;
+using testing_reports::SampleRun;
+using testing_reports::TempReportPath;
+using testing_reports::WriteRun;
+using Rows = std::vector<std::vector<std::string>>;
+
+TEST(ReportWriterTest, WritesRunRowWithTotalsAndSeedAsDecimalText) {
+  const std::string path = TempReportPath("r.db");
+  SampleRun run;
+  run.info.seed = std::numeric_limits<std::uint64_t>::max();
+  WriteRun(path, run);
+  EXPECT_EQ(QueryRows(path, "SELECT * FROM run"),
+            (Rows{{"1", "default", std::string(64, 'a'), "18446744073709551615",
+                   R"({"sessions":3})", "0.1.0", "7985120000", "1234", "3", "5"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT typeof(seed), typeof(virtual_duration_us) FROM run"),
+            (Rows{{"text", "integer"}}));
+}
+
+TEST(ReportWriterTest, WritesWallClockFactsToRunWall) {
+  const std::string path = TempReportPath("r.db");
+  WriteRun(path, SampleRun{});
+  EXPECT_EQ(
+      QueryRows(path, "SELECT * FROM run_wall"),
+      (Rows{{"2024-05-01T12:00:00Z", "840.0", "agentsim run scenarios/default.json --seed 42"}}));
+}
+
+TEST(ReportWriterTest, WritesTurnsWithNullForStagesThatDidNotRun) {
+  const std::string path = TempReportPath("r.db");
+  SampleRun run;
+  std::reverse(run.turns.begin(), run.turns.end());  // rows come back in primary-key order
+  WriteRun(path, run);
+  const std::string s = "support", v = "v3", n = "NULL";
+  EXPECT_EQ(QueryRows(path, "SELECT * FROM turn ORDER BY session_id, turn_index"),
+            (Rows{
+                {"1",      "0",  "1000000", s,       v,        "structured", "ok",  "0",
+                 "1",      "40", "3",       "20",    "60",     "1500000",    "100", "300000",
+                 "600000", "50", n,         "80000", "400000", "700000"},
+                {"1",      "1",  "3000000", s,       v,        "fallback", "not_json", "0",
+                 "2",      "41", "0",       "20",    "60",     "1500000",  "100",      "300000",
+                 "600000", "50", "500000",  "80000", "900000", "1200000"},
+                {"2",      "0",  "2000000", s,       v,        "structured", "ok",  "0",
+                 "1",      "40", "3",       "20",    "60",     "1500000",    "100", "300000",
+                 "600000", "50", n,         "80000", "500000", "800000"},
+                {"2",      "1",      "4000000", s,    v,        "fallback", "validation_failed",
+                 "2",      "2",      "41",      "0",  "20",     "60",       "1500000",
+                 "100",    "300000", "600000",  "50", "500000", "80000",    "1000000",
+                 "1500000"},
+                {"2",  "2",  "6000000", s,     v, "error", "llm_error", "0", "1", "42", "0",
+                 "20", "60", "1500000", "100", n, n,       n,           n,   n,   n,    n},
+            }));
+}
+
+TEST(ReportWriterTest, TurnColumnsAreNamedAfterTheRecordFields) {
+  const std::string path = TempReportPath("r.db");
+  WriteRun(path, SampleRun{});
+  Rows expected;
+  for (const char* name : {"session_id",
+                           "turn_index",
+                           "user_turn_end_us",
+                           "agent_id",
+                           "config_version",
+                           "outcome",
+                           "reason",
+                           "validation_errors",
+                           "llm_calls",
+                           "output_tokens",
+                           "published_fields",
+                           "user_text_bytes",
+                           "spoken_text_bytes",
+                           "audio_duration_us",
+                           "config_fetch_us",
+                           "llm_ttft_us",
+                           "llm_total_us",
+                           "parse_validate_us",
+                           "fallback_llm_total_us",
+                           "tts_ttfb_us",
+                           "time_to_first_audio_us",
+                           "turn_total_us"}) {
+    expected.push_back({name});
+  }
+  EXPECT_EQ(QueryRows(path, "SELECT name FROM pragma_table_info('turn') ORDER BY cid"), expected);
+}
+
+TEST(ReportWriterTest, WritesSessions) {
+  const std::string path = TempReportPath("r.db");
+  WriteRun(path, SampleRun{});
+  EXPECT_EQ(QueryRows(path, "SELECT * FROM session ORDER BY session_id"),
+            (Rows{{"1", "user-1", "tenant-a", "support", "v3", "corpus", "1000000", "6000000", "3",
+                   "2", "2", "completed", ""},
+                  {"2", "user-2", "tenant-a", "support", "v3", "corpus", "2000000", "7000000", "3",
+                   "3", "3", "completed", ""},
+                  {"3", "user-3", "tenant-a", "support", "v3", "corpus", "3000000", "8000000", "3",
+                   "0", "0", "refused", "quota exceeded"}}));
+}
+
+TEST(ReportWriterTest, NumbersCheckFailuresInArrivalOrder) {
+  const std::string path = TempReportPath("r.db");
+  WriteRun(path, SampleRun{});
+  EXPECT_EQ(QueryRows(path, "SELECT * FROM check_failure ORDER BY seq"),
+            (Rows{{"1", "1000000", "hidden_field_published", "session 1", "field internal_notes"},
+                  {"2", "9000000", "root_unfinished", "task 7", ""}}));
+}
+
+TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion1) {
+  const std::string path = TempReportPath("r.db");
+  WriteRun(path, SampleRun{});
+  EXPECT_EQ(QueryRows(path, "PRAGMA application_id"), (Rows{{"1095193421"}}));
+  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"1"}}));
+}
+
+TEST(ReportWriterTest, CommitsAcrossBatchedTransactions) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  const int rows = 2 * ReportWriter::kRowsPerTransaction + 1;
+  for (int i = 0; i < rows; ++i) {
+    (*writer)->OnCheckFailure({.at_us = i, .check = "c", .subject = "s", .detail = "d"});
+  }
+  ASSERT_TRUE((*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall()));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*), MIN(seq), MAX(seq), MAX(at_us) FROM check_failure"),
+            (Rows{{"20001", "1", "20001", "20000"}}));
+}
+
+TEST(ReportWriterTest, DestroyedWithoutFinishKeepsRowsAndLeavesTotalsNull) {
+  const std::string path = TempReportPath("r.db");
+  {
+    auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+    ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+    for (const SessionRecord& s : testing_reports::SampleSessions()) (*writer)->OnSession(s);
+  }
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM session"), (Rows{{"3"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT virtual_duration_us, events_run FROM run"),
+            (Rows{{"NULL", "NULL"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM run_wall"), (Rows{{"0"}}));
+}
+
+TEST(ReportWriterTest, FinishTwiceReturnsAnError) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  ASSERT_TRUE((*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall()));
+  auto second = (*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall());
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(second.error().message.find(path), std::string::npos) << second.error().message;
+  // Records after Finish are ignored, not a crash.
+  (*writer)->OnTurn(testing_reports::SampleTurns()[0]);
+  (*writer)->OnSession(testing_reports::SampleSessions()[0]);
+  (*writer)->OnCheckFailure(testing_reports::SampleChecks()[0]);
+}
+
+TEST(ReportWriterTest, DuplicateTurnIsReportedByFinish) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  (*writer)->OnTurn(testing_reports::SampleTurns()[1]);
+  (*writer)->OnTurn(testing_reports::SampleTurns()[1]);
+  (*writer)->OnTurn(testing_reports::SampleTurns()[2]);  // dropped after the first error
+  auto finished = (*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall());
+  ASSERT_FALSE(finished.has_value());
+  EXPECT_EQ(finished.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(finished.error().message.find(path + ": insert into turn (session_id 1, turn_index 1)"),
+            std::string::npos)
+      << finished.error().message;
+  // Rows written before the failure are kept; the totals are not written.
+  EXPECT_EQ(QueryRows(path, "SELECT session_id, turn_index FROM turn"), (Rows{{"1", "1"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT events_run FROM run"), (Rows{{"NULL"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM run_wall"), (Rows{{"0"}}));
+}
+
+TEST(ReportWriterTest, SessionIdAboveInt64MaxIsReportedByFinish) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  SessionRecord session = testing_reports::SampleSessions()[0];
+  session.session_id = std::numeric_limits<std::uint64_t>::max();
+  (*writer)->OnSession(session);
+  auto finished = (*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall());
+  ASSERT_FALSE(finished.has_value());
+  EXPECT_EQ(finished.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(finished.error().message.find("session_id exceeds INT64_MAX"), std::string::npos)
+      << finished.error().message;
+}
+
+TEST(ReportWriterTest, OpenReplacesAnExistingFile) {
+  const std::string path = TempReportPath("r.db");
+  std::ofstream(path) << "not a database";
+  std::ofstream(path + "-journal") << "stale journal";
+  WriteRun(path, SampleRun{});
+  EXPECT_FALSE(std::filesystem::exists(path + "-journal"));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM turn"), (Rows{{"5"}}));
+}
+
+TEST(ReportWriterTest, OpenInAMissingDirectoryNamesThePath) {
+  const std::string path = TempReportPath("no_such_dir") + "/r.db";
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_FALSE(writer.has_value());
+  EXPECT_EQ(writer.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(writer.error().message.find(path), std::string::npos) << writer.error().message;
+}
+
+TEST(ReportWriterTest, OpenOnADirectoryIsInvalidArgument) {
+  const std::string path = TempReportPath("a_dir");
+  std::filesystem::create_directories(path);
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_FALSE(writer.has_value());
+  EXPECT_EQ(writer.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(writer.error().message.find(path), std::string::npos) << writer.error().message;
+  EXPECT_TRUE(std::filesystem::is_directory(path));
+}
+
+TEST(ReportWriterTest, OpenWithAnEmptyPathIsInvalidArgument) {
+  auto writer = ReportWriter::Open("", testing_reports::SampleRunInfo());
+  ASSERT_FALSE(writer.has_value());
+  EXPECT_EQ(writer.error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace agentsim

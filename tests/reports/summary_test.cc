@@ -1,0 +1,154 @@
+#include "reports/summary.h"
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/reports/report_test_util.h"
+
+namespace agentsim {
+namespace {
+
+using testing_reports::SampleRun;
+using testing_reports::TempReportPath;
+using testing_reports::WriteRun;
+
+Summary ReadSample(const SampleRun& run) {
+  const std::string path = TempReportPath("r.db");
+  WriteRun(path, run);
+  auto summary = ReadSummary(path);
+  EXPECT_TRUE(summary.has_value()) << summary.error().ToString();
+  return summary.value_or(Summary{});
+}
+
+TEST(SummaryTest, ReadsExactCounts) {
+  const Summary s = ReadSample(SampleRun{});
+  EXPECT_EQ(s.scenario_name, "default");
+  EXPECT_EQ(s.seed, "42");
+  EXPECT_EQ(s.sessions, 3);
+  EXPECT_EQ(s.sessions_completed, 2);
+  EXPECT_EQ(s.sessions_refused, 1);
+  EXPECT_EQ(s.sessions_error, 0);
+  EXPECT_EQ(s.turns, 5);
+  EXPECT_EQ(s.turns_structured, 2);
+  EXPECT_EQ(s.turns_fallback, 2);
+  EXPECT_EQ(s.turns_error, 1);
+  EXPECT_DOUBLE_EQ(s.fallback_rate, 0.4);
+  EXPECT_TRUE(s.finished);
+  EXPECT_EQ(s.virtual_duration_us, 7'985'120'000);
+  EXPECT_TRUE(s.has_wall_time);
+  EXPECT_DOUBLE_EQ(s.wall_time_ms, 840.0);
+  EXPECT_EQ(s.check_failures, 2);
+  const std::vector<std::pair<std::string, std::int64_t>> reasons = {
+      {"llm_error", 1}, {"not_json", 1}, {"validation_failed", 1}};
+  EXPECT_EQ(s.reasons, reasons);
+}
+
+TEST(SummaryTest, PercentilesSkipStagesThatDidNotRun) {
+  const Summary s = ReadSample(SampleRun{});
+  // Time to first audio 400, 500, 900, 1000 ms (the error turn is NULL): k6 ranks 1.5, 2.85, 2.97.
+  EXPECT_EQ(s.time_to_first_audio.count, 4);
+  EXPECT_DOUBLE_EQ(s.time_to_first_audio.p50_ms, 700.0);
+  EXPECT_DOUBLE_EQ(s.time_to_first_audio.p95_ms, 985.0);
+  EXPECT_DOUBLE_EQ(s.time_to_first_audio.p99_ms, 997.0);
+  // Turn latency 700, 800, 1200, 1500 ms.
+  EXPECT_EQ(s.turn_latency.count, 4);
+  EXPECT_DOUBLE_EQ(s.turn_latency.p50_ms, 1000.0);
+  EXPECT_DOUBLE_EQ(s.turn_latency.p95_ms, 1455.0);
+  EXPECT_DOUBLE_EQ(s.turn_latency.p99_ms, 1491.0);
+}
+
+TEST(SummaryTest, FormatsTheSampleRun) {
+  EXPECT_EQ(FormatSummary(ReadSample(SampleRun{})),
+            "scenario             default (seed 42)\n"
+            "sessions             3 (2 completed, 1 refused, 0 error)\n"
+            "turns                5: 2 structured, 2 fallback (40.00%), 1 error\n"
+            "reasons              llm_error 1, not_json 1, validation_failed 1\n"
+            "time to first audio  p50 700.0 ms  p95 985.0 ms  p99 997.0 ms\n"
+            "turn latency         p50 1000.0 ms  p95 1455.0 ms  p99 1491.0 ms\n"
+            "virtual time         2h 13m 05.120s    wall time 0.84 s (9,506x)\n"
+            "checks               2 failed (see table check_failure)\n");
+}
+
+TEST(SummaryTest, EmptyRunHasZeroRatesAndNoSamples) {
+  SampleRun run;
+  run.turns.clear();
+  run.sessions.clear();
+  run.checks.clear();
+  const Summary s = ReadSample(run);
+  EXPECT_EQ(s.turns, 0);
+  EXPECT_DOUBLE_EQ(s.fallback_rate, 0.0);
+  EXPECT_EQ(s.time_to_first_audio.count, 0);
+  EXPECT_DOUBLE_EQ(s.time_to_first_audio.p95_ms, 0.0);
+  EXPECT_TRUE(s.reasons.empty());
+  const std::string text = FormatSummary(s);
+  EXPECT_NE(text.find("turns                0: 0 structured, 0 fallback (0.00%), 0 error\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("reasons"), std::string::npos) << text;
+  EXPECT_NE(text.find("time to first audio  no samples\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("checks               all passed\n"), std::string::npos) << text;
+}
+
+TEST(SummaryTest, UnfinishedRunSaysSo) {
+  const std::string path = TempReportPath("r.db");
+  {
+    auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+    ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+    (*writer)->OnTurn(testing_reports::SampleTurns()[0]);
+  }
+  auto s = ReadSummary(path);
+  ASSERT_TRUE(s.has_value()) << s.error().ToString();
+  EXPECT_FALSE(s->finished);
+  EXPECT_FALSE(s->has_wall_time);
+  EXPECT_EQ(s->turns, 1);
+  EXPECT_NE(FormatSummary(*s).find("virtual time         unknown (run not finished)\n"),
+            std::string::npos)
+      << FormatSummary(*s);
+}
+
+struct TimeCase {
+  Micros virtual_us;
+  double wall_ms;
+  std::string expected_line;
+};
+
+void PrintTo(const TimeCase& c, std::ostream* os) { *os << c.expected_line; }
+
+class SummaryTimeTest : public testing::TestWithParam<TimeCase> {};
+
+TEST_P(SummaryTimeTest, FormatsVirtualAndWallTime) {
+  Summary s;
+  s.finished = true;
+  s.virtual_duration_us = GetParam().virtual_us;
+  s.has_wall_time = GetParam().wall_ms >= 0;
+  s.wall_time_ms = GetParam().wall_ms;
+  const std::string text = FormatSummary(s);
+  EXPECT_NE(text.find("\nvirtual time         " + GetParam().expected_line + "\n"),
+            std::string::npos)
+      << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Times, SummaryTimeTest,
+    testing::Values(TimeCase{0, -1, "0.000s"}, TimeCase{5'120'999, -1, "5.120s"},
+                    TimeCase{65'120'000, -1, "1m 05.120s"},
+                    TimeCase{7'985'120'000, -1, "2h 13m 05.120s"},
+                    TimeCase{36'000'000'000, -1, "10h 00m 00.000s"},
+                    TimeCase{5'000'000, 2000.0, "5.000s    wall time 2.00 s (2.5x)"},
+                    TimeCase{3'600'000'000, 400.0, "1h 00m 00.000s    wall time 0.40 s (9,000x)"},
+                    TimeCase{3'600'000'000, 0.0, "1h 00m 00.000s    wall time 0.00 s"}));
+
+TEST(SummaryTest, MissingReportIsNotFoundAndNamesThePath) {
+  const std::string path = TempReportPath("missing.db");
+  auto s = ReadSummary(path);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(s.error().message.find(path), std::string::npos) << s.error().message;
+}
+
+}  // namespace
+}  // namespace agentsim

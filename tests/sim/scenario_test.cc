@@ -1,0 +1,116 @@
+#include "sim/scenario.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "scenarios/embedded_scenarios.h"
+
+namespace agentsim {
+namespace {
+
+TEST(ScenarioTest, EmbeddedDefaultScenarioLoads) {
+  EmbeddedFileSource files(embedded::Files());
+  Result<Scenario> s = LoadScenario(files, embedded::kDefaultScenario);
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->name, "default");
+  EXPECT_EQ(s->seed, 42u);
+  EXPECT_EQ(s->source_path, "embedded:default.json");
+  ASSERT_EQ(s->agents.size(), 2u);
+  EXPECT_EQ(s->agents[0].config->agent_id, "interview-strict-v1");
+  EXPECT_EQ(s->agents[1].config->agent_id, "interview-friendly-v1");
+  EXPECT_EQ(s->workload.sessions, 300);
+  EXPECT_DOUBLE_EQ(s->workload.arrival_rate_per_s, 0.5);
+  EXPECT_EQ(s->workload.min_turns, 4);
+  EXPECT_EQ(s->workload.max_turns, 10);
+  EXPECT_EQ(s->utterances.kind, UtteranceSource::Kind::kCorpus);
+  EXPECT_EQ(s->utterances.corpus.stage_names.size(), 4u);
+  EXPECT_DOUBLE_EQ(s->llm.malformed_rate, 0.05);
+  EXPECT_DOUBLE_EQ(s->llm.ttft_ms.median, 350.0);
+  EXPECT_DOUBLE_EQ(s->tts.ttfb_ms.p95, 450.0);
+  EXPECT_FALSE(s->response_corpus->For("internal_assessment").empty());
+}
+
+TEST(ScenarioTest, SgdScenarioLoadsTheTranscripts) {
+  DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios");
+  Result<Scenario> s = LoadScenario(files, "sgd_replay.json");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->utterances.kind, UtteranceSource::Kind::kTranscripts);
+  EXPECT_EQ(s->utterances.conversations.size(), 128u);
+  EXPECT_EQ(s->agents[0].config->agent_id, "customer-service-general-v1");
+}
+
+class BadScenarioTest : public ::testing::Test {
+ protected:
+  std::string Write(const std::string& name, const std::string& text) {
+    std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "bad_scenarios";
+    std::filesystem::create_directories(dir);
+    dir_ = dir;
+    std::ofstream(dir / name) << text;
+    return name;
+  }
+  Error Load(const std::string& name) {
+    DiskFileSource files(dir_);
+    Result<Scenario> s = LoadScenario(files, name);
+    EXPECT_FALSE(s.has_value());
+    return s ? Error{} : s.error();
+  }
+  std::string Path(const std::string& name) { return (dir_ / name).string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(BadScenarioTest, SyntaxErrorNamesFileLineAndColumn) {
+  std::string name = Write("syntax.json", "{\n  \"name\": \"x\",\n  \"seed\": 4 2\n}\n");
+  Error e = Load(name);
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(e.message.rfind(Path(name) + ":3:13: invalid JSON:", 0), 0u) << e.message;
+}
+
+TEST_F(BadScenarioTest, EveryProblemIsReportedWithLocationAndPointer) {
+  std::string name = Write("many.json",
+                           "{\n"
+                           "  \"name\": \"x\",\n"
+                           "  \"sed\": 1,\n"
+                           "  \"agents\": [],\n"
+                           "  \"workload\": {\"sessions\": 0, \"arrival_rate_per_s\": 1,\n"
+                           "               \"think_time_ms\": {\"median\": 900, \"p95\": 100}},\n"
+                           "  \"utterances\": {\"source\": \"corpus\"}\n"
+                           "}\n");
+  Error e = Load(name);
+  const std::string p = Path(name);
+  EXPECT_EQ(e.message,
+            p + ":3:10: /sed: unknown key 'sed' (did you mean 'seed'?)\n" +
+            p + ":4:13: /agents: expected a non-empty array of {\"config\": PATH, \"weight\": "
+                "NUMBER}\n" +
+            p + ":5:28: /workload/sessions: expected an integer from 1 to 100000000, got "
+                "number 0\n" +
+            p + ":6:56: /workload/think_time_ms/p95: expected p95 >= median (900.0)\n" +
+            p + ":7:17: /utterances: missing required key 'path' (a string)");
+}
+
+TEST_F(BadScenarioTest, ProblemsInsideAConfigNameTheConfigFile) {
+  Write("broken-agent.json", "{\"agent_id\": 5}");
+  std::string name = Write("uses-broken.json",
+                           "{\"name\": \"x\", \"agents\": [{\"config\": \"broken-agent.json\"}],\n"
+                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
+                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"nope.json\"}}");
+  Error e = Load(name);
+  EXPECT_NE(e.message.find(Path("broken-agent.json") + ":1:14: /agent_id:"), std::string::npos)
+      << e.message;
+  EXPECT_NE(e.message.find(Path(name) + ":3:45: /utterances/path: no such file: " +
+                           Path("nope.json")),
+            std::string::npos)
+      << e.message;
+}
+
+TEST_F(BadScenarioTest, MissingScenarioFileIsNotFound) {
+  Write("placeholder.json", "{}");
+  Error e = Load("absent.json");
+  EXPECT_EQ(e.code, ErrorCode::kNotFound);
+  EXPECT_EQ(e.message, "no such file: " + Path("absent.json"));
+}
+
+}  // namespace
+}  // namespace agentsim
