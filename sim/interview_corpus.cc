@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <expected>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/json/json_document.h"
 
@@ -16,21 +15,6 @@ namespace agentsim {
 namespace {
 
 using nlohmann::json;
-
-std::string Describe(const json& value) {
-  return value.is_array() && value.empty() ? "an empty array" : DescribeJson(value);
-}
-
-// The error for member `key` of `object` (at `at`): missing, or not `expected`.
-std::unexpected<Error> BadMember(const JsonDocument& doc, const std::string& at, const json& object,
-                                 const std::string& key, const std::string& expected) {
-  if (!object.contains(key)) {
-    return std::unexpected(
-        doc.ErrorAt(at, "missing required key '" + key + "' (" + expected + ")"));
-  }
-  return std::unexpected(
-      doc.ErrorAt(at + "/" + key, "expected " + expected + ", got " + Describe(object[key])));
-}
 
 // The first key of `object` (in nlohmann's sorted order) not in `allowed`, or nullptr.
 const std::string* UnknownKey(const json& object, std::initializer_list<std::string_view> allowed) {
@@ -59,7 +43,8 @@ Result<std::vector<std::string>> ParseUtterances(const JsonDocument& doc, const 
                                                  const std::string& at) {
   auto utterances = stage.find("utterances");
   if (utterances == stage.end() || !utterances->is_array() || utterances->empty()) {
-    return BadMember(doc, at, stage, "utterances", "a non-empty array of strings");
+    return std::unexpected(
+        MemberError(doc, at, stage, "utterances", "a non-empty array of strings"));
   }
   std::vector<std::string> out;
   out.reserve(utterances->size());
@@ -98,7 +83,7 @@ Result<InterviewCorpus> ParseInterviewCorpus(std::string source_name, std::strin
   }
   auto stages = root.find("stages");
   if (stages == root.end() || !stages->is_array() || stages->empty()) {
-    return BadMember(*doc, "", root, "stages", "a non-empty array of stages");
+    return std::unexpected(MemberError(*doc, "", root, "stages", "a non-empty array of stages"));
   }
   InterviewCorpus corpus;
   for (std::size_t i = 0; i < stages->size(); ++i) {
@@ -115,7 +100,7 @@ Result<InterviewCorpus> ParseInterviewCorpus(std::string source_name, std::strin
     }
     auto name = stage.find("stage");
     if (name == stage.end() || !name->is_string() || name->get_ref<const std::string&>().empty()) {
-      return BadMember(*doc, at, stage, "stage", "a non-empty string");
+      return std::unexpected(MemberError(*doc, at, stage, "stage", "a non-empty string"));
     }
     const std::string& stage_name = name->get_ref<const std::string&>();
     auto earlier = std::find(corpus.stage_names.begin(), corpus.stage_names.end(), stage_name);

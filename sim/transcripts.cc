@@ -10,21 +10,6 @@ namespace agentsim {
 
 namespace fs = std::filesystem;
 
-namespace transcripts_internal {
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (!fs::exists(status)) return NotFound(path + ": no such file");
-  if (fs::is_directory(status)) return InvalidArgument(path + ": expected a file, got a folder");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(path + ": cannot open the file for reading");
-  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) return InvalidArgument(path + ": error while reading the file");
-  return bytes;
-}
-
-}  // namespace transcripts_internal
 
 Result<std::vector<Conversation>> LoadTranscripts(const std::string& path,
                                                   TranscriptLoadReport* report) {
@@ -40,5 +25,30 @@ Result<std::vector<Conversation>> LoadTranscripts(const std::string& path,
                          ": not a transcript source; expected an OpenAI chat *.jsonl file, a "
                          "LiveKit ChatContext *.json file or a folder of LiveKit *.json files");
 }
+
+namespace transcripts_internal {
+
+void Keep(Conversation conversation, TranscriptLoadReport& counts,
+          std::vector<Conversation>& out) {
+  if (conversation.user_turns.empty()) {
+    ++counts.conversations_skipped;
+    return;
+  }
+  ++counts.conversations_loaded;
+  counts.user_turns_loaded += static_cast<int>(conversation.user_turns.size());
+  out.push_back(std::move(conversation));
+}
+
+Result<std::vector<Conversation>> NonEmpty(const std::string& path,
+                                           const TranscriptLoadReport& counts,
+                                           std::vector<Conversation> conversations) {
+  if (conversations.empty()) {
+    return InvalidArgument(path + ": no conversation with a user turn to replay (" +
+                           std::to_string(counts.conversations_skipped) + " skipped)");
+  }
+  return conversations;
+}
+
+}  // namespace transcripts_internal
 
 }  // namespace agentsim

@@ -72,11 +72,17 @@ Result<std::vector<Conversation>> LoadLiveKitChatContext(const std::string& path
 Result<std::vector<Conversation>> LoadTranscripts(const std::string& path,
                                                   TranscriptLoadReport* report = nullptr);
 
+
 namespace transcripts_internal {
 
-// The bytes of the file at `path`. Errors: kNotFound when it does not exist; kInvalidArgument
-// when it is a folder or cannot be read.
-Result<std::string> ReadWholeFile(const std::string& path);
+// Shared by the loaders: appends `conversation` to `out` when it has user turns, counting it as
+// loaded or skipped in `counts`.
+void Keep(Conversation conversation, TranscriptLoadReport& counts,
+          std::vector<Conversation>& out);
+// `conversations`, or kInvalidArgument naming `path` when no conversation could be kept.
+Result<std::vector<Conversation>> NonEmpty(const std::string& path,
+                                           const TranscriptLoadReport& counts,
+                                           std::vector<Conversation> conversations);
 
 }  // namespace transcripts_internal
 

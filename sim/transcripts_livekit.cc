@@ -1,17 +1,16 @@
 // LiveKit Agents ChatContext.to_dict() documents: one conversation a file.
-#include "sim/transcripts.h"
-
 #include <algorithm>
 #include <expected>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/json/json_document.h"
+#include "sim/file_source.h"
+#include "sim/transcripts.h"
 
 namespace agentsim {
 namespace {
@@ -19,22 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// The error for member `key` of `object` (at `at`): missing, or not `expected`.
-std::unexpected<Error> BadMember(const JsonDocument& doc, const std::string& at, const json& object,
-                                 const std::string& key, const std::string& expected) {
-  if (!object.contains(key)) {
-    return std::unexpected(
-        doc.ErrorAt(at, "missing required key '" + key + "' (" + expected + ")"));
-  }
-  return std::unexpected(
-      doc.ErrorAt(at + "/" + key, "expected " + expected + ", got " + DescribeJson(object[key])));
-}
-
 // The string entries of a user message's content joined with "\n" (images, audio skipped).
 Result<std::string> UserText(const JsonDocument& doc, const json& item, const std::string& at) {
   auto content = item.find("content");
   if (content == item.end() || !content->is_array()) {
-    return BadMember(doc, at, item, "content", "an array of content entries");
+    return std::unexpected(MemberError(doc, at, item, "content", "an array of content entries"));
   }
   std::string text;
   for (const json& entry : *content) {
@@ -47,7 +35,7 @@ Result<std::string> UserText(const JsonDocument& doc, const json& item, const st
 
 Result<Conversation> ParseChatContext(const std::string& file, std::string id,
                                       TranscriptLoadReport& report) {
-  Result<std::string> text = transcripts_internal::ReadWholeFile(file);
+  Result<std::string> text = ReadFileToString(file);
   if (!text) return std::unexpected(std::move(text.error()));
   ++report.files_read;
   Result<JsonDocument> doc = JsonDocument::Parse(file, std::move(*text), /*allow_comments=*/false);
@@ -59,7 +47,7 @@ Result<Conversation> ParseChatContext(const std::string& file, std::string id,
   }
   auto items = root.find("items");
   if (items == root.end() || !items->is_array()) {
-    return BadMember(*doc, "", root, "items", "an array of chat items");
+    return std::unexpected(MemberError(*doc, "", root, "items", "an array of chat items"));
   }
   Conversation conversation{.id = std::move(id), .user_turns = {}};
   for (std::size_t i = 0; i < items->size(); ++i) {
@@ -71,12 +59,12 @@ Result<Conversation> ParseChatContext(const std::string& file, std::string id,
     }
     auto type = item.find("type");
     if (type == item.end() || !type->is_string()) {
-      return BadMember(*doc, at, item, "type", "a string");
+      return std::unexpected(MemberError(*doc, at, item, "type", "a string"));
     }
     if (*type != "message") continue;  // function_call, function_call_output, agent_handoff, ...
     auto role = item.find("role");
     if (role == item.end() || !role->is_string()) {
-      return BadMember(*doc, at, item, "role", "a string");
+      return std::unexpected(MemberError(*doc, at, item, "role", "a string"));
     }
     if (*role != "user") continue;
     Result<std::string> turn = UserText(*doc, item, at);
@@ -132,19 +120,9 @@ Result<std::vector<Conversation>> LoadLiveKitChatContext(const std::string& path
     Result<Conversation> conversation =
         ParseChatContext(file.string(), file.stem().string(), counts);
     if (!conversation) return std::unexpected(std::move(conversation.error()));
-    if (conversation->user_turns.empty()) {
-      ++counts.conversations_skipped;
-      continue;
-    }
-    ++counts.conversations_loaded;
-    counts.user_turns_loaded += static_cast<int>(conversation->user_turns.size());
-    conversations.push_back(std::move(*conversation));
+    transcripts_internal::Keep(std::move(*conversation), counts, conversations);
   }
-  if (conversations.empty()) {
-    return InvalidArgument(path + ": no conversation with a user turn to replay (" +
-                           std::to_string(counts.conversations_skipped) + " skipped)");
-  }
-  return conversations;
+  return transcripts_internal::NonEmpty(path, counts, std::move(conversations));
 }
 
 }  // namespace agentsim

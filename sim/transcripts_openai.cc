@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json/json_document.h"
+#include "sim/file_source.h"
 
 namespace agentsim {
 namespace {
@@ -138,7 +139,7 @@ Result<std::vector<Conversation>> LoadOpenAiJsonl(const std::string& path,
   TranscriptLoadReport local_report;
   TranscriptLoadReport& counts = report != nullptr ? *report : local_report;
   counts = TranscriptLoadReport{};
-  Result<std::string> text = transcripts_internal::ReadWholeFile(path);
+  Result<std::string> text = ReadFileToString(path);
   if (!text) return std::unexpected(std::move(text.error()));
   ++counts.files_read;
   const std::string file_name = std::filesystem::path(path).filename().string();
@@ -157,19 +158,9 @@ Result<std::vector<Conversation>> LoadOpenAiJsonl(const std::string& path,
     Result<Conversation> conversation = ParseConversation(
         JsonLine(*doc, line_number), file_name + "#" + std::to_string(line_number), counts);
     if (!conversation) return std::unexpected(std::move(conversation.error()));
-    if (conversation->user_turns.empty()) {
-      ++counts.conversations_skipped;
-      continue;
-    }
-    ++counts.conversations_loaded;
-    counts.user_turns_loaded += static_cast<int>(conversation->user_turns.size());
-    conversations.push_back(std::move(*conversation));
+    transcripts_internal::Keep(std::move(*conversation), counts, conversations);
   }
-  if (conversations.empty()) {
-    return InvalidArgument(path + ": no conversation with a user turn to replay (" +
-                           std::to_string(counts.conversations_skipped) + " skipped)");
-  }
-  return conversations;
+  return transcripts_internal::NonEmpty(path, counts, std::move(conversations));
 }
 
 }  // namespace agentsim

@@ -16,20 +16,6 @@ using nlohmann::json;
 
 constexpr std::string_view kMissing = "nothing (required key missing)";
 
-std::string PointerToken(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string Join(std::initializer_list<std::string_view> keys) {
   std::string out;
   for (std::string_view k : keys) {
@@ -162,7 +148,7 @@ class ConfigChecker {
   }
 
   static std::string Ptr(const std::string& parent, std::string_view key) {
-    return parent + "/" + PointerToken(key);
+    return parent + "/" + EscapePointerToken(key);
   }
 
  private:
@@ -238,6 +224,9 @@ void CheckTts(ConfigChecker& c, const json& root, const DynamicSchema* schema, T
   } else if (field->kind != FieldKind::kStr) {
     c.Add(p + "/text_field", std::string(kExpected) + got + " (a field of type " +
                                  std::string(FieldKindName(field->kind)) + ")");
+  } else if (field->metadata.hidden) {
+    // Speaking a hidden field would leak it to the user as audio.
+    c.Add(p + "/text_field", std::string(kExpected) + got + " (a hidden field: it would be spoken)");
   }
 }
 

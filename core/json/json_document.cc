@@ -246,6 +246,31 @@ Error JsonDocument::ErrorAt(std::string_view pointer, std::string_view message) 
   return Error{ErrorCode::kInvalidArgument, Describe(pointer, message)};
 }
 
+std::string EscapePointerToken(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Error MemberError(const JsonDocument& doc, std::string_view object_pointer,
+                  const nlohmann::json& object, const std::string& key, std::string_view expected) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    return doc.ErrorAt(object_pointer, "missing required key '" + key + "' (" +
+                                           std::string(expected) + ")");
+  }
+  return doc.ErrorAt(std::string(object_pointer) + "/" + EscapePointerToken(key),
+                     "expected " + std::string(expected) + ", got " + DescribeJson(*it));
+}
+
 std::string DescribeJson(const nlohmann::json& value) {
   using nlohmann::json;
   switch (value.type()) {
@@ -260,7 +285,7 @@ std::string DescribeJson(const nlohmann::json& value) {
     case json::value_t::number_unsigned:
     case json::value_t::number_float: return "number " + value.dump();
     case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
+    case json::value_t::array: return value.empty() ? "an empty array" : "an array";
     default: return "a value of another type";
   }
 }

@@ -54,6 +54,15 @@ class JsonDocument {
   nlohmann::json root_;
 };
 
+// Escapes a key for use as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1).
+std::string EscapePointerToken(std::string_view key);
+
+// The error for member `key` of the object at `object_pointer`: "missing required key 'k'
+// (<expected>)" located at the object when absent, else "expected <expected>, got <found>"
+// located at the member.
+Error MemberError(const JsonDocument& doc, std::string_view object_pointer,
+                  const nlohmann::json& object, const std::string& key, std::string_view expected);
+
 // A short description of a JSON value's type and (truncated) content for error messages:
 // `string "ten"`, `number 3.5`, `object`, `null`.
 std::string DescribeJson(const nlohmann::json& value);

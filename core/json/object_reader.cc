@@ -4,21 +4,6 @@
 #include <cmath>
 
 namespace agentsim {
-
-std::string EscapePointerToken(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 namespace {
 
 std::size_t EditDistance(std::string_view a, std::string_view b) {

@@ -63,7 +63,4 @@ class ObjectReader {
 // third of the word's length); empty otherwise.
 std::string DidYouMean(std::string_view word, std::initializer_list<std::string_view> allowed);
 
-// Escapes a key for use in a JSON pointer (RFC 6901: ~ -> ~0, / -> ~1).
-std::string EscapePointerToken(std::string_view key);
-
 }  // namespace agentsim

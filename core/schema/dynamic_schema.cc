@@ -23,21 +23,6 @@ constexpr std::string_view kMissing = "nothing (required key missing)";
 constexpr std::string_view kRangeKinds = "int, float, list[int] or list[float]";
 constexpr std::string_view kLengthKinds = "str, list[str], list[int], list[float] or dict";
 
-// RFC 6901 escaping of one reference token.
-std::string PointerToken(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 template <std::size_t N>
 std::string JoinKeys(const std::array<std::string_view, N>& keys) {
   std::string out;
@@ -123,7 +108,7 @@ class SchemaCompiler {
                         const std::array<std::string_view, N>& allowed, std::string_view what) {
     for (const auto& [key, value] : object.items()) {
       if (Contains(allowed, key)) continue;
-      Add(pointer + "/" + PointerToken(key), "unknown " + std::string(what) + " " +
+      Add(pointer + "/" + EscapePointerToken(key), "unknown " + std::string(what) + " " +
                                                  json(key).dump() + "; expected one of " +
                                                  JoinKeys(allowed));
     }
@@ -226,7 +211,7 @@ class SchemaCompiler {
     FieldConstraints& c = field.constraints;
     const std::string kind(FieldKindName(field.kind));
     for (const auto& [key, value] : spec.items()) {
-      const std::string ptr = pointer + "/" + PointerToken(key);
+      const std::string ptr = pointer + "/" + EscapePointerToken(key);
       if (key == "ge" || key == "le") {
         if (!value.is_number()) {
           Add(ptr, "expected a number, got " + DescribeJson(value));

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <ostream>
 #include <string>
 #include <utility>
 
@@ -84,6 +85,8 @@ struct BadCorpusCase {
   std::string text;
   std::string message;
 };
+// gtest prints the case by name (not as bytes) in test listings.
+void PrintTo(const BadCorpusCase& c, std::ostream* os) { *os << c.name; }
 
 class BadInterviewCorpusTest : public testing::TestWithParam<BadCorpusCase> {};
 
@@ -105,7 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "literal; last read: '/'"},
         BadCorpusCase{"RootNotObject", "[]",
                       "corpus.json:1:1: (root): expected an object with a \"stages\" array, got "
-                      "an array"},
+                      "an empty array"},
         BadCorpusCase{"StagesMissing", "{\n  \"description\": \"x\"\n}",
                       "corpus.json:1:1: (root): missing required key 'stages' (a non-empty array "
                       "of stages)"},

@@ -1,6 +1,7 @@
 #include "core/agent/agent.h"
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -168,6 +169,8 @@ struct FallbackCase {
   const char* reason;
   int validation_errors;
 };
+// gtest prints the case by name (not as bytes) in test listings.
+void PrintTo(const FallbackCase& c, std::ostream* os) { *os << c.name; }
 
 class AgentFallbackTest : public AgentTest,
                           public ::testing::WithParamInterface<FallbackCase> {};

@@ -168,9 +168,9 @@ TEST(AgentConfigTest, AcceptsValuesAtTheirBounds) {
       {{17, kLlm + R"("temperature": 0, "max_tokens": 1000000, "top_p": 0.9,)"},
        "temperature=0.0 max_tokens=1000000 speed=1.25 turns=8 tier=pro enabled=true "
        "text_field=system_response"},
-      {{19, kTts + R"("speed": 4, "text_field": "internal_assessment"},)"},
+      {{19, kTts + R"("speed": 4, "text_field": "voice_instructions"},)"},
        "temperature=0.3 max_tokens=400 speed=4.0 turns=8 tier=pro enabled=true "
-       "text_field=internal_assessment"},
+       "text_field=voice_instructions"},
       {{19, kTts + R"("speed": 0.01, "sample_rate": 24000},)"},
        "temperature=0.3 max_tokens=400 speed=0.01 turns=8 tier=pro enabled=true "
        "text_field=system_response"},
@@ -275,6 +275,10 @@ TEST(AgentConfigTest, RejectsEachBadValueWithItsLocation) {
        {"cfg.json:19:58: /tts_config/speed: expected a number in (0, 4], got number 4.5",
         "cfg.json:19:77: /tts_config/text_field: " + kTextField +
             R"(string "nope" (no such field))"}},
+      {{19, R"(  "tts_config": {"provider": "cartesia", "voice": "narrator", )"
+            R"("text_field": "internal_assessment"},)"},
+       {"cfg.json:19:77: /tts_config/text_field: " + kTextField +
+        R"(string "internal_assessment" (a hidden field: it would be spoken))"}},
       {{19, R"(  "tts_config": {"provider": "c", "voice": "v", "text_field": 5},)"},
        {"cfg.json:19:63: /tts_config/text_field: " + kTextField + "number 5"}},
       {{7, R"(    {"field_name": "reply", "field_type": "str"},)"},

@@ -70,7 +70,8 @@ TEST(JsonDocumentTest, DescribeJsonSummarisesValues) {
   EXPECT_EQ(DescribeJson(nlohmann::json(3.5)), "number 3.5");
   EXPECT_EQ(DescribeJson(nlohmann::json(nullptr)), "null");
   EXPECT_EQ(DescribeJson(nlohmann::json::object()), "an object");
-  EXPECT_EQ(DescribeJson(nlohmann::json::array()), "an array");
+  EXPECT_EQ(DescribeJson(nlohmann::json::array()), "an empty array");
+  EXPECT_EQ(DescribeJson(nlohmann::json::array({1})), "an array");
   EXPECT_EQ(DescribeJson(nlohmann::json(true)), "true");
 }
 

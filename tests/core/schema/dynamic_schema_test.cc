@@ -143,7 +143,7 @@ TEST(DynamicSchemaTest, ChecksDictType) {
   ExpectValidation(R"({"field_name": "x", "field_type": "dict"})",
                    {{"{}", {}},
                     {R"({"a": [1]})", {}},
-                    {"[]", {"x|wrong_type|expected dict, got an array"}},
+                    {"[]", {"x|wrong_type|expected dict, got an empty array"}},
                     {"null", {"x|wrong_type|expected dict, got null"}}});
 }
 
@@ -380,7 +380,7 @@ TEST(DynamicSchemaTest, RejectsNonObjects) {
   Result<DynamicSchema> schema = CompileField(R"({"field_name": "x", "field_type": "str"})");
   ASSERT_TRUE(schema.has_value()) << schema.error().message;
   EXPECT_THAT(Format(schema->Validate(json::array())),
-              ElementsAre("|not_an_object|expected a JSON object, got an array"));
+              ElementsAre("|not_an_object|expected a JSON object, got an empty array"));
   EXPECT_THAT(Format(schema->Validate(json("x"))),
               ElementsAre(R"(|not_an_object|expected a JSON object, got string "x")"));
   EXPECT_THAT(Format(schema->Validate(json())),
@@ -571,7 +571,7 @@ TEST(DynamicSchemaTest, RejectsBadSchemaConfig) {
   const std::vector<Case> cases = {
       {"[]",
        {"s.json:1:1: (root): expected an object with keys schema_id and fields, got an "
-        "array"}},
+        "empty array"}},
       {R"({"fields": []})",
        {"s.json:1:1: /schema_id: expected a non-empty string, got nothing (required key "
         "missing)"}},
