@@ -24,21 +24,6 @@ const std::string* UnknownKey(const json& object, std::initializer_list<std::str
   return nullptr;
 }
 
-// JSON pointer token for `key` (RFC 6901: "~" -> "~0", "/" -> "~1").
-std::string PointerToken(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 Result<std::vector<std::string>> ParseUtterances(const JsonDocument& doc, const json& stage,
                                                  const std::string& at) {
   auto utterances = stage.find("utterances");
@@ -73,7 +58,7 @@ Result<InterviewCorpus> ParseInterviewCorpus(std::string source_name, std::strin
   }
   if (const std::string* key = UnknownKey(root, {"description", "stages"})) {
     return std::unexpected(
-        doc->ErrorAt("/" + PointerToken(*key),
+        doc->ErrorAt("/" + EscapePointerToken(*key),
                      "unknown key '" + *key + "'; expected one of: description stages"));
   }
   if (auto description = root.find("description");
@@ -95,7 +80,7 @@ Result<InterviewCorpus> ParseInterviewCorpus(std::string source_name, std::strin
     }
     if (const std::string* key = UnknownKey(stage, {"stage", "utterances"})) {
       return std::unexpected(
-          doc->ErrorAt(at + "/" + PointerToken(*key),
+          doc->ErrorAt(at + "/" + EscapePointerToken(*key),
                        "unknown key '" + *key + "'; expected one of: stage utterances"));
     }
     auto name = stage.find("stage");
