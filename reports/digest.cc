@@ -1,6 +1,5 @@
 #include "reports/digest.h"
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include <charconv>
@@ -8,6 +7,7 @@
 #include <new>
 #include <string_view>
 
+#include "core/util/sha256.h"
 #include "reports/report_schema.h"
 #include "reports/sqlite_handle.h"
 
@@ -18,22 +18,6 @@ namespace {
 constexpr std::string_view kDigestHeader = "agentsim-report-digest/1\n";
 // Serialised bytes are hashed in chunks of about this size.
 constexpr std::size_t kFlushBytes = 64 * 1024;
-
-struct EvpCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using EvpCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpCtxFree>;
-
-std::string ToHex(const unsigned char* bytes, unsigned int size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * size);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[bytes[i] >> 4];
-    hex += kHex[bytes[i] & 0x0f];
-  }
-  return hex;
-}
 
 // Appends `tag`, the decimal length of `bytes`, ':' and `bytes` (a netstring with a type tag).
 void AppendField(std::string& out, char tag, std::string_view bytes) {
@@ -81,7 +65,7 @@ void AppendValue(std::string& out, sqlite3_stmt* stmt, int column) {
 
 // Feeds one table to `ctx`: "T<name>", its column count and names, then every row as 'R' followed
 // by its values, then 'E' and the row count.
-Status HashTable(sqlite3* db, const DigestTable& table, const std::string& path, EVP_MD_CTX* ctx) {
+Status HashTable(sqlite3* db, const DigestTable& table, const std::string& path, Sha256& sha) {
   std::string sql = "SELECT * FROM ";
   sql += table.name;
   sql += " ORDER BY ";
@@ -100,17 +84,13 @@ Status HashTable(sqlite3* db, const DigestTable& table, const std::string& path,
     for (int c = 0; c < columns; ++c) AppendValue(buffer, stmt->get(), c);
     ++rows;
     if (buffer.size() >= kFlushBytes) {
-      if (EVP_DigestUpdate(ctx, buffer.data(), buffer.size()) != 1) {
-        return Internal(path + ": EVP_DigestUpdate failed");
-      }
+      if (!sha.Update(buffer)) return Internal(path + ": SHA-256 update failed");
       buffer.clear();
     }
   }
   if (rc != SQLITE_DONE) return std::unexpected(sqlite::MakeSqliteError(db, rc, path, sql));
   AppendField(buffer, 'E', std::to_string(rows));
-  if (EVP_DigestUpdate(ctx, buffer.data(), buffer.size()) != 1) {
-    return Internal(path + ": EVP_DigestUpdate failed");
-  }
+  if (!sha.Update(buffer)) return Internal(path + ": SHA-256 update failed");
   return {};
 }
 
@@ -120,31 +100,14 @@ Result<std::string> ComputeReportDigest(const std::string& db_path) {
   auto db = sqlite::OpenReportReadOnly(db_path);
   if (!db) return std::unexpected(std::move(db.error()));
 
-  EvpCtxPtr ctx(EVP_MD_CTX_new());
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), kDigestHeader.data(), kDigestHeader.size()) != 1) {
-    return Internal(db_path + ": cannot initialise SHA-256");
-  }
+  Sha256 sha;
+  if (!sha.Update(kDigestHeader)) return Internal(db_path + ": cannot initialise SHA-256");
   for (const DigestTable& table : DigestTables()) {
-    if (auto status = HashTable(db->get(), table, db_path, ctx.get()); !status) {
+    if (auto status = HashTable(db->get(), table, db_path, sha); !status) {
       return std::unexpected(std::move(status.error()));
     }
   }
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int hash_size = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), hash, &hash_size) != 1) {
-    return Internal(db_path + ": EVP_DigestFinal_ex failed");
-  }
-  return ToHex(hash, hash_size);
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int hash_size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), hash, &hash_size, EVP_sha256(), nullptr) != 1) {
-    throw std::bad_alloc();
-  }
-  return ToHex(hash, hash_size);
+  return sha.FinishHex();
 }
 
 }  // namespace agentsim

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/util/error.h"
+#include "core/util/sha256.h"  // Sha256Hex, used with reports
 
 namespace agentsim {
 
@@ -18,9 +19,5 @@ namespace agentsim {
 // report (or has another schema version); kUnavailable when it cannot be read. Messages name the
 // path.
 Result<std::string> ComputeReportDigest(const std::string& db_path);
-
-// Lower-case hex SHA-256 of `bytes` (e.g. a scenario file, for RunInfo::scenario_sha256).
-// Throws std::bad_alloc if OpenSSL cannot allocate its context (its only failure mode).
-std::string Sha256Hex(std::string_view bytes);
 
 }  // namespace agentsim

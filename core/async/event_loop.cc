@@ -56,8 +56,15 @@ EventLoop::~EventLoop() {
 
 Task<void> EventLoop::SleepFor(Micros duration) { co_await Sleep(duration); }
 
-void EventLoop::ScheduleAt(Micros t_us, std::coroutine_handle<> h) {
-  queue_.push(Event{t_us > now_us_ ? t_us : now_us_, next_seq_++, h.address()});
+TimerId EventLoop::ScheduleAt(Micros t_us, std::coroutine_handle<> h) {
+  const std::uint64_t seq = next_seq_++;
+  queue_.push(Event{t_us > now_us_ ? t_us : now_us_, seq, h.address()});
+  return seq;
+}
+
+bool EventLoop::Cancel(TimerId id) {
+  if (id >= next_seq_) return false;
+  return cancelled_.insert(id).second;
 }
 
 void EventLoop::Spawn(Task<void> task, std::string name) {
@@ -87,6 +94,7 @@ void EventLoop::OnRootFailed(std::uint64_t id, std::exception_ptr e) {
 void EventLoop::RunOne() {
   Event ev = queue_.top();
   queue_.pop();
+  if (!cancelled_.empty() && cancelled_.erase(ev.seq) > 0) return;  // cancelled: skip
   now_us_ = ev.at_us;
   ++events_run_;
   std::coroutine_handle<>::from_address(ev.handle).resume();

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <queue>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,9 @@ class EventLoop final : public Clock {
   SleepAwaiter SleepUntil(Micros t_us) { return SleepAwaiter{this, t_us > now_us_ ? t_us : now_us_}; }
 
   // Queues `h` to resume at `t_us` (clamped to now). REQUIRES: h stays valid until resumed.
-  void ScheduleAt(Micros t_us, std::coroutine_handle<> h);
+  TimerId ScheduleAt(Micros t_us, std::coroutine_handle<> h) override;
+  // Removes a queued resumption (lazily: it is skipped when it reaches the front).
+  bool Cancel(TimerId id) override;
 
   // Takes ownership of `task`; it starts at the current virtual time, after already queued
   // events of that time. `name` identifies it in failure reports.
@@ -71,7 +74,8 @@ class EventLoop final : public Clock {
   std::vector<std::string> UnfinishedRoots() const;
   std::size_t live_roots() const { return roots_.size(); }
   std::uint64_t events_run() const { return events_run_; }
-  std::size_t pending_events() const { return queue_.size(); }
+  // Queued resumptions, cancelled ones excluded.
+  std::size_t pending_events() const { return queue_.size() - cancelled_.size(); }
 
  private:
   struct Event {
@@ -99,6 +103,7 @@ class EventLoop final : public Clock {
     std::coroutine_handle<> handle;
   };
   std::map<std::uint64_t, RootEntry> roots_;  // ordered: deterministic reports
+  std::set<std::uint64_t> cancelled_;         // sequence numbers of cancelled queued events
   std::vector<RootFailure> failures_;
 };
 

@@ -13,6 +13,7 @@ namespace agentsim {
 enum class ErrorCode {
   kInvalidArgument,     // bad input: file, line:column, JSON pointer and expectation in message
   kNotFound,            // unknown agent id, file, session
+  kAlreadyExists,       // an immutable version that exists already
   kPermissionDenied,    // tenant isolation or RBAC refusal
   kFailedPrecondition,  // operation not allowed in the current state (e.g. disabled config)
   kResourceExhausted,   // quota, capacity
@@ -44,6 +45,9 @@ inline std::unexpected<Error> InvalidArgument(std::string m) {
 }
 inline std::unexpected<Error> NotFound(std::string m) {
   return MakeError(ErrorCode::kNotFound, std::move(m));
+}
+inline std::unexpected<Error> AlreadyExists(std::string m) {
+  return MakeError(ErrorCode::kAlreadyExists, std::move(m));
 }
 inline std::unexpected<Error> PermissionDenied(std::string m) {
   return MakeError(ErrorCode::kPermissionDenied, std::move(m));
