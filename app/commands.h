@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace agentsim::app {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitDenied = 3;  // RBAC or tenant isolation refused the operation
 
 struct RunArgs {
   std::string scenario;                 // empty: the embedded default scenario
@@ -28,5 +30,22 @@ struct ReportArgs {
   bool digest = false;
 };
 int ReportCommand(const ReportArgs& args);
+
+// `agentsim validate FILE...`: checks agent config files with ConfigValidator and prints every
+// problem (file:line:col: /pointer: message). 0 when all are valid, 2 otherwise.
+int ValidateCommand(const std::vector<std::string>& files);
+
+struct ConfigsArgs {
+  std::string action;               // put get list versions deprecate enable disable diff audit
+  std::string store;                // --store FILE
+  std::string as;                   // --as USER:ROLE:TENANT
+  std::vector<std::string> files;   // put: config files; diff: OLD NEW
+  std::string agent_id;
+  std::string version;
+  bool verify = false;              // audit --verify
+};
+// `agentsim configs ACTION ... --store FILE`: exit 0 ok; 1 audit verification failed; 2 bad
+// input or a refused change (validation, immutability, evolution); 3 permission denied.
+int ConfigsCommand(const ConfigsArgs& args);
 
 }  // namespace agentsim::app

@@ -2,6 +2,7 @@
 // See docs/cli.md.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -35,6 +36,57 @@ int main(int argc, char** argv) {
   report_cmd->add_flag("--digest", report.digest,
                        "Print the SHA-256 digest of the report's deterministic content");
 
+  std::vector<std::string> validate_files;
+  CLI::App* validate_cmd = cli.add_subcommand(
+      "validate", "Check agent config files; print every problem (exit 2 if any)");
+  validate_cmd->add_option("files", validate_files, "Agent config files (JSON)")->required();
+
+  agentsim::app::ConfigsArgs configs;
+  CLI::App* configs_cmd = cli.add_subcommand(
+      "configs", "Manage the persistent configuration store (SQLite): versions, audit");
+  configs_cmd->require_subcommand(1);
+  auto store_option = [&configs](CLI::App* c) {
+    c->add_option("--store", configs.store, "Config store file (SQLite; created if absent)")
+        ->required();
+  };
+  auto as_option = [&configs](CLI::App* c) {
+    c->add_option("--as", configs.as, "Acting principal USER:ROLE:TENANT (role: admin, "
+                                      "developer or viewer)")
+        ->required();
+  };
+  CLI::App* put = configs_cmd->add_subcommand("put", "Store config files as new versions");
+  put->add_option("files", configs.files, "Agent config files")->required();
+  store_option(put);
+  as_option(put);
+  CLI::App* get = configs_cmd->add_subcommand("get", "Print a config (current or --version)");
+  get->add_option("agent_id", configs.agent_id)->required();
+  get->add_option("--version", configs.version, "A specific version");
+  store_option(get);
+  as_option(get);
+  CLI::App* list = configs_cmd->add_subcommand("list", "List the tenant's agents");
+  store_option(list);
+  as_option(list);
+  CLI::App* versions = configs_cmd->add_subcommand("versions", "List an agent's versions");
+  versions->add_option("agent_id", configs.agent_id)->required();
+  store_option(versions);
+  as_option(versions);
+  for (const char* name : {"deprecate", "enable", "disable"}) {
+    CLI::App* c = configs_cmd->add_subcommand(
+        name, std::string(name) + " one version (an operational change; audited)");
+    c->add_option("agent_id", configs.agent_id)->required();
+    c->add_option("version", configs.version)->required();
+    store_option(c);
+    as_option(c);
+  }
+  CLI::App* diff = configs_cmd->add_subcommand(
+      "diff", "Classify the changes from OLD to NEW (files, or AGENT_ID@VERSION with --store)");
+  diff->add_option("old_new", configs.files, "OLD NEW")->required()->expected(2);
+  diff->add_option("--store", configs.store, "Config store for AGENT_ID@VERSION references");
+  CLI::App* audit = configs_cmd->add_subcommand("audit", "Print the audit log");
+  audit->add_flag("--verify", configs.verify,
+                  "Verify the hash chain; exit 1 naming the first tampered entry");
+  store_option(audit);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -45,6 +97,11 @@ int main(int argc, char** argv) {
     if (*seed_opt) run.seed = seed;
     if (*transcripts_opt) run.transcripts = transcripts;
     return agentsim::app::RunCommand(run);
+  }
+  if (*validate_cmd) return agentsim::app::ValidateCommand(validate_files);
+  if (*configs_cmd) {
+    for (CLI::App* sub : configs_cmd->get_subcommands()) configs.action = sub->get_name();
+    return agentsim::app::ConfigsCommand(configs);
   }
   return agentsim::app::ReportCommand(report);
 }

@@ -62,6 +62,48 @@ std::string UtcNow() {
   return buf;
 }
 
+// The run's statistics tables (see docs/report-schema.md).
+RunStatistics Statistics(const RunOutcome& o) {
+  RunStatistics st;
+  const char* names[] = {"L1", "L2", "L3"};
+  for (int i = 0; i < 3; ++i) {
+    const CacheLevelStats& c = o.cache[i];
+    st.cache_levels.push_back({names[i], c.hits, c.misses, c.expirations, c.evictions,
+                               c.coalesced_waits, c.negative_hits, c.errors, c.loads,
+                               c.load_time_us});
+  }
+  for (const CacheWindowStats& w : o.cache_windows) {
+    st.cache_windows.push_back(
+        {w.window_start_us, names[static_cast<int>(w.level) - 1], w.hits, w.misses});
+  }
+  for (const TenantQuotaManager::Refusal& r : o.quota_refusals) {
+    st.quota_refusals.push_back({r.tenant_id, r.resource, r.count});
+  }
+  auto i64 = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+  st.counters = {
+      {"events_run", i64(o.events_run)},
+      {"isolation_denials", i64(o.isolation_denials)},
+      {"llm_calls", i64(o.llm.calls)},
+      {"llm_clients_created", i64(o.clients.llm_clients_created)},
+      {"llm_errors", i64(o.llm.errors)},
+      {"llm_truncated", i64(o.llm.truncated)},
+      {"pool_acquisitions", i64(o.pool.acquisitions)},
+      {"pool_max_wait_us", o.pool.max_wait_us},
+      {"pool_timeouts", i64(o.pool.timeouts)},
+      {"pool_wait_time_us", o.pool.wait_time_us},
+      {"pool_waits", i64(o.pool.waits)},
+      {"room_audio_segments", i64(o.room.audio_segments)},
+      {"room_data_messages", i64(o.room.data_messages)},
+      {"schema_registry_hits", i64(o.schema_registry_hits)},
+      {"schema_registry_misses", i64(o.schema_registry_misses)},
+      {"secret_failures", i64(o.clients.failures)},
+      {"tts_calls", i64(o.tts.calls)},
+      {"tts_clients_created", i64(o.clients.tts_clients_created)},
+      {"tts_errors", i64(o.tts.errors)},
+  };
+  return st;
+}
+
 int BadInput(const Error& e) {
   std::cerr << "agentsim: error: " << e.message << "\n";
   return kExitBadInput;
@@ -110,6 +152,10 @@ int RunCommand(const RunArgs& args) {
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
           .count();
+  if (Status s = (*writer)->WriteStatistics(Statistics(outcome)); !s) {
+    std::cerr << "agentsim: error: writing the report: " << s.error().message << "\n";
+    return kExitBadInput;
+  }
   RunTotals totals{outcome.virtual_duration_us, outcome.events_run, outcome.sessions_started,
                    outcome.turns_started};
   if (Status s = (*writer)->Finish(totals, WallClockInfo{started_at, wall_ms, args.command_line});

@@ -9,7 +9,8 @@
 
 #include "core/util/sha256.h"
 #include "reports/report_schema.h"
-#include "reports/sqlite_handle.h"
+#include "adapters/sqlite/sqlite_handle.h"
+#include "reports/report_open.h"
 
 namespace agentsim {
 namespace {
@@ -97,7 +98,7 @@ Status HashTable(sqlite3* db, const DigestTable& table, const std::string& path,
 }  // namespace
 
 Result<std::string> ComputeReportDigest(const std::string& db_path) {
-  auto db = sqlite::OpenReportReadOnly(db_path);
+  auto db = OpenReportReadOnly(db_path);
   if (!db) return std::unexpected(std::move(db.error()));
 
   Sha256 sha;

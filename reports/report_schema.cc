@@ -71,13 +71,46 @@ CREATE TABLE check_failure (
   subject    TEXT NOT NULL,
   detail     TEXT NOT NULL
 );
+CREATE TABLE cache_level (
+  level           TEXT PRIMARY KEY,
+  hits            INTEGER NOT NULL,
+  misses          INTEGER NOT NULL,
+  expirations     INTEGER NOT NULL,
+  evictions       INTEGER NOT NULL,
+  coalesced_waits INTEGER NOT NULL,
+  negative_hits   INTEGER NOT NULL,
+  errors          INTEGER NOT NULL,
+  loads           INTEGER NOT NULL,
+  load_time_us    INTEGER NOT NULL
+);
+CREATE TABLE cache_window (
+  window_start_us INTEGER NOT NULL,
+  level           TEXT NOT NULL,
+  hits            INTEGER NOT NULL,
+  misses          INTEGER NOT NULL,
+  PRIMARY KEY (window_start_us, level)
+) WITHOUT ROWID;
+CREATE TABLE quota_refusal (
+  tenant_id TEXT NOT NULL,
+  resource  TEXT NOT NULL,
+  refusals  INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, resource)
+) WITHOUT ROWID;
+CREATE TABLE counter (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
 )sql";
 
-constexpr std::array<DigestTable, 4> kDigestTables = {{
+constexpr std::array<DigestTable, 8> kDigestTables = {{
     {"run", "run_id"},
     {"session", "session_id"},
     {"turn", "session_id, turn_index"},
     {"check_failure", "seq"},
+    {"cache_level", "level"},
+    {"cache_window", "window_start_us, level"},
+    {"quota_refusal", "tenant_id, resource"},
+    {"counter", "name"},
 }};
 
 }  // namespace

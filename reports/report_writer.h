@@ -10,11 +10,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/agent/records.h"
 #include "core/ports/clock.h"
 #include "core/util/error.h"
-#include "reports/sqlite_handle.h"
+#include "adapters/sqlite/sqlite_handle.h"
 
 namespace agentsim {
 
@@ -44,6 +46,31 @@ struct WallClockInfo {
   std::string command_line;
 };
 
+// Run-level statistics written once, before Finish (tables cache_level, cache_window,
+// quota_refusal, counter; see docs/report-schema.md).
+struct CacheLevelRow {
+  std::string level;  // "L1", "L2", "L3"
+  std::uint64_t hits = 0, misses = 0, expirations = 0, evictions = 0, coalesced_waits = 0,
+                negative_hits = 0, errors = 0, loads = 0;
+  Micros load_time_us = 0;
+};
+struct CacheWindowRow {
+  Micros window_start_us = 0;
+  std::string level;
+  std::uint64_t hits = 0, misses = 0;
+};
+struct QuotaRefusalRow {
+  std::string tenant_id;
+  std::string resource;
+  std::uint64_t refusals = 0;
+};
+struct RunStatistics {
+  std::vector<CacheLevelRow> cache_levels;
+  std::vector<CacheWindowRow> cache_windows;
+  std::vector<QuotaRefusalRow> quota_refusals;
+  std::vector<std::pair<std::string, std::int64_t>> counters;  // name -> value
+};
+
 class ReportWriter final : public RecordSink {
  public:
   using RunInfo = agentsim::RunInfo;
@@ -71,6 +98,10 @@ class ReportWriter final : public RecordSink {
   void OnTurn(const TurnRecord& turn) override;
   void OnSession(const SessionRecord& session) override;
   void OnCheckFailure(const CheckFailure& failure) override;
+
+  // Inserts the run statistics (once, before Finish). Errors: kFailedPrecondition after Finish
+  // or on a second call; SQLite errors (also remembered for Finish).
+  Status WriteStatistics(const RunStatistics& statistics);
 
   // Stores `totals` in the run row, inserts the run_wall row, commits and closes the file.
   // Returns the first error remembered while writing, else any error from these steps; after an
@@ -102,6 +133,7 @@ class ReportWriter final : public RecordSink {
   int rows_in_transaction_ = 0;
   std::int64_t next_check_seq_ = 1;
   bool finished_ = false;
+  bool statistics_written_ = false;
   std::optional<Error> error_;
 };
 

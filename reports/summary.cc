@@ -7,7 +7,8 @@
 #include <string_view>
 
 #include "reports/percentile.h"
-#include "reports/sqlite_handle.h"
+#include "adapters/sqlite/sqlite_handle.h"
+#include "reports/report_open.h"
 
 namespace agentsim {
 namespace {
@@ -100,10 +101,38 @@ Status ReadCounts(sqlite3* db, const std::string& path, Summary& s) {
                     [&](sqlite3_stmt* stmt) { s.check_failures = sqlite3_column_int64(stmt, 0); });
 }
 
+// Cache levels and quota refusals.
+Status ReadStatistics(sqlite3* db, const std::string& path, Summary& s) {
+  auto levels = sqlite::Prepare(db, "SELECT level, hits, misses FROM cache_level ORDER BY level",
+                                path);
+  if (!levels) return std::unexpected(std::move(levels.error()));
+  int rc;
+  while ((rc = sqlite3_step(levels->get())) == SQLITE_ROW) {
+    s.cache_levels.push_back(
+        {reinterpret_cast<const char*>(sqlite3_column_text(levels->get(), 0)),
+         sqlite3_column_int64(levels->get(), 1), sqlite3_column_int64(levels->get(), 2)});
+  }
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::MakeSqliteError(db, rc, path, "cache_level"));
+  auto refusals = sqlite::Prepare(
+      db, "SELECT tenant_id, resource, refusals FROM quota_refusal ORDER BY tenant_id, resource",
+      path);
+  if (!refusals) return std::unexpected(std::move(refusals.error()));
+  while ((rc = sqlite3_step(refusals->get())) == SQLITE_ROW) {
+    s.quota_refusals.push_back(
+        {reinterpret_cast<const char*>(sqlite3_column_text(refusals->get(), 0)),
+         reinterpret_cast<const char*>(sqlite3_column_text(refusals->get(), 1)),
+         sqlite3_column_int64(refusals->get(), 2)});
+  }
+  if (rc != SQLITE_DONE) {
+    return std::unexpected(sqlite::MakeSqliteError(db, rc, path, "quota_refusal"));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Summary> ReadSummary(const std::string& db_path) {
-  auto db = sqlite::OpenReportReadOnly(db_path);
+  auto db = OpenReportReadOnly(db_path);
   if (!db) return std::unexpected(std::move(db.error()));
   Summary s;
   if (auto status = ReadCounts(db->get(), db_path, s); !status) {
@@ -117,6 +146,9 @@ Result<Summary> ReadSummary(const std::string& db_path) {
   auto latency = ReadLatency(db->get(), "turn_total_us", db_path);
   if (!latency) return std::unexpected(std::move(latency.error()));
   s.turn_latency = *latency;
+  if (auto status = ReadStatistics(db->get(), db_path, s); !status) {
+    return std::unexpected(std::move(status.error()));
+  }
   return s;
 }
 

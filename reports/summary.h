@@ -43,6 +43,20 @@ struct Summary {
   std::int64_t check_failures = 0;
   // Turns per reason other than "ok", ordered by reason (byte order).
   std::vector<std::pair<std::string, std::int64_t>> reasons;
+  // Config cache levels (table cache_level), ordered by level.
+  struct CacheLevel {
+    std::string level;
+    std::int64_t hits = 0;
+    std::int64_t misses = 0;
+  };
+  std::vector<CacheLevel> cache_levels;
+  // Quota refusals (table quota_refusal), ordered by tenant then resource.
+  struct QuotaRefusal {
+    std::string tenant_id;
+    std::string resource;
+    std::int64_t refusals = 0;
+  };
+  std::vector<QuotaRefusal> quota_refusals;
 };
 
 // Reads the summary of the report at `db_path` (opened read-only).

@@ -107,6 +107,28 @@ std::string FormatSummary(const Summary& s) {
     }
     AddLine(out, "reasons", reasons);
   }
+  if (!s.cache_levels.empty()) {
+    std::string rates;
+    for (const Summary::CacheLevel& c : s.cache_levels) {
+      const std::int64_t lookups = c.hits + c.misses;
+      if (!rates.empty()) rates += "  ";
+      rates += c.level + " " +
+               (lookups == 0 ? std::string("-")
+                             : Fixed(100.0 * static_cast<double>(c.hits) /
+                                         static_cast<double>(lookups),
+                                     1) + "%") +
+               " (" + WithThousands(c.hits) + "/" + WithThousands(lookups) + ")";
+    }
+    AddLine(out, "config cache hits", rates);
+  }
+  if (!s.quota_refusals.empty()) {
+    std::string refusals;
+    for (const Summary::QuotaRefusal& q : s.quota_refusals) {
+      if (!refusals.empty()) refusals += ", ";
+      refusals += q.tenant_id + " " + q.resource + " " + WithThousands(q.refusals);
+    }
+    AddLine(out, "quota refusals", refusals);
+  }
   AddLine(out, "time to first audio", Latency(s.time_to_first_audio));
   AddLine(out, "turn latency", Latency(s.turn_latency));
   AddLine(out, "virtual time", Times(s));

@@ -1,12 +1,17 @@
 #include "sim/runner.h"
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "core/agent/session_manager.h"
 #include "core/async/event_loop.h"
 #include "core/log/logger.h"
+#include "core/schema/schema_registry.h"
+#include "core/security/map_secret_resolver.h"
 #include "mocks/in_memory_document_store.h"
+#include "mocks/mock_shared_cache.h"
+#include "sim/sim_client_factory.h"
 
 namespace agentsim {
 namespace {
@@ -14,11 +19,18 @@ namespace {
 using HiddenSet = std::set<std::string, std::less<>>;
 
 // Everything the session coroutines share. Lives on RunScenario's stack for the whole run.
+// One simulated worker process: its own L1 cache, schema registry and sessions.
+struct Worker {
+  std::unique_ptr<SchemaRegistry> schemas;
+  std::unique_ptr<ConfigurationStore> configs;
+  std::unique_ptr<SessionManager> sessions;
+};
+
 struct World {
   const Scenario* scenario;
   EventLoop* loop;
   Rng users_rng;  // parent of each session's user-behaviour stream
-  SessionManager* sessions;
+  std::vector<Worker>* workers;
   RoomMonitor* monitor;
   RecordSink* sink;
   Logger log;
@@ -84,8 +96,10 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
   session.turns_planned = static_cast<int>(utterances.size());
   ++w->sessions_started;
 
+  SessionManager* sessions =
+      (*w->workers)[static_cast<std::size_t>(index) % w->workers->size()].sessions.get();
   MockRoom room(w->monitor, session.session_id, w->hidden_by_agent[agent_index]);
-  Result<std::uint64_t> created = co_await w->sessions->CreateSession(
+  Result<std::uint64_t> created = co_await sessions->CreateSession(
       config.agent_id, session.user_id, session.tenant_id, &room,
       SessionOptions{session.session_id});
   if (!created) {
@@ -98,7 +112,7 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     w->sink->OnSession(session);
     co_return;
   }
-  Agent* agent = w->sessions->Find(*created);
+  Agent* agent = sessions->Find(*created);
   session.config_version = agent->config().version;
 
   for (std::string& text : utterances) {
@@ -117,7 +131,7 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     }
     co_await w->loop->Sleep(s.workload.think_time_ms.SampleMillisAsMicros(rng));
   }
-  (void)w->sessions->EndSession(*created);
+  (void)sessions->EndSession(*created);
   session.status = "completed";
   session.ended_at_us = w->loop->NowMicros();
   w->sink->OnSession(session);
@@ -143,18 +157,41 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   Rng run(seed);
   Logger base_log(std::move(log), &loop);
 
+  // Shared backends: L3 document store, L2 cache, LLM, TTS, secrets, quotas.
   InMemoryDocumentStore store(&loop, run.Fork("store"), scenario.store);
   for (const ScenarioAgent& agent : scenario.agents) {
-    store.Insert(agent.config->agent_id, agent.json_text);
+    ConfigRecord record;
+    record.agent_id = agent.config->agent_id;
+    record.version = agent.config->version;
+    record.tenant_id = agent.config->tenant.tenant_id;
+    record.json_text = agent.json_text;
+    record.enabled = agent.config->enabled;
+    record.created_by = "scenario";
+    (void)store.Seed(std::move(record));
   }
-  ConfigurationStore configs(&store, &loop);
+  MockSharedCache shared_cache(&loop, run.Fork("shared_cache"), scenario.shared_cache);
   MockLlm llm(&loop, run.Fork("llm"), scenario.llm, scenario.response_corpus.get());
   MockTts tts(&loop, run.Fork("tts"), scenario.tts);
+  MapSecretResolver secrets(scenario.secrets);
+  SimClientFactory clients(&llm, &tts, &secrets);
+  TenantQuotaManager quotas(scenario.tiers, &loop);
+  for (const auto& [tenant, tier] : scenario.tenant_tiers) (void)quotas.SetTier(tenant, tier);
   RoomMonitor monitor(&loop, &sink);
-  SessionManager sessions(AgentServices{&loop, &configs, &llm, &tts}, run.Fork("agent"),
-                          base_log);
 
-  World world{&scenario, &loop, run.Fork("users"), &sessions, &monitor, &sink, base_log,
+  std::vector<Worker> workers(static_cast<std::size_t>(scenario.workers));
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    Worker& worker = workers[i];
+    worker.schemas = std::make_unique<SchemaRegistry>();
+    worker.configs = std::make_unique<ConfigurationStore>(
+        &store, scenario.shared_cache_enabled ? &shared_cache : nullptr, &loop,
+        run.Fork("config_store").Fork(i), scenario.config_store, worker.schemas.get());
+    worker.sessions = std::make_unique<SessionManager>(
+        AgentServices{&loop, worker.configs.get(), &clients,
+                      scenario.quotas_enabled ? &quotas : nullptr},
+        run.Fork("agent"), base_log.Bind("worker", std::to_string(i)));
+  }
+
+  World world{&scenario, &loop, run.Fork("users"), &workers, &monitor, &sink, base_log,
               {}, {}, 0, 0, 0};
   double total = 0;
   for (const ScenarioAgent& agent : scenario.agents) {
@@ -193,7 +230,41 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   out.sessions_started = world.sessions_started;
   out.turns_started = world.turns_started;
   out.turns_recorded = world.turns_recorded;
-  out.config_store = configs.stats();
+  std::map<std::pair<Micros, int>, CacheWindowStats> windows;
+  for (const Worker& worker : workers) {
+    for (int level = 0; level < 3; ++level) {
+      const CacheLevelStats& from = worker.configs->stats(static_cast<CacheLevel>(level + 1));
+      CacheLevelStats& to = out.cache[level];
+      to.hits += from.hits;
+      to.misses += from.misses;
+      to.expirations += from.expirations;
+      to.evictions += from.evictions;
+      to.coalesced_waits += from.coalesced_waits;
+      to.negative_hits += from.negative_hits;
+      to.errors += from.errors;
+      to.loads += from.loads;
+      to.load_time_us += from.load_time_us;
+    }
+    for (const CacheWindowStats& w : worker.configs->WindowStats()) {
+      CacheWindowStats& to = windows[{w.window_start_us, static_cast<int>(w.level)}];
+      to.window_start_us = w.window_start_us;
+      to.level = w.level;
+      to.hits += w.hits;
+      to.misses += w.misses;
+    }
+    const ConnectionPool::Stats& pool = worker.configs->pool_stats();
+    out.pool.acquisitions += pool.acquisitions;
+    out.pool.waits += pool.waits;
+    out.pool.timeouts += pool.timeouts;
+    out.pool.wait_time_us += pool.wait_time_us;
+    out.pool.max_wait_us = std::max(out.pool.max_wait_us, pool.max_wait_us);
+    out.isolation_denials += worker.configs->isolation_denials();
+    out.schema_registry_hits += worker.schemas->stats().hits;
+    out.schema_registry_misses += worker.schemas->stats().misses;
+  }
+  for (auto& [key, w] : windows) out.cache_windows.push_back(w);
+  out.quota_refusals = quotas.Refusals();
+  out.clients = clients.stats();
   out.llm = llm.stats();
   out.tts = tts.stats();
   out.room = monitor.stats();

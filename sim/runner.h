@@ -16,7 +16,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/agent/records.h"
+#include "core/agent/client_factory.h"
 #include "core/config/configuration_store.h"
+#include "core/tenancy/tenant_quota_manager.h"
 #include "mocks/mock_llm.h"
 #include "mocks/mock_room.h"
 #include "mocks/mock_tts.h"
@@ -31,7 +33,15 @@ struct RunOutcome {
   std::uint64_t turns_started = 0;
   std::uint64_t turns_recorded = 0;
   std::uint64_t check_failures = 0;
-  ConfigurationStore::Stats config_store;
+  // Config caching, summed over workers: L1, L2, L3.
+  CacheLevelStats cache[3];
+  std::vector<CacheWindowStats> cache_windows;  // summed over workers, by (window, level)
+  ConnectionPool::Stats pool;                   // summed over workers (max_wait_us: max)
+  std::uint64_t isolation_denials = 0;
+  std::uint64_t schema_registry_hits = 0;
+  std::uint64_t schema_registry_misses = 0;
+  std::vector<TenantQuotaManager::Refusal> quota_refusals;
+  ClientFactory::Stats clients;
   MockLlm::Stats llm;
   MockTts::Stats tts;
   RoomMonitor::Stats room;

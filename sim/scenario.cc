@@ -1,5 +1,7 @@
 #include "sim/scenario.h"
 
+#include <cmath>
+
 #include "core/json/json_document.h"
 #include "core/json/object_reader.h"
 
@@ -58,9 +60,119 @@ void ReadWorkload(const JsonDocument& doc, Scenario& s, std::vector<std::string>
   }
 }
 
+std::vector<OutageWindow> ReadOutages(const JsonDocument& doc, const std::string& pointer,
+                                      std::vector<std::string>* errors) {
+  std::vector<OutageWindow> out;
+  const nlohmann::json* list = nullptr;
+  try {
+    nlohmann::json::json_pointer ptr(pointer);
+    if (doc.root().contains(ptr)) list = &doc.root().at(ptr);
+  } catch (const nlohmann::json::exception&) {
+    list = nullptr;
+  }
+  if (list == nullptr) return out;
+  if (!list->is_array()) {
+    errors->push_back(doc.Describe(pointer, "expected an array of {\"start_s\", \"end_s\"}, got " +
+                                                DescribeJson(*list)));
+    return out;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    ObjectReader r(doc, pointer + "/" + std::to_string(i), errors);
+    r.AllowOnly({"start_s", "end_s"});
+    auto start = r.Number("start_s", Required::kYes, 0, 1e9);
+    auto end = r.Number("end_s", Required::kYes, 0, 1e9);
+    if (start && end && *end <= *start) r.Fail("end_s", "expected end_s > start_s");
+    if (start && end && *end > *start) {
+      out.push_back(OutageWindow{static_cast<Micros>(std::llround(*start * 1e6)),
+                                 static_cast<Micros>(std::llround(*end * 1e6))});
+    }
+  }
+  return out;
+}
+
+void ReadConfigStore(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
+  ObjectReader r(doc, "/config_store", errors, /*required=*/false);
+  r.AllowOnly({"l1_ttl_ms", "l1_capacity", "l2_ttl_ms", "negative_ttl_ms", "ttl_jitter",
+               "pool_size", "pool_acquire_timeout_ms", "stats_window_s"});
+  ConfigurationStoreOptions& o = s.config_store;
+  auto ms = [](double v) { return static_cast<Micros>(std::llround(v * 1000.0)); };
+  if (auto v = r.Number("l1_ttl_ms", Required::kNo, 0, 1e10)) o.l1_ttl_us = ms(*v);
+  if (auto v = r.Integer("l1_capacity", Required::kNo, 1, 100'000'000)) {
+    o.l1_capacity = static_cast<std::size_t>(*v);
+  }
+  if (auto v = r.Number("l2_ttl_ms", Required::kNo, 0, 1e10)) o.l2_ttl_us = ms(*v);
+  if (auto v = r.Number("negative_ttl_ms", Required::kNo, 0, 1e10)) o.negative_ttl_us = ms(*v);
+  if (auto v = r.Number("ttl_jitter", Required::kNo, 0, 0.99)) o.ttl_jitter = *v;
+  if (auto v = r.Integer("pool_size", Required::kNo, 1, 1'000'000)) {
+    o.pool_size = static_cast<std::size_t>(*v);
+  }
+  if (auto v = r.Number("pool_acquire_timeout_ms", Required::kNo, 0, 1e10)) {
+    o.pool_acquire_timeout_us = ms(*v);
+  }
+  if (auto v = r.Number("stats_window_s", Required::kNo, 0.001, 1e7)) {
+    o.stats_window_us = static_cast<Micros>(std::llround(*v * 1e6));
+  }
+}
+
+void ReadTenancy(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
+  s.tiers = DefaultTierQuotas();
+  ObjectReader quotas(doc, "/quotas", errors, /*required=*/false);
+  if (quotas.present()) {
+    for (const auto& [tier, value] : doc.root().at("quotas").items()) {
+      ObjectReader q(doc, "/quotas/" + EscapePointerToken(tier), errors);
+      q.AllowOnly({"max_sessions", "max_agents", "max_llm_calls_per_day"});
+      TierQuota quota = s.tiers.contains(tier) ? s.tiers[tier] : TierQuota{};
+      if (auto v = q.Integer("max_sessions", Required::kNo, 0, INT64_MAX)) quota.max_sessions = *v;
+      if (auto v = q.Integer("max_agents", Required::kNo, 0, INT64_MAX)) quota.max_agents = *v;
+      if (auto v = q.Integer("max_llm_calls_per_day", Required::kNo, 0, INT64_MAX)) {
+        quota.max_llm_calls_per_day = *v;
+      }
+      s.tiers[tier] = quota;
+    }
+  }
+  for (const ScenarioAgent& a : s.agents) {
+    s.tenant_tiers.emplace(a.config->tenant.tenant_id, a.config->tenant.tier);
+  }
+  const auto tenants = doc.root().find("tenants");
+  if (tenants != doc.root().end()) {
+    if (!tenants->is_array()) {
+      errors->push_back(doc.Describe("/tenants", "expected an array of {\"tenant_id\", \"tier\"}"));
+      return;
+    }
+    for (std::size_t i = 0; i < tenants->size(); ++i) {
+      ObjectReader t(doc, "/tenants/" + std::to_string(i), errors);
+      t.AllowOnly({"tenant_id", "tier"});
+      auto id = t.String("tenant_id", Required::kYes);
+      auto tier = t.String("tier", Required::kYes);
+      if (id && tier && !s.tiers.contains(*tier)) {
+        std::string known;
+        for (const auto& [name, q] : s.tiers) known += (known.empty() ? "" : ", ") + name;
+        t.Fail("tier", "unknown tier \"" + *tier + "\"; expected one of " + known);
+      } else if (id && tier) {
+        s.tenant_tiers[*id] = *tier;
+      }
+    }
+  }
+  if (auto v = ObjectReader(doc, "", errors).Bool("quotas_enabled", Required::kNo)) {
+    s.quotas_enabled = *v;
+  }
+}
+
+void ReadSecrets(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
+  ObjectReader r(doc, "/secrets", errors, /*required=*/false);
+  if (!r.present()) return;
+  for (const auto& [name, value] : doc.root().at("secrets").items()) {
+    if (!value.is_string()) {
+      r.Fail(name, "expected a string (the secret's value), got " + DescribeJson(value));
+      continue;
+    }
+    s.secrets[name] = value.get<std::string>();
+  }
+}
+
 void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
   ObjectReader backends(doc, "/backends", errors, /*required=*/false);
-  backends.AllowOnly({"llm", "tts", "store"});
+  backends.AllowOnly({"llm", "tts", "store", "shared_cache"});
   ObjectReader llm(doc, "/backends/llm", errors, false);
   llm.AllowOnly({"ttft_ms", "per_token_ms", "optional_field_rate", "malformed_rate",
                  "malformed_weights", "error_rate"});
@@ -98,10 +210,20 @@ void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>
   if (auto v = tts.Number("error_rate", Required::kNo, 0, 1)) s.tts.error_rate = *v;
 
   ObjectReader store(doc, "/backends/store", errors, false);
-  store.AllowOnly({"latency_ms"});
+  store.AllowOnly({"latency_ms", "outages"});
   if (auto v = ReadLogNormal(doc, "/backends/store/latency_ms", errors, s.store.latency_ms)) {
     s.store.latency_ms = *v;
   }
+  s.store.outages = ReadOutages(doc, "/backends/store/outages", errors);
+
+  ObjectReader cache(doc, "/backends/shared_cache", errors, false);
+  cache.AllowOnly({"enabled", "latency_ms", "outages"});
+  if (auto v = cache.Bool("enabled", Required::kNo)) s.shared_cache_enabled = *v;
+  if (auto v = ReadLogNormal(doc, "/backends/shared_cache/latency_ms", errors,
+                             s.shared_cache.latency_ms)) {
+    s.shared_cache.latency_ms = *v;
+  }
+  s.shared_cache.outages = ReadOutages(doc, "/backends/shared_cache/outages", errors);
 }
 
 // Loads the agent configs; problems in a config file are reported with that file's locations.
@@ -215,7 +337,8 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   ObjectReader top(doc, "", &errors);
   if (!top.present()) return InvalidArgument(JoinLines(errors));
   top.AllowOnly({"name", "description", "seed", "agents", "workload", "utterances", "backends",
-                 "response_corpus"});
+                 "response_corpus", "workers", "config_store", "tenants", "quotas",
+                 "quotas_enabled", "secrets"});
   s.name = top.String("name", Required::kYes).value_or("");
   s.description = top.String("description", Required::kNo, false).value_or("");
   if (auto seed = top.Integer("seed", Required::kNo, 0, INT64_MAX)) {
@@ -225,6 +348,10 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   ReadWorkload(doc, s, &errors);
   ReadUtterances(doc, files, overrides, s, &errors);
   ReadBackends(doc, s, &errors);
+  ReadConfigStore(doc, s, &errors);
+  ReadTenancy(doc, s, &errors);
+  ReadSecrets(doc, s, &errors);
+  if (auto workers = top.Integer("workers", Required::kNo, 1, 10'000)) s.workers = *workers;
 
   if (auto corpus_path = top.String("response_corpus", Required::kNo)) {
     Result<std::string> corpus_text = files.Read(*corpus_path);

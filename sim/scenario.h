@@ -12,8 +12,11 @@
 #include <vector>
 
 #include "core/config/agent_config.h"
+#include "core/config/configuration_store.h"
+#include "core/tenancy/tenant_quota_manager.h"
 #include "core/rng/distributions.h"
 #include "mocks/in_memory_document_store.h"
+#include "mocks/mock_shared_cache.h"
 #include "mocks/mock_llm.h"
 #include "mocks/mock_tts.h"
 #include "mocks/response_corpus.h"
@@ -59,8 +62,22 @@ struct Scenario {
   UtteranceSource utterances;
   MockLlmOptions llm;
   MockTtsOptions tts;
-  InMemoryDocumentStoreOptions store;
+  InMemoryDocumentStoreOptions store;      // L3
+  bool shared_cache_enabled = true;        // L2
+  MockSharedCacheOptions shared_cache;
   std::shared_ptr<const ResponseCorpus> response_corpus;
+
+  // Workers: each has its own ConfigurationStore (L1) and SessionManager; L2, L3 and the
+  // backends are shared. Session i runs on worker i mod workers.
+  std::int64_t workers = 1;
+  ConfigurationStoreOptions config_store;
+  // Tenancy: tiers and their quotas (the seed's, with the scenario's overrides), each tenant's
+  // tier (from "tenants", else its agents' tenant_config.tier).
+  bool quotas_enabled = true;
+  std::map<std::string, TierQuota> tiers;
+  std::map<std::string, std::string> tenant_tiers;
+  // Secrets the simulated SecretResolver knows (env name -> value); never written to reports.
+  std::map<std::string, std::string> secrets;
 };
 
 struct ScenarioOverrides {

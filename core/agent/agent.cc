@@ -34,15 +34,51 @@ LlmRequest Agent::BaseRequest(const AgentConfig& config, const std::string& user
   return request;
 }
 
+Result<LlmClient*> Agent::Llm(const AgentConfig& config) {
+  if (llm_ == nullptr) {
+    Result<LlmClient*> created = services_.clients->CreateLlm(config.llm);
+    if (!created) return created;
+    llm_ = *created;
+  }
+  return llm_;
+}
+
+Result<TtsClient*> Agent::Tts(const AgentConfig& config) {
+  if (tts_ == nullptr) {
+    Result<TtsClient*> created = services_.clients->CreateTts(config.tts);
+    if (!created) return created;
+    tts_ = *created;
+  }
+  return tts_;
+}
+
+bool Agent::TakeLlmCall(const AgentConfig& config, TurnRecord& record) {
+  if (services_.quotas == nullptr) return true;
+  Status taken = services_.quotas->Acquire(config.tenant.tenant_id, QuotaResource::kLlmCallsPerDay);
+  if (taken) return true;
+  log_.Info("llm_call_refused error={}", taken.error().ToString());
+  record.outcome = TurnOutcome::kError;
+  record.reason = reason::kQuotaExhausted;
+  return false;
+}
+
 Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::string& user_text,
                                         TurnRecord& record) {
   Reply reply;
+  Result<LlmClient*> llm = Llm(config);
+  if (!llm) {
+    record.outcome = TurnOutcome::kError;
+    record.reason = reason::kClientError;
+    log_.Warn("llm_client_error error={}", llm.error().ToString());
+    co_return reply;
+  }
   // 1. Structured output.
+  if (!TakeLlmCall(config, record)) co_return reply;
   LlmRequest request = BaseRequest(config, user_text);
   request.response_schema = &config.schema;
   const Micros llm_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  Result<LlmResponse> response = co_await services_.llm->Complete(request);
+  Result<LlmResponse> response = co_await (*llm)->Complete(request);
   if (response) {
     record.output_tokens += response->output_tokens;
     record.timings.llm_ttft_us = response->first_token_at_us - llm_start;
@@ -74,10 +110,11 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
   }
 
   // 2. Graceful degradation: plain text.
+  if (!TakeLlmCall(config, record)) co_return reply;
   LlmRequest plain = BaseRequest(config, user_text);
   const Micros fallback_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  Result<LlmResponse> fallback = co_await services_.llm->Complete(plain);
+  Result<LlmResponse> fallback = co_await (*llm)->Complete(plain);
   if (!fallback) {
     record.outcome = TurnOutcome::kError;
     log_.Warn("fallback_llm_error error={}", fallback.error().ToString());
@@ -93,6 +130,12 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
 
 Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
                         TurnRecord& record) {
+  Result<TtsClient*> tts = Tts(config);
+  if (!tts) {
+    if (record.reason == reason::kOk) record.reason = reason::kClientError;
+    log_.Warn("tts_client_error error={}", tts.error().ToString());
+    co_return;
+  }
   TtsRequest request;
   request.provider = config.tts.provider;
   request.voice = config.tts.voice;
@@ -101,7 +144,7 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   request.voice_instructions = reply.voice_instructions;
   request.seed = rng_.NextU64();
   const Micros tts_start = services_.clock->NowMicros();
-  Result<TtsResponse> audio = co_await services_.tts->Synthesize(request);
+  Result<TtsResponse> audio = co_await (*tts)->Synthesize(request);
   if (!audio) {
     // Text was delivered (published or in the transcript); only the audio is missing.
     if (record.reason == reason::kOk) record.reason = reason::kTtsError;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/agent/client_factory.h"
 #include "core/agent/records.h"
 #include "core/async/task.h"
 #include "core/config/agent_config.h"
@@ -26,6 +27,7 @@
 #include "core/ports/room.h"
 #include "core/ports/tts_client.h"
 #include "core/rng/rng.h"
+#include "core/tenancy/tenant_quota_manager.h"
 
 namespace agentsim {
 
@@ -33,8 +35,8 @@ namespace agentsim {
 struct AgentServices {
   Clock* clock = nullptr;
   ConfigurationStore* configs = nullptr;
-  LlmClient* llm = nullptr;
-  TtsClient* tts = nullptr;
+  ClientFactory* clients = nullptr;        // LLM and TTS clients, created on first use
+  TenantQuotaManager* quotas = nullptr;    // may be null: no quotas
 };
 
 class Agent {
@@ -60,6 +62,11 @@ class Agent {
   Task<void> Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
                    TurnRecord& record);
   LlmRequest BaseRequest(const AgentConfig& config, const std::string& user_text);
+  // The client for this session, created on first use. Errors: the factory's.
+  Result<LlmClient*> Llm(const AgentConfig& config);
+  Result<TtsClient*> Tts(const AgentConfig& config);
+  // One LLM call against the tenant's daily quota; false (and the turn errs) when refused.
+  bool TakeLlmCall(const AgentConfig& config, TurnRecord& record);
   void Remember(const AgentConfig& config, std::string user_text, std::string reply_text);
 
   AgentServices services_;
@@ -70,6 +77,8 @@ class Agent {
   Logger log_;
   int turn_index_ = 0;
   std::vector<ChatMessage> history_;
+  LlmClient* llm_ = nullptr;
+  TtsClient* tts_ = nullptr;
 };
 
 }  // namespace agentsim

@@ -32,6 +32,8 @@ inline constexpr std::string_view kLlmError = "llm_error";
 inline constexpr std::string_view kTtsError = "tts_error";
 inline constexpr std::string_view kConfigError = "config_error";
 inline constexpr std::string_view kAgentDisabled = "agent_disabled";
+inline constexpr std::string_view kClientError = "client_error";        // client creation failed
+inline constexpr std::string_view kQuotaExhausted = "quota_exhausted";  // LLM calls per day
 }  // namespace reason
 
 struct TurnTimings {

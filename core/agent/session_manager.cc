@@ -6,12 +6,10 @@ Task<Result<std::uint64_t>> SessionManager::CreateSession(std::string agent_id,
                                                           std::string user_id,
                                                           std::string tenant_id, Room* room,
                                                           SessionOptions options) {
+  // Tenant isolation is the store's (GetAgentConfigForTenant counts denials).
   Result<std::shared_ptr<const AgentConfig>> config =
-      co_await services_.configs->GetAgentConfig(agent_id);
+      co_await services_.configs->GetAgentConfigForTenant(agent_id, tenant_id);
   if (!config) co_return std::unexpected(config.error());
-  if ((*config)->tenant.tenant_id != tenant_id) {
-    co_return PermissionDenied("tenant " + tenant_id + " cannot access agent " + agent_id);
-  }
   if (!(*config)->enabled) {
     co_return FailedPrecondition("agent " + agent_id + " version " + (*config)->version +
                                  " is disabled");
@@ -19,6 +17,11 @@ Task<Result<std::uint64_t>> SessionManager::CreateSession(std::string agent_id,
   std::uint64_t id = options.session_id.value_or(next_id_);
   if (sessions_.contains(id)) {
     co_return InvalidArgument("session id " + std::to_string(id) + " is already active");
+  }
+  if (services_.quotas != nullptr) {
+    if (Status quota = services_.quotas->Acquire(tenant_id, QuotaResource::kSessions); !quota) {
+      co_return std::unexpected(quota.error());
+    }
   }
   next_id_ = std::max(next_id_, id + 1);
   Logger log = log_.Bind("session", std::to_string(id))
@@ -37,9 +40,12 @@ Agent* SessionManager::Find(std::uint64_t session_id) {
 }
 
 Status SessionManager::EndSession(std::uint64_t session_id) {
-  if (sessions_.erase(session_id) == 0) {
-    return NotFound("no active session " + std::to_string(session_id));
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end()) return NotFound("no active session " + std::to_string(session_id));
+  if (services_.quotas != nullptr) {
+    services_.quotas->ReleaseSession(it->second->config().tenant.tenant_id);
   }
+  sessions_.erase(it);
   return {};
 }
 

@@ -35,14 +35,15 @@ class SessionManager {
   // (not owned; REQUIRES: outlives the session). Errors: those of ConfigurationStore,
   // kPermissionDenied when the config belongs to another tenant (the seed's
   // TenantIsolationMiddleware), kFailedPrecondition when the config is disabled,
-  // kInvalidArgument when SessionOptions::session_id is already active.
+  // kResourceExhausted when the tenant is at its max_sessions quota, kInvalidArgument when
+  // SessionOptions::session_id is already active.
   Task<Result<std::uint64_t>> CreateSession(std::string agent_id, std::string user_id,
                                             std::string tenant_id, Room* room,
                                             SessionOptions options = {});
 
   // The active session's agent, or nullptr.
   Agent* Find(std::uint64_t session_id);
-  // Ends a session and frees its agent. Errors: kNotFound.
+  // Ends a session, frees its agent and returns its quota slot. Errors: kNotFound.
   Status EndSession(std::uint64_t session_id);
   std::size_t active_session_count() const { return sessions_.size(); }
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/schema/schema_registry.h"
+
 namespace agentsim {
 namespace {
 
@@ -254,7 +256,7 @@ bool AgentConfig::IsFeatureEnabled(const std::string& flag) const {
   return it != feature_flags.end() && it->second;
 }
 
-Result<AgentConfig> ParseAgentConfig(const JsonDocument& doc) {
+Result<AgentConfig> ParseAgentConfig(const JsonDocument& doc, SchemaRegistry* registry) {
   const json& root = doc.root();
   ConfigChecker c(doc);
   if (!root.is_object()) {
@@ -267,7 +269,10 @@ Result<AgentConfig> ParseAgentConfig(const JsonDocument& doc) {
   CheckTenant(c, root, config.tenant);
   CheckPrompt(c, root, config.prompt);
   const DynamicSchema* schema = nullptr;
-  if (Result<DynamicSchema> compiled = DynamicSchema::Compile(doc, "/schema_config")) {
+  Result<DynamicSchema> compiled = registry != nullptr
+                                       ? registry->GetOrCompile(doc, "/schema_config")
+                                       : DynamicSchema::Compile(doc, "/schema_config");
+  if (compiled) {
     config.schema = std::move(*compiled);
     schema = &config.schema;
   } else {
@@ -285,10 +290,11 @@ Result<AgentConfig> ParseAgentConfig(const JsonDocument& doc) {
   return config;
 }
 
-Result<AgentConfig> ParseAgentConfig(std::string source_name, std::string json_text) {
+Result<AgentConfig> ParseAgentConfig(std::string source_name, std::string json_text,
+                                     SchemaRegistry* registry) {
   Result<JsonDocument> doc = JsonDocument::Parse(std::move(source_name), std::move(json_text));
   if (!doc) return std::unexpected(doc.error());
-  return ParseAgentConfig(*doc);
+  return ParseAgentConfig(*doc, registry);
 }
 
 }  // namespace agentsim

@@ -21,6 +21,8 @@
 
 namespace agentsim {
 
+class SchemaRegistry;  // core/schema/schema_registry.h
+
 struct TenantConfig {
   std::string tenant_id;
   std::string tier = "free";
@@ -64,8 +66,11 @@ struct AgentConfig {
 
 // Parses and checks one config document. Errors: kInvalidArgument, message lines
 // "<file>:<line>:<col>: <pointer>: <what was expected>".
-Result<AgentConfig> ParseAgentConfig(const JsonDocument& doc);
+// With a `registry`, the schema comes from (or is added to) it, so configs declaring the same
+// schema_config share one compiled DynamicSchema; nullptr compiles it afresh.
+Result<AgentConfig> ParseAgentConfig(const JsonDocument& doc, SchemaRegistry* registry = nullptr);
 // Convenience: parse text first (syntax errors carry line:column as well).
-Result<AgentConfig> ParseAgentConfig(std::string source_name, std::string json_text);
+Result<AgentConfig> ParseAgentConfig(std::string source_name, std::string json_text,
+                                     SchemaRegistry* registry = nullptr);
 
 }  // namespace agentsim

@@ -267,12 +267,17 @@ class SchemaCompiler {
 
 }  // namespace
 
+DynamicSchema::DynamicSchema() {
+  static const std::shared_ptr<const Impl> kEmpty = std::make_shared<const Impl>();
+  impl_ = kEmpty;
+}
+
 Result<DynamicSchema> DynamicSchema::Compile(const JsonDocument& doc, std::string_view pointer) {
-  DynamicSchema schema;
+  auto impl = std::make_shared<Impl>();
   SchemaCompiler compiler(doc, pointer);
   std::vector<std::string> errors =
-      compiler.Run(Resolve(doc.root(), pointer), schema.schema_id_, schema.fields_);
-  if (errors.empty()) return schema;
+      compiler.Run(Resolve(doc.root(), pointer), impl->schema_id, impl->fields);
+  if (errors.empty()) return DynamicSchema(std::move(impl));
   std::string message;
   for (const std::string& e : errors) {
     if (!message.empty()) message += '\n';
@@ -296,7 +301,7 @@ Result<DynamicSchema> DynamicSchema::Compile(const nlohmann::json& schema_config
 }
 
 const SchemaField* DynamicSchema::Find(std::string_view name) const {
-  for (const SchemaField& field : fields_) {
+  for (const SchemaField& field : impl_->fields) {
     if (field.name == name) return &field;
   }
   return nullptr;
@@ -308,7 +313,7 @@ std::vector<Violation> DynamicSchema::Validate(const nlohmann::json& value) cons
     out.push_back({"", "not_an_object", "expected a JSON object, got " + DescribeJson(value)});
     return out;
   }
-  for (const SchemaField& field : fields_) {
+  for (const SchemaField& field : impl_->fields) {
     auto it = value.find(field.name);
     if (it == value.end()) {
       if (field.required) {
@@ -323,7 +328,7 @@ std::vector<Violation> DynamicSchema::Validate(const nlohmann::json& value) cons
   for (const auto& [key, v] : value.items()) {
     if (Find(key) == nullptr) {
       out.push_back({key, "unknown_field",
-                     "expected only fields of schema " + json(schema_id_).dump() +
+                     "expected only fields of schema " + json(impl_->schema_id).dump() +
                          ", got unknown field " + json(key).dump()});
     }
   }

@@ -17,10 +17,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -68,8 +70,13 @@ struct Violation {
   std::string message; // human text: what was expected and what was found
 };
 
+// Copying a DynamicSchema is cheap: copies share one immutable compiled form (so configs that
+// use the same schema can share the one held by a SchemaRegistry). A default-constructed
+// schema has an empty schema_id and no fields.
 class DynamicSchema {
  public:
+  DynamicSchema();
+
   // Compiles `schema_config` (the value at `pointer` in `doc`). Every problem is reported at
   // once, one line each, with file, line:column and JSON pointer. Errors: kInvalidArgument.
   static Result<DynamicSchema> Compile(const JsonDocument& doc, std::string_view pointer);
@@ -77,8 +84,8 @@ class DynamicSchema {
   static Result<DynamicSchema> Compile(const nlohmann::json& schema_config,
                                        std::string_view source_name = "schema_config");
 
-  const std::string& schema_id() const { return schema_id_; }
-  std::span<const SchemaField> fields() const { return fields_; }
+  const std::string& schema_id() const { return impl_->schema_id; }
+  std::span<const SchemaField> fields() const { return impl_->fields; }
   const SchemaField* Find(std::string_view name) const;
 
   // Every violation of `value` (expected: a JSON object), in field order, then unknown fields
@@ -89,8 +96,13 @@ class DynamicSchema {
   nlohmann::json PublicPayload(const nlohmann::json& value) const;
 
  private:
-  std::string schema_id_;
-  std::vector<SchemaField> fields_;
+  struct Impl {
+    std::string schema_id;
+    std::vector<SchemaField> fields;
+  };
+  explicit DynamicSchema(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+  std::shared_ptr<const Impl> impl_;  // never null
 };
 
 }  // namespace agentsim

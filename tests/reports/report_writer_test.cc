@@ -118,11 +118,11 @@ TEST(ReportWriterTest, NumbersCheckFailuresInArrivalOrder) {
                   {"2", "9000000", "root_unfinished", "task 7", ""}}));
 }
 
-TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion1) {
+TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion2) {
   const std::string path = TempReportPath("r.db");
   WriteRun(path, SampleRun{});
   EXPECT_EQ(QueryRows(path, "PRAGMA application_id"), (Rows{{"1095193421"}}));
-  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"1"}}));
+  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"2"}}));
 }
 
 TEST(ReportWriterTest, CommitsAcrossBatchedTransactions) {

@@ -65,7 +65,22 @@ TEST(RunnerTest, DefaultScenarioAccountsForEverySessionAndTurn) {
   EXPECT_GT(fallback_rate, 0.02);
   EXPECT_LT(fallback_rate, 0.09);
   EXPECT_EQ(outcomes["error"], 0);
-  EXPECT_EQ(out.config_store.l1_misses, 2u);  // one load per agent, then L1 hits
+  // Config caching across the 4 workers: every L1 miss either leads a load through L2 or waits
+  // for one (single-flight); every L2 miss goes to L3; each worker loads each agent at least once.
+  const CacheLevelStats& l1 = out.cache[0];
+  const CacheLevelStats& l2 = out.cache[1];
+  const CacheLevelStats& l3 = out.cache[2];
+  EXPECT_EQ(l1.hits + l1.misses, 300u + out.turns_started);  // session start + every turn
+  EXPECT_EQ(l1.misses - l1.coalesced_waits, l2.loads);
+  EXPECT_EQ(l2.hits + l2.misses, l2.loads);
+  EXPECT_EQ(l2.misses, l3.loads);
+  EXPECT_GE(l2.loads, 8u);   // 4 workers x 2 agents
+  EXPECT_GE(l3.loads, 2u);   // each agent once at least
+  EXPECT_LT(l3.loads, l2.loads);  // L2 saves L3 loads across workers
+  EXPECT_GT(static_cast<double>(l1.hits) / static_cast<double>(l1.hits + l1.misses), 0.95);
+  EXPECT_EQ(out.isolation_denials, 0u);
+  EXPECT_EQ(out.clients.llm_clients_created, 300u);  // one per session, on its first turn
+  EXPECT_EQ(out.clients.failures, 0u);
 }
 
 // A fingerprint of everything the sink saw.

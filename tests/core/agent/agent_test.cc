@@ -65,18 +65,50 @@ constexpr const char* kValidOutput =
     R"("internal_assessment":"Strong opener.","credibility_score":72,)"
     R"("interview_stage":"introduction","sentiment":"positive"})";
 
+// Hands out the test's mock clients and counts how often it was asked.
+class TestClientFactory : public ClientFactory {
+ public:
+  TestClientFactory(LlmClient* llm, TtsClient* tts) : llm_(llm), tts_(tts) {}
+  Result<LlmClient*> CreateLlm(const LlmConfig&) override {
+    ++stats_.llm_clients_created;
+    return llm_;
+  }
+  Result<TtsClient*> CreateTts(const TtsConfig&) override {
+    ++stats_.tts_clients_created;
+    return tts_;
+  }
+  const Stats& stats() const override { return stats_; }
+
+ private:
+  LlmClient* llm_;
+  TtsClient* tts_;
+  Stats stats_;
+};
+
+InMemoryDocumentStoreOptions FixedLatency(double ms) {
+  InMemoryDocumentStoreOptions o;
+  o.latency_ms = LogNormalSpec{ms, ms};
+  return o;
+}
+
 class AgentTest : public ::testing::Test {
  protected:
   AgentTest()
-      : store_(&loop_, Rng(1), InMemoryDocumentStoreOptions{LogNormalSpec{4.0, 4.0}}),
-        configs_(&store_, &loop_),
+      : store_(&loop_, Rng(1), FixedLatency(4.0)),
+        configs_(&store_, nullptr, &loop_, Rng(3), ConfigurationStoreOptions{}),
+        clients_(&llm_, &tts_),
         monitor_(&loop_, nullptr, /*keep_messages=*/true),
-        sessions_(AgentServices{&loop_, &configs_, &llm_, &tts_}, Rng(2),
+        sessions_(AgentServices{&loop_, &configs_, &clients_, nullptr}, Rng(2),
                   Logger(MakeNullLogger(), &loop_)) {
     DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios/configs");
     auto text = files.Read("interview-strict-v1.json");
     EXPECT_TRUE(text.has_value());
-    store_.Insert("interview-strict-v1", *text);
+    ConfigRecord record;
+    record.agent_id = "interview-strict-v1";
+    record.version = "1.0.0";
+    record.tenant_id = "acme-hr";
+    record.json_text = *text;
+    EXPECT_TRUE(store_.Seed(record).has_value());
     hidden_ = std::make_shared<std::set<std::string, std::less<>>>(
         std::set<std::string, std::less<>>{"internal_assessment"});
     room_ = std::make_unique<MockRoom>(&monitor_, 1, hidden_);
@@ -110,6 +142,7 @@ class AgentTest : public ::testing::Test {
   ConfigurationStore configs_;
   MockLlmClient llm_;
   MockTtsClient tts_;
+  TestClientFactory clients_;
   RoomMonitor monitor_;
   SessionManager sessions_;
   std::shared_ptr<std::set<std::string, std::less<>>> hidden_;

@@ -1,12 +1,9 @@
-#include "reports/sqlite_handle.h"
+#include "adapters/sqlite/sqlite_handle.h"
 
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <system_error>
 
-#include "reports/report_schema.h"
 
 namespace agentsim::sqlite {
 namespace {
@@ -22,7 +19,8 @@ std::string Join(std::string_view path, std::string_view what, std::string_view 
   return message;
 }
 
-// Reads a PRAGMA that returns one integer.
+}  // namespace
+
 Result<std::int64_t> ReadIntPragma(sqlite3* db, const char* sql, std::string_view path) {
   auto stmt = Prepare(db, sql, path);
   if (!stmt) return std::unexpected(std::move(stmt.error()));
@@ -30,8 +28,6 @@ Result<std::int64_t> ReadIntPragma(sqlite3* db, const char* sql, std::string_vie
   if (rc != SQLITE_ROW) return std::unexpected(MakeSqliteError(db, rc, path, sql));
   return sqlite3_column_int64(stmt->get(), 0);
 }
-
-}  // namespace
 
 void DbCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
@@ -41,8 +37,7 @@ Error MakeSqliteError(sqlite3* db, int rc, std::string_view path, std::string_vi
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const int primary = rc & 0xff;
   if (primary == SQLITE_NOTADB) {
-    return Error{ErrorCode::kInvalidArgument,
-                 Join(path, "not an agentsim report (not an SQLite database)", detail)};
+    return Error{ErrorCode::kInvalidArgument, Join(path, "not an SQLite database", detail)};
   }
   // Bad content (a duplicate key, a malformed or foreign schema) versus a failing medium.
   const bool bad_content = primary == SQLITE_CONSTRAINT || primary == SQLITE_ERROR ||
@@ -65,35 +60,11 @@ Status Exec(sqlite3* db, const char* sql, std::string_view path) {
   return {};
 }
 
-Result<DbPtr> OpenReportReadOnly(const std::string& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (status.type() == std::filesystem::file_type::not_found) {
-    return NotFound(Join(path, "report not found", ""));
-  }
-  if (ec) return Unavailable(Join(path, "cannot read report", ec.message()));
-  if (status.type() != std::filesystem::file_type::regular) {
-    return InvalidArgument(Join(path, "not an agentsim report (not a regular file)", ""));
-  }
+Result<DbPtr> Open(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) return std::unexpected(MakeSqliteError(db.get(), rc, path, "cannot open"));
-
-  auto application_id = ReadIntPragma(db.get(), "PRAGMA application_id", path);
-  if (!application_id) return std::unexpected(std::move(application_id.error()));
-  if (*application_id != kReportApplicationId) {
-    return InvalidArgument(Join(path, "not an agentsim report",
-                                "PRAGMA application_id is " + std::to_string(*application_id) +
-                                    ", expected " + std::to_string(kReportApplicationId)));
-  }
-  auto version = ReadIntPragma(db.get(), "PRAGMA user_version", path);
-  if (!version) return std::unexpected(std::move(version.error()));
-  if (*version != kReportSchemaVersion) {
-    return InvalidArgument(Join(path, "unsupported report schema version",
-                                "PRAGMA user_version is " + std::to_string(*version) +
-                                    ", expected " + std::to_string(kReportSchemaVersion)));
-  }
   return db;
 }
 

@@ -1,10 +1,11 @@
-// Small RAII and error helpers around the SQLite C API, shared by the report writer, the digest
-// and the summary reader. Every error message names the report's path.
+// Small RAII and error helpers around the SQLite C API, shared by the report writer and reader
+// (reports/) and the persistent config store (adapters/). Every error message names the file.
 //
 // The header only forward-declares SQLite's handle types, so that including a reports/ header
 // does not pull <sqlite3.h> into its users.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,7 +28,8 @@ struct StmtFinalizer {
 using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
-// An Error for SQLite result code `rc` on `db` (which may be null): "<path>: <what>: <message>".
+// An Error for SQLite result code `rc` on `db` (which may be null): "<path>: <what>: <message>"
+// (SQLITE_NOTADB: "<path>: not an SQLite database: <message>").
 // Bad content maps to kInvalidArgument (a constraint violation such as a duplicate primary key,
 // SQLITE_ERROR such as a missing table, a corrupt file, a file that is not a database);
 // everything else (I/O, disk full, locking, cannot open) to kUnavailable.
@@ -39,11 +41,10 @@ Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql, std::string_view path
 // Runs one or more statements that return no rows of interest. Errors: see MakeSqliteError.
 Status Exec(sqlite3* db, const char* sql, std::string_view path);
 
-// Opens an existing agentsim report read-only and checks that it is one (application_id and
-// user_version, see report_schema.h).
-// Errors: kNotFound when `path` does not exist; kInvalidArgument when it is not an SQLite
-// database, not an agentsim report, or has another schema version; kUnavailable when it cannot be
-// read. Every message names `path`.
-Result<DbPtr> OpenReportReadOnly(const std::string& path);
+// Reads a PRAGMA (or any query) that returns one integer. Errors: see MakeSqliteError.
+Result<std::int64_t> ReadIntPragma(sqlite3* db, const char* sql, std::string_view path);
+
+// Opens (SQLITE_OPEN_* `flags`) the database at `path`. Errors: see MakeSqliteError.
+Result<DbPtr> Open(const std::string& path, int flags);
 
 }  // namespace agentsim::sqlite
