@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/config/semver.h"
 
@@ -78,16 +79,39 @@ ConfigRecord ReadRecord(sqlite3_stmt* stmt) {
 }
 
 // Ascending SemVer precedence; unparseable versions (never stored by ConfigurationStore) sort
-// first, by text.
+// first, by text; equal precedence (versions differing only in build metadata) by text, as in
+// InMemoryDocumentStore.
 void SortByPrecedence(std::vector<ConfigRecord>& records) {
-  std::stable_sort(records.begin(), records.end(),
-                   [](const ConfigRecord& a, const ConfigRecord& b) {
-                     auto va = SemVer::Parse(a.version);
-                     auto vb = SemVer::Parse(b.version);
-                     if (va && vb) return CompareSemVer(*va, *vb) < 0;
-                     if (va.has_value() != vb.has_value()) return !va.has_value();
-                     return a.version < b.version;
-                   });
+  std::vector<std::pair<Result<SemVer>, ConfigRecord>> keyed;
+  keyed.reserve(records.size());
+  for (ConfigRecord& r : records) {
+    Result<SemVer> v = SemVer::Parse(r.version);
+    keyed.emplace_back(std::move(v), std::move(r));
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    const Result<SemVer>& va = a.first;
+    const Result<SemVer>& vb = b.first;
+    if (va.has_value() != vb.has_value()) return !va.has_value();
+    if (va.has_value()) {
+      const int c = CompareSemVer(*va, *vb);
+      if (c != 0) return c < 0;
+    }
+    return a.second.version < b.second.version;
+  });
+  records.clear();
+  for (auto& [version, record] : keyed) records.push_back(std::move(record));
+}
+
+// Runs `body` (returning Status) in one write transaction: committed when it succeeds, rolled
+// back otherwise, so that a version and its change (or an audit entry and the check of its
+// sequence) are stored together or not at all.
+template <typename Body>
+Status InTransaction(sqlite3* db, const std::string& path, Body body) {
+  if (Status begun = sqlite::Exec(db, "BEGIN IMMEDIATE", path); !begun) return begun;
+  Status result = body();
+  if (result) result = sqlite::Exec(db, "COMMIT", path);
+  if (!result) (void)sqlite::Exec(db, "ROLLBACK", path);
+  return result;
 }
 
 }  // namespace
@@ -96,20 +120,37 @@ Result<std::unique_ptr<SqliteDocumentStore>> SqliteDocumentStore::Open(const std
   auto db = sqlite::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!db) return std::unexpected(std::move(db.error()));
   auto app_id = sqlite::ReadIntPragma(db->get(), "PRAGMA application_id", path);
-  if (!app_id) return std::unexpected(std::move(app_id.error()));
+  if (!app_id) {
+    // A file that is not a database at all fails on its first read.
+    if (app_id.error().message.find("not an SQLite database") != std::string::npos) {
+      return InvalidArgument(path + ": not an agentsim config store (not an SQLite database)");
+    }
+    return std::unexpected(std::move(app_id.error()));
+  }
   auto tables = sqlite::ReadIntPragma(db->get(), "SELECT count(*) FROM sqlite_master", path);
   if (!tables) return std::unexpected(std::move(tables.error()));
-  if (*tables > 0 && *app_id != kStoreApplicationId) {
-    return InvalidArgument(path + ": not an agentsim config store (PRAGMA application_id is " +
-                           std::to_string(*app_id) + ")");
+  // Adopted: a new or empty file, or an empty database that no other application has claimed.
+  const bool adopt = *tables == 0 && (*app_id == 0 || *app_id == kStoreApplicationId);
+  if (!adopt && *app_id != kStoreApplicationId) {
+    return InvalidArgument(path + ": not an agentsim config store: PRAGMA application_id is " +
+                           std::to_string(*app_id) + ", expected " +
+                           std::to_string(kStoreApplicationId));
   }
-  if (*tables == 0) {
+  if (adopt) {
     const std::string setup = "PRAGMA application_id = " + std::to_string(kStoreApplicationId) +
                               "; PRAGMA user_version = " + std::to_string(kStoreSchemaVersion) +
                               ";";
     if (auto s = sqlite::Exec(db->get(), setup.c_str(), path); !s) {
       return std::unexpected(std::move(s.error()));
     }
+  }
+  auto schema_version = sqlite::ReadIntPragma(db->get(), "PRAGMA user_version", path);
+  if (!schema_version) return std::unexpected(std::move(schema_version.error()));
+  if (*schema_version != kStoreSchemaVersion) {
+    return InvalidArgument(path + ": unsupported config store schema version: PRAGMA "
+                                  "user_version is " +
+                           std::to_string(*schema_version) + ", expected " +
+                           std::to_string(kStoreSchemaVersion));
   }
   if (auto s = sqlite::Exec(db->get(), kSchema, path); !s) {
     return std::unexpected(std::move(s.error()));
@@ -120,7 +161,7 @@ Result<std::unique_ptr<SqliteDocumentStore>> SqliteDocumentStore::Open(const std
 Result<std::vector<ConfigRecord>> SqliteDocumentStore::Versions(const std::string& agent_id) {
   auto stmt = sqlite::Prepare(db_.get(),
                               std::string("SELECT ") + kRecordColumns +
-                                  " FROM config_version WHERE agent_id = ?1",
+                                  " FROM config_version WHERE agent_id = ?1 ORDER BY version",
                               path_);
   if (!stmt) return std::unexpected(std::move(stmt.error()));
   Bind(stmt->get(), 1, agent_id);
@@ -184,12 +225,12 @@ Status SqliteDocumentStore::AppendChange(const std::string& agent_id, const std:
   return {};
 }
 
-Task<Status> SqliteDocumentStore::Insert(ConfigRecord record) {
+Status SqliteDocumentStore::InsertNow(const ConfigRecord& record) {
   auto stmt = sqlite::Prepare(db_.get(),
                               std::string("INSERT INTO config_version (") + kRecordColumns +
                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                               path_);
-  if (!stmt) co_return std::unexpected(stmt.error());
+  if (!stmt) return std::unexpected(stmt.error());
   Bind(stmt->get(), 1, record.agent_id);
   Bind(stmt->get(), 2, record.version);
   Bind(stmt->get(), 3, record.tenant_id);
@@ -200,30 +241,51 @@ Task<Status> SqliteDocumentStore::Insert(ConfigRecord record) {
   Bind(stmt->get(), 8, record.created_by);
   const int rc = sqlite3_step(stmt->get());
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    co_return AlreadyExists("agent " + record.agent_id + " version " + record.version +
-                            " exists; versions are immutable: create a new version");
+    return AlreadyExists("agent " + record.agent_id + " version " + record.version +
+                         " exists; versions are immutable: create a new version");
   }
-  if (rc != SQLITE_DONE) co_return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "insert"));
-  co_return AppendChange(record.agent_id, record.version, "created", record.created_at_us);
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "insert"));
+  return AppendChange(record.agent_id, record.version, "created", record.created_at_us);
 }
 
-Task<Status> SqliteDocumentStore::SetFlags(std::string agent_id, std::string version,
-                                           bool enabled, bool deprecated, Micros at_us) {
+Task<Status> SqliteDocumentStore::Insert(ConfigRecord record) {
+  co_return InTransaction(db_.get(), path_, [&] { return InsertNow(record); });
+}
+
+Status SqliteDocumentStore::SetFlagsNow(const std::string& agent_id, const std::string& version,
+                                        bool enabled, bool deprecated, Micros at_us) {
+  auto select = sqlite::Prepare(
+      db_.get(), "SELECT deprecated FROM config_version WHERE agent_id = ?1 AND version = ?2",
+      path_);
+  if (!select) return std::unexpected(select.error());
+  Bind(select->get(), 1, agent_id);
+  Bind(select->get(), 2, version);
+  int rc = sqlite3_step(select->get());
+  if (rc == SQLITE_DONE) return NotFound("no version " + version + " of agent " + agent_id);
+  if (rc != SQLITE_ROW) return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "read"));
+  const bool was_deprecated = sqlite3_column_int(select->get(), 0) != 0;
+
   auto stmt = sqlite::Prepare(db_.get(),
                               "UPDATE config_version SET enabled = ?1, deprecated = ?2 "
                               "WHERE agent_id = ?3 AND version = ?4",
                               path_);
-  if (!stmt) co_return std::unexpected(stmt.error());
+  if (!stmt) return std::unexpected(stmt.error());
   sqlite3_bind_int(stmt->get(), 1, enabled ? 1 : 0);
   sqlite3_bind_int(stmt->get(), 2, deprecated ? 1 : 0);
   Bind(stmt->get(), 3, agent_id);
   Bind(stmt->get(), 4, version);
-  const int rc = sqlite3_step(stmt->get());
-  if (rc != SQLITE_DONE) co_return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "update"));
-  if (sqlite3_changes(db_.get()) == 0) {
-    co_return NotFound("no version " + version + " of agent " + agent_id);
-  }
-  co_return AppendChange(agent_id, version, deprecated ? "deprecated" : "updated", at_us);
+  rc = sqlite3_step(stmt->get());
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "update"));
+  // "deprecated" only when the version becomes deprecated (the port's contract).
+  return AppendChange(agent_id, version, deprecated && !was_deprecated ? "deprecated" : "updated",
+                      at_us);
+}
+
+Task<Status> SqliteDocumentStore::SetFlags(std::string agent_id, std::string version,
+                                           bool enabled, bool deprecated, Micros at_us) {
+  co_return InTransaction(db_.get(), path_, [&] {
+    return SetFlagsNow(agent_id, version, enabled, deprecated, at_us);
+  });
 }
 
 Task<Result<std::vector<ConfigChange>>> SqliteDocumentStore::ChangesSince(std::uint64_t after) {
@@ -244,13 +306,13 @@ Task<Result<std::vector<ConfigChange>>> SqliteDocumentStore::ChangesSince(std::u
   co_return out;
 }
 
-Task<Status> SqliteDocumentStore::AppendAudit(AuditEntry e) {
+Status SqliteDocumentStore::AppendAuditNow(const AuditEntry& e) {
   auto last = sqlite::ReadIntPragma(db_.get(), "SELECT coalesce(max(sequence), 0) FROM audit_log",
                                     path_);
-  if (!last) co_return std::unexpected(last.error());
+  if (!last) return std::unexpected(last.error());
   if (e.sequence != static_cast<std::uint64_t>(*last) + 1) {
-    co_return FailedPrecondition("audit entry " + std::to_string(e.sequence) +
-                                 " does not follow entry " + std::to_string(*last));
+    return FailedPrecondition("audit entry " + std::to_string(e.sequence) +
+                              " does not follow entry " + std::to_string(*last));
   }
   auto stmt = sqlite::Prepare(
       db_.get(),
@@ -258,7 +320,7 @@ Task<Status> SqliteDocumentStore::AppendAudit(AuditEntry e) {
       "version, outcome, detail, patch_json, prev_hash, hash) VALUES "
       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
       path_);
-  if (!stmt) co_return std::unexpected(stmt.error());
+  if (!stmt) return std::unexpected(stmt.error());
   sqlite3_bind_int64(stmt->get(), 1, static_cast<std::int64_t>(e.sequence));
   sqlite3_bind_int64(stmt->get(), 2, e.at_us);
   const std::string* texts[] = {&e.user_id, &e.role,       &e.tenant_id,  &e.action,
@@ -266,15 +328,19 @@ Task<Status> SqliteDocumentStore::AppendAudit(AuditEntry e) {
                                 &e.patch_json, &e.prev_hash, &e.hash};
   for (int i = 0; i < 11; ++i) Bind(stmt->get(), i + 3, *texts[i]);
   const int rc = sqlite3_step(stmt->get());
-  if (rc != SQLITE_DONE) co_return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "audit"));
-  co_return Status{};
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::MakeSqliteError(db_.get(), rc, path_, "audit"));
+  return {};
+}
+
+Task<Status> SqliteDocumentStore::AppendAudit(AuditEntry entry) {
+  co_return InTransaction(db_.get(), path_, [&] { return AppendAuditNow(entry); });
 }
 
 Result<std::vector<AuditEntry>> SqliteDocumentStore::Audit() {
   auto stmt = sqlite::Prepare(db_.get(),
                               "SELECT sequence, at_us, user_id, role, tenant_id, action, agent_id, "
                               "version, outcome, detail, patch_json, prev_hash, hash FROM "
-                              "audit_log ORDER BY rowid",
+                              "audit_log ORDER BY sequence",
                               path_);
   if (!stmt) return std::unexpected(stmt.error());
   std::vector<AuditEntry> out;

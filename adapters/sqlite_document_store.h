@@ -15,8 +15,12 @@ namespace agentsim {
 
 class SqliteDocumentStore final : public DocumentStore {
  public:
-  // Opens `path`, creating the file and schema when absent. Errors: kInvalidArgument when the
-  // file is not an agentsim config store; kUnavailable when it cannot be opened or created.
+  // Opens `path`, creating the file and schema when absent (an empty file, or an SQLite
+  // database without tables or application_id, becomes a store). Errors: kInvalidArgument when
+  // the file is not an agentsim config store ("<path>: not an agentsim config store (not an
+  // SQLite database)", "...: PRAGMA application_id is N, expected 1095189331") or has another
+  // schema version (PRAGMA user_version); kUnavailable when it cannot be opened or created. A
+  // refused file is not modified.
   static Result<std::unique_ptr<SqliteDocumentStore>> Open(const std::string& path);
 
   Task<Result<ConfigRecord>> GetCurrent(std::string agent_id) override;
@@ -41,6 +45,11 @@ class SqliteDocumentStore final : public DocumentStore {
       : path_(std::move(path)), db_(std::move(db)) {}
   Status AppendChange(const std::string& agent_id, const std::string& version,
                       const std::string& kind, Micros at_us);
+  // The bodies of Insert, SetFlags and AppendAudit; each runs inside one transaction.
+  Status InsertNow(const ConfigRecord& record);
+  Status SetFlagsNow(const std::string& agent_id, const std::string& version, bool enabled,
+                     bool deprecated, Micros at_us);
+  Status AppendAuditNow(const AuditEntry& entry);
 
   std::string path_;
   sqlite::DbPtr db_;

@@ -43,6 +43,7 @@ struct ConfigsArgs {
   std::string agent_id;
   std::string version;
   bool verify = false;              // audit --verify
+  bool patches = false;             // audit --patches: print each entry's JSON Patch
 };
 // `agentsim configs ACTION ... --store FILE`: exit 0 ok; 1 audit verification failed; 2 bad
 // input or a refused change (validation, immutability, evolution); 3 permission denied.

@@ -1,7 +1,12 @@
 // `agentsim configs ...`: the persistent configuration store (SQLite) from the command line.
+#include <cstddef>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -47,6 +52,31 @@ std::string IsoTime(Micros us) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string Plural(std::size_t n, std::string_view unit) {
+  return std::to_string(n) + " " + std::string(unit) + (n == 1 ? "" : "s");
+}
+
+// The lines of `text` ("" gives one empty line).
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(text.substr(start, end - start));
+  }
+  lines.push_back(text.substr(start));
+  return lines;
+}
+
+// A stored version's document as it stands: the text as created, with `enabled` as it is now
+// (UpdateAgentConfig changes the flag, never the stored text); a stored text that is not a JSON
+// object (the file was edited by hand) as it is.
+std::string CurrentDocument(const ConfigRecord& record, int indent) {
+  nlohmann::json doc = nlohmann::json::parse(record.json_text, nullptr, false);
+  if (!doc.is_object()) return record.json_text;
+  doc["enabled"] = record.enabled;
+  return doc.dump(indent);
 }
 
 // Everything a configs subcommand needs, opened from --store.
@@ -95,8 +125,16 @@ int Put(const ConfigsArgs& args, StoreSession& s, const Principal& who) {
     }
     Result<ConfigRecord> created = s.clock.RunSync(s.store->CreateAgentConfig(who, *text));
     if (!created) {
+      // Problems are located in "config:line:col: ..."; name the file instead.
+      Error error = created.error();
+      std::string located;
+      for (const std::string& line : Lines(error.message)) {
+        if (!located.empty()) located += '\n';
+        located += line.starts_with("config:") ? file + line.substr(6) : line;
+      }
+      error.message = std::move(located);
       std::cerr << file << ":\n";
-      rc = Fail(created.error());
+      rc = Fail(error);
       continue;
     }
     std::cout << "created " << created->agent_id << " " << created->version << " (tenant "
@@ -118,7 +156,7 @@ int Get(const ConfigsArgs& args, StoreSession& s, const Principal& who) {
                       args.version.empty() ? "every version of " + args.agent_id + " is deprecated"
                                            : "no version " + args.version + " of " + args.agent_id});
   }
-  std::cout << nlohmann::json::parse(pick->json_text).dump(2) << "\n";
+  std::cout << CurrentDocument(*pick, 2) << "\n";
   return kExitOk;
 }
 
@@ -166,12 +204,24 @@ int Audit(const ConfigsArgs& args, StoreSession& s) {
               << "\n";
     return kExitCheckFailed;
   }
+  // One line per entry (a multi-line detail continues on indented lines): sequence, time, who,
+  // tenant, action, agent, version ("-" when none), outcome, the patch (its size, or with
+  // --patches the RFC 6902 JSON Patch itself) and the detail.
   for (const AuditEntry& e : *entries) {
-    std::cout << fmt::format("{:>4} {} {}({}) {} {} {} {} {}{}{}\n", e.sequence,
+    std::string patch = e.patch_json;
+    if (!args.patches) {
+      const nlohmann::json ops = nlohmann::json::parse(e.patch_json, nullptr, false);
+      patch = ops.is_array() ? Plural(ops.size(), "op") : "not a JSON Patch";
+    }
+    std::string detail;
+    for (const std::string& line : Lines(e.detail)) {
+      detail += detail.empty() ? ": " + line : "\n      " + line;
+    }
+    std::cout << fmt::format("{:>4} {} {}({}) {} {} {} {} {} (patch: {}){}\n", e.sequence,
                              IsoTime(e.at_us), e.user_id, e.role, e.tenant_id, e.action,
-                             e.agent_id, e.version, e.outcome,
-                             e.detail.empty() ? "" : ": " + e.detail,
-                             e.patch_json == "[]" ? "" : " patch " + e.patch_json);
+                             e.agent_id.empty() ? "-" : e.agent_id,
+                             e.version.empty() ? "-" : e.version, e.outcome, patch,
+                             e.detail.empty() ? "" : detail);
   }
   return kExitOk;
 }

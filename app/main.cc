@@ -1,12 +1,49 @@
 // agentsim: deterministic simulation of configuration-driven voice agents.
 // See docs/cli.md.
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "app/commands.h"
+#include "core/json/json_document.h"
+
+namespace {
+
+// `word` quoted for a POSIX shell when it holds anything beyond [A-Za-z0-9_./:@%+=,-]:
+// 'it'\''s' for it's.
+std::string ShellWord(std::string_view word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789_./:@%+=,-") == std::string_view::npos;
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+// A seed as typed: decimal digits only, 0 to 2^64-1 (no sign, no spaces, no wrap-around).
+std::optional<std::uint64_t> ParseSeed(std::string_view text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
+  auto [ptr, ec] = std::from_chars(text.data(), end, value, 10);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App cli{"agentsim: deterministic simulation of configuration-driven voice agents"};
@@ -14,13 +51,17 @@ int main(int argc, char** argv) {
   cli.set_version_flag("--version", std::string(AGENTSIM_VERSION));
 
   agentsim::app::RunArgs run;
-  for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+  // Shell-quoted words, so that the line can be pasted back; its first word is the program as
+  // invoked, which the reproduce line repeats.
+  for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + ShellWord(argv[i]);
   CLI::App* run_cmd = cli.add_subcommand(
       "run", "Run a scenario (default: the embedded default scenario) and write a SQLite report");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, comments allowed)");
-  std::uint64_t seed = 0;
+  std::string seed_text;
   CLI::Option* seed_opt =
-      run_cmd->add_option("--seed", seed, "Seed (default: the scenario's)");
+      run_cmd->add_option("--seed", seed_text,
+                          "Seed, a decimal integer from 0 to 18446744073709551615 (default: "
+                          "the scenario's)");
   run_cmd->add_option("--report", run.report, "Report path (SQLite)")
       ->capture_default_str();
   std::string transcripts;
@@ -85,6 +126,8 @@ int main(int argc, char** argv) {
   CLI::App* audit = configs_cmd->add_subcommand("audit", "Print the audit log");
   audit->add_flag("--verify", configs.verify,
                   "Verify the hash chain; exit 1 naming the first tampered entry");
+  audit->add_flag("--patches", configs.patches,
+                  "Print each entry's JSON Patch (RFC 6902) instead of its number of operations");
   store_option(audit);
 
   try {
@@ -94,7 +137,15 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : agentsim::app::kExitBadInput;
   }
   if (*run_cmd) {
-    if (*seed_opt) run.seed = seed;
+    if (*seed_opt) {
+      run.seed = ParseSeed(seed_text);
+      if (!run.seed) {
+        std::cerr << "agentsim: error: --seed: expected a decimal integer from 0 to "
+                     "18446744073709551615, got \""
+                  << agentsim::EscapeForMessage(seed_text) << "\"\n";
+        return agentsim::app::kExitBadInput;
+      }
+    }
     if (*transcripts_opt) run.transcripts = transcripts;
     return agentsim::app::RunCommand(run);
   }

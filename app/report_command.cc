@@ -15,6 +15,12 @@ int ReportCommand(const ReportArgs& args) {
       return kExitBadInput;
     }
     std::cout << *digest << "\n";
+    // The digest covers whatever rows were written; say so when the run did not finish.
+    if (Result<Summary> summary = ReadSummary(args.db); summary && !summary->finished) {
+      std::cerr << "agentsim: warning: " << args.db
+                << ": the run did not finish; the digest covers the rows written before it "
+                   "stopped\n";
+    }
     return kExitOk;
   }
   Result<Summary> summary = ReadSummary(args.db);
@@ -23,7 +29,8 @@ int ReportCommand(const ReportArgs& args) {
     return kExitBadInput;
   }
   std::cout << FormatSummary(*summary);
-  return summary->check_failures > 0 ? kExitCheckFailed : kExitOk;
+  // An unfinished run is not a pass: its checks did not all run.
+  return summary->check_failures > 0 || !summary->finished ? kExitCheckFailed : kExitOk;
 }
 
 }  // namespace agentsim::app

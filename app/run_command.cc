@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -104,6 +106,52 @@ RunStatistics Statistics(const RunOutcome& o) {
   return st;
 }
 
+// `word` quoted for a POSIX shell when it holds anything beyond [A-Za-z0-9_./:@%+=,-].
+std::string ShellWord(std::string_view word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789_./:@%+=,-") == std::string_view::npos;
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+// The program as invoked: the first word of `command_line`, which main() builds from
+// shell-quoted words (so a space inside quotes does not end it). "agentsim" when empty.
+std::string ProgramWord(std::string_view command_line) {
+  bool quoted = false;
+  std::size_t end = 0;
+  for (; end < command_line.size(); ++end) {
+    const char c = command_line[end];
+    if (c == '\\' && !quoted) {
+      ++end;  // an escaped character, as in 'it'\''s'
+    } else if (c == '\'') {
+      quoted = !quoted;
+    } else if (c == ' ' && !quoted) {
+      break;
+    }
+  }
+  end = std::min(end, command_line.size());
+  return end == 0 ? std::string("agentsim") : std::string(command_line.substr(0, end));
+}
+
+// The command that reproduces the run: the program as invoked, the scenario, the seed and the
+// transcripts, e.g. "build/release/app/agentsim run --seed 42".
+std::string ReproduceCommand(const RunArgs& args, std::uint64_t seed) {
+  std::string out = ProgramWord(args.command_line) + " run";
+  if (!args.scenario.empty()) out += " " + ShellWord(args.scenario);
+  out += " --seed " + std::to_string(seed);
+  if (args.transcripts) out += " --transcripts " + ShellWord(*args.transcripts);
+  return out;
+}
+
 int BadInput(const Error& e) {
   std::cerr << "agentsim: error: " << e.message << "\n";
   return kExitBadInput;
@@ -167,10 +215,7 @@ int RunCommand(const RunArgs& args) {
   if (!summary) return BadInput(summary.error());
   std::cout << FormatSummary(*summary);
   std::cout << FormatSummaryLine("report", args.report);
-  std::string reproduce = "agentsim run";
-  if (!args.scenario.empty()) reproduce += " " + args.scenario;
-  reproduce += " --seed " + std::to_string(seed);
-  if (args.transcripts) reproduce += " --transcripts " + *args.transcripts;
+  const std::string reproduce = ReproduceCommand(args, seed);
   if (outcome.check_failures > 0) {
     std::cout << "FAILED: " << outcome.check_failures
               << " check(s) failed; see the check_failure table\n";

@@ -13,6 +13,13 @@ std::int64_t CodePoints(const std::string& s) {
   return n;
 }
 
+// The bounds DynamicSchema allows for an integer field, as doubles that convert to int64:
+// [-2^63, largest double below 2^63].
+constexpr double kInt64Low = -9223372036854775808.0;
+constexpr double kInt64High = 9223372036854774784.0;
+
+// A length in [min_length, max_length], at most `typical_max` above min_length. DynamicSchema
+// caps both at kMaxLengthConstraint, so the result stays small.
 std::int64_t LengthBetween(const FieldConstraints& c, std::int64_t typical_max, Rng& rng) {
   const std::int64_t lo = c.min_length.value_or(0);
   const std::int64_t hi = std::max(lo, c.max_length.value_or(std::max(lo, typical_max)));
@@ -30,13 +37,19 @@ std::string SchemaValueGenerator::String(const SchemaField& field, Rng& rng) con
     const std::int64_t n = CodePoints(pick);
     if (n >= min_len && n <= max_len) return pick;
   }
-  // Words until long enough, then cut to the maximum (words are ASCII).
+  // Words until long enough, then cut to the maximum (words are ASCII, so bytes are
+  // characters). Each word after the first adds at least a space, so `target` words always
+  // suffice; padding covers a word list that cannot reach min_length (empty, or empty words).
   const auto& words = corpus_->Words();
   std::string out;
   const std::int64_t target = std::max<std::int64_t>(min_len, std::min<std::int64_t>(max_len, 24));
-  while (static_cast<std::int64_t>(out.size()) < target && !words.empty()) {
+  for (std::int64_t i = 0;
+       i <= target && static_cast<std::int64_t>(out.size()) < target && !words.empty(); ++i) {
     if (!out.empty()) out.push_back(' ');
     out += words[rng.Index(words.size())];
+  }
+  if (static_cast<std::int64_t>(out.size()) < min_len) {
+    out.append(static_cast<std::size_t>(min_len) - out.size(), 'x');
   }
   if (static_cast<std::int64_t>(out.size()) > max_len) out.resize(static_cast<std::size_t>(max_len));
   return out;
@@ -47,12 +60,16 @@ double SchemaValueGenerator::Number(const SchemaField& field, bool integral, Rng
   double lo = c.ge.value_or(c.le ? *c.le - 100.0 : 0.0);
   double hi = c.le.value_or(lo + 100.0);
   if (integral) {
-    const auto ilo = static_cast<std::int64_t>(std::ceil(lo));
-    const auto ihi = static_cast<std::int64_t>(std::floor(hi));
+    // Kept inside the int64 range: the defaults above may step past a bound near its end.
+    const auto ilo = static_cast<std::int64_t>(std::ceil(std::clamp(lo, kInt64Low, kInt64High)));
+    const auto ihi = static_cast<std::int64_t>(std::floor(std::clamp(hi, kInt64Low, kInt64High)));
     return static_cast<double>(rng.UniformInt(ilo, std::max(ilo, ihi)));
   }
-  // Two decimals, kept inside [lo, hi].
-  double v = std::round(rng.Uniform(lo, hi) * 100.0) / 100.0;
+  // Two decimals, kept inside [lo, hi]. Halving first keeps hi - lo finite for bounds near
+  // the double range's ends (one draw either way).
+  const double drawn =
+      std::isfinite(hi - lo) ? rng.Uniform(lo, hi) : rng.Uniform(lo / 2, hi / 2) * 2;
+  double v = std::round(drawn * 100.0) / 100.0;
   return std::clamp(v, lo, hi);
 }
 

@@ -2,8 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <limits>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -99,16 +104,61 @@ std::string KeyOf(std::int64_t check_seq) {
   return "insert into check_failure (seq " + std::to_string(check_seq) + ")";
 }
 
+// What an existing regular file is, from its first 100 bytes (the SQLite database header:
+// "SQLite format 3\0", then the application_id as a big-endian 32-bit integer at offset 68).
+// Read directly rather than through SQLite, which would try to roll back a stale journal.
+// Empty when it is an agentsim report, else why it is not.
+std::string WhyNotAReport(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<unsigned char, 100> header{};
+  if (!in.read(reinterpret_cast<char*>(header.data()), header.size())) {
+    return in.eof() ? "not an SQLite database" : "cannot read it";  // eof: shorter than a header
+  }
+  constexpr std::string_view kMagic{"SQLite format 3\0", 16};
+  if (!std::equal(kMagic.begin(), kMagic.end(), header.begin(),
+                  [](char m, unsigned char h) { return static_cast<unsigned char>(m) == h; })) {
+    return "not an SQLite database";
+  }
+  const std::uint32_t id = (std::uint32_t{header[68]} << 24) | (std::uint32_t{header[69]} << 16) |
+                           (std::uint32_t{header[70]} << 8) | std::uint32_t{header[71]};
+  if (static_cast<std::int32_t>(id) == kReportApplicationId) return "";
+  return "an SQLite database with PRAGMA application_id " +
+         std::to_string(static_cast<std::int32_t>(id)) + ", expected " +
+         std::to_string(kReportApplicationId);
+}
+
+// Whether Open may delete what is at `path`: nothing, an empty regular file, or an agentsim
+// report (any schema version). Anything else is refused, so that a mistyped --report never
+// destroys a scenario, another database or a device such as /dev/null.
+Status CheckReplaceable(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) return {};
+  if (ec) return Unavailable(path + ": cannot write the report: " + ec.message());
+  if (status.type() == std::filesystem::file_type::directory) {
+    return InvalidArgument(path + ": cannot write the report: it is a directory");
+  }
+  if (status.type() != std::filesystem::file_type::regular) {
+    return InvalidArgument(path + ": refusing to write the report there: not a regular file");
+  }
+  if (std::filesystem::file_size(path, ec) == 0 && !ec) return {};
+  if (std::string why = WhyNotAReport(path); !why.empty()) {
+    return InvalidArgument(
+        path + ": refusing to replace it with the report: not an agentsim report (" + why + ")");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ReportWriter>> ReportWriter::Open(const std::string& path,
                                                          const RunInfo& info) {
   if (path.empty()) return InvalidArgument("report path is empty");
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return InvalidArgument(path + ": cannot write the report: it is a directory");
+  if (Status replaceable = CheckReplaceable(path); !replaceable) {
+    return std::unexpected(std::move(replaceable.error()));
   }
   // A stale journal beside a new file could be replayed into it: remove those too.
+  std::error_code ec;
   for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix, ec);
     if (ec) return Unavailable(path + suffix + ": cannot replace the report: " + ec.message());

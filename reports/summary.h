@@ -36,7 +36,8 @@ struct Summary {
   double fallback_rate = 0;            // turns_fallback / turns; 0 when there are no turns
   LatencySummary time_to_first_audio;  // turn.time_to_first_audio_us
   LatencySummary turn_latency;         // turn.turn_total_us
-  bool finished = false;               // the run row holds totals (ReportWriter::Finish ran)
+  bool finished = false;               // the run row holds totals (ReportWriter::Finish ran);
+                                       // false for a killed run: its checks are incomplete
   Micros virtual_duration_us = 0;      // 0 unless finished
   bool has_wall_time = false;          // a run_wall row exists
   double wall_time_ms = 0;             // 0 unless has_wall_time
@@ -73,7 +74,9 @@ Result<Summary> ReadSummary(const std::string& db_path);
 //   turn latency         p50 1200.0 ms  p95 2400.5 ms  p99 3000.0 ms
 //   virtual time         2h 13m 05.120s    wall time 0.84 s (9,512x)
 //   checks               all passed
-// The reasons line is left out when every turn is ok.
+// The reasons line is left out when every turn is ok. A run that did not finish (`finished`
+// false) says so: virtual time "unknown (run not finished)" and checks "unknown: the run did not
+// finish" (or "N failed (see table check_failure); the run did not finish").
 std::string FormatSummary(const Summary& s);
 // One "label   value\n" line in FormatSummary's layout (labels padded to one column).
 std::string FormatSummaryLine(std::string_view label, std::string_view text);

@@ -74,6 +74,17 @@ std::string Times(const Summary& s) {
   return out;
 }
 
+// An unfinished run (killed, or its report failed) never reads as a pass: its checks did not
+// all run.
+std::string Checks(const Summary& s) {
+  const std::string failed = std::to_string(s.check_failures) + " failed (see table check_failure)";
+  if (!s.finished) {
+    return s.check_failures == 0 ? "unknown: the run did not finish"
+                                 : failed + "; the run did not finish";
+  }
+  return s.check_failures == 0 ? "all passed" : failed;
+}
+
 void AddLine(std::string& out, std::string_view label, const std::string& text) {
   out += FormatSummaryLine(label, text);
 }
@@ -132,10 +143,7 @@ std::string FormatSummary(const Summary& s) {
   AddLine(out, "time to first audio", Latency(s.time_to_first_audio));
   AddLine(out, "turn latency", Latency(s.turn_latency));
   AddLine(out, "virtual time", Times(s));
-  AddLine(out, "checks",
-          s.check_failures == 0
-              ? std::string("all passed")
-              : std::to_string(s.check_failures) + " failed (see table check_failure)");
+  AddLine(out, "checks", Checks(s));
   return out;
 }
 

@@ -1,22 +1,60 @@
 #include "sim/file_source.h"
 
+#include <algorithm>
 #include <fstream>
-#include <sstream>
+#include <system_error>
 
 namespace agentsim {
+namespace {
+
+std::string_view FileTypeName(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::block: return "a block device";
+    case file_type::character: return "a character device";
+    case file_type::fifo: return "a FIFO (named pipe)";
+    case file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
+}  // namespace
 
 Result<std::string> ReadFileToString(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return NotFound("no such file: " + path.string());
-  if (std::filesystem::is_directory(path, ec)) {
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return NotFound("no such file: " + path.string());
+  }
+  if (ec) return InvalidArgument("cannot read " + path.string() + ": " + ec.message());
+  if (status.type() == std::filesystem::file_type::directory) {
     return InvalidArgument(path.string() + ": expected a file, found a folder");
   }
+  if (status.type() != std::filesystem::file_type::regular) {
+    return InvalidArgument(path.string() + ": expected a regular file, found " +
+                           std::string(FileTypeName(status.type())));
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return InvalidArgument("cannot read " + path.string() + ": " + ec.message());
+  const std::string too_large = path.string() + ": file too large: more than the 256 MiB (" +
+                                std::to_string(kMaxInputFileBytes) + " bytes) an input may hold";
+  if (size > kMaxInputFileBytes) return InvalidArgument(too_large);
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgument("cannot read " + path.string());
-  std::ostringstream out;
-  out << in.rdbuf();
+  // Read at most one byte past the limit: the file may have grown since file_size.
+  std::string out(static_cast<std::size_t>(size) + 1, '\0');
+  std::size_t used = 0;
+  while (in && used < out.size()) {
+    in.read(out.data() + used, static_cast<std::streamsize>(out.size() - used));
+    used += static_cast<std::size_t>(in.gcount());
+    if (used == out.size() && out.size() <= kMaxInputFileBytes) {
+      out.resize(std::min<std::size_t>(out.size() * 2, kMaxInputFileBytes + 1));
+    }
+  }
   if (in.bad()) return InvalidArgument("error while reading " + path.string());
-  return std::move(out).str();
+  if (used > kMaxInputFileBytes) return InvalidArgument(too_large);
+  out.resize(used);
+  return out;
 }
 
 Result<std::string> DiskFileSource::Read(std::string_view relative) const {

@@ -2,6 +2,7 @@
 // or the files embedded in the binary (the default scenario, so `agentsim run` works anywhere).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -47,7 +48,14 @@ class EmbeddedFileSource final : public FileSource {
   std::map<std::string, std::string_view, std::less<>> files_;
 };
 
-// Reads a whole file. Errors: kNotFound (missing), kInvalidArgument (a folder, unreadable).
+// The largest file ReadFileToString reads: 256 MiB. Scenarios, configs, corpora and transcript
+// files are far smaller; the limit keeps a wrong path from exhausting memory.
+inline constexpr std::uintmax_t kMaxInputFileBytes = 256u * 1024 * 1024;
+
+// Reads a whole regular file (symbolic links are followed).
+// Errors: kNotFound (missing); kInvalidArgument when it is a folder, not a regular file (a
+// device such as /dev/zero, a FIFO, a socket: they may never end or block), larger than
+// kMaxInputFileBytes, or unreadable. Messages name `path`.
 Result<std::string> ReadFileToString(const std::filesystem::path& path);
 
 }  // namespace agentsim

@@ -159,7 +159,15 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
 
   // Shared backends: L3 document store, L2 cache, LLM, TTS, secrets, quotas.
   InMemoryDocumentStore store(&loop, run.Fork("store"), scenario.store);
+  TenantQuotaManager quotas(scenario.tiers, &loop);
+  for (const auto& [tenant, tier] : scenario.tenant_tiers) (void)quotas.SetTier(tenant, tier);
   for (const ScenarioAgent& agent : scenario.agents) {
+    // Each agent counts against its tenant's max_agents; a refused one is never stored, so its
+    // sessions fail with NOT_FOUND (and the refusal is in quota_refusal).
+    if (scenario.quotas_enabled &&
+        !quotas.Acquire(agent.config->tenant.tenant_id, QuotaResource::kAgents)) {
+      continue;
+    }
     ConfigRecord record;
     record.agent_id = agent.config->agent_id;
     record.version = agent.config->version;
@@ -174,8 +182,6 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   MockTts tts(&loop, run.Fork("tts"), scenario.tts);
   MapSecretResolver secrets(scenario.secrets);
   SimClientFactory clients(&llm, &tts, &secrets);
-  TenantQuotaManager quotas(scenario.tiers, &loop);
-  for (const auto& [tenant, tier] : scenario.tenant_tiers) (void)quotas.SetTier(tenant, tier);
   RoomMonitor monitor(&loop, &sink);
 
   std::vector<Worker> workers(static_cast<std::size_t>(scenario.workers));

@@ -1,5 +1,6 @@
 #include "core/config/agent_config.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json/object_reader.h"
 #include "core/schema/schema_registry.h"
 
 namespace agentsim {
@@ -17,6 +19,10 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kMissing = "nothing (required key missing)";
+
+bool Contains(std::initializer_list<std::string_view> keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
 
 std::string Join(std::initializer_list<std::string_view> keys) {
   std::string out;
@@ -137,14 +143,33 @@ class ConfigChecker {
     out = v->get<bool>();
   }
 
+  // Every key of `object` outside `allowed` is an error: "unknown key \"tier_\" (did you mean
+  // \"tier\"?)", or without a close match "unknown key \"x\"; expected one of a, b".
   void UnknownKeys(const json& object, const std::string& parent,
                    std::initializer_list<std::string_view> allowed) {
     for (const auto& [key, value] : object.items()) {
-      bool known = false;
-      for (std::string_view k : allowed) known = known || k == key;
-      if (!known) {
+      if (Contains(allowed, key)) continue;
+      std::string message = "unknown key " + DumpForMessage(key);
+      if (std::string hint = DidYouMean(key, allowed); !hint.empty()) {
+        message += " (did you mean " + DumpForMessage(hint) + "?)";
+      } else {
+        message += "; expected one of " + Join(allowed);
+      }
+      Add(Ptr(parent, key), message);
+    }
+  }
+
+  // For objects that also carry provider-specific options (llm_config, tts_config): a key
+  // outside `known` is accepted unless DidYouMean finds it close to a known key (edit distance
+  // at most 2, or a third of its length), which makes it a likely typo ("max_token",
+  // "temprature", "sped"): "unknown key \"sped\" (did you mean \"speed\"?)".
+  void MisspelledKeys(const json& object, const std::string& parent,
+                      std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : object.items()) {
+      if (Contains(known, key)) continue;
+      if (std::string hint = DidYouMean(key, known); !hint.empty()) {
         Add(Ptr(parent, key),
-            "unknown key " + json(key).dump() + "; expected one of " + Join(allowed));
+            "unknown key " + DumpForMessage(key) + " (did you mean " + DumpForMessage(hint) + "?)");
       }
     }
   }
@@ -200,6 +225,8 @@ void CheckLlm(ConfigChecker& c, const json& root, LlmConfig& out) {
           "expected no secret in the config (name an environment variable in api_key_env), got "
           "an api_key");
   }
+  // Other keys are provider-specific options, unless they look like a typo of ours.
+  c.MisspelledKeys(*llm, p, {"provider", "model", "temperature", "max_tokens", "api_key_env"});
 }
 
 void CheckTts(ConfigChecker& c, const json& root, const DynamicSchema* schema, TtsConfig& out) {
@@ -216,10 +243,12 @@ void CheckTts(ConfigChecker& c, const json& root, const DynamicSchema* schema, T
     c.Add(p + "/text_field", std::string(kExpected) + DescribeJson(*text_field));
     return;
   }
+  // Other keys are provider-specific options, unless they look like a typo of ours.
+  c.MisspelledKeys(*tts, p, {"provider", "voice", "speed", "text_field"});
   if (text_field != nullptr) out.text_field = text_field->get<std::string>();
   if (schema == nullptr) return;  // schema_config has its own errors
   const std::string got = text_field != nullptr ? DescribeJson(*text_field)
-                                                : "the default " + json(out.text_field).dump();
+                                                : "the default " + DumpForMessage(out.text_field);
   const SchemaField* field = schema->Find(out.text_field);
   if (field == nullptr) {
     c.Add(p + "/text_field", std::string(kExpected) + got + " (no such field)");

@@ -70,26 +70,51 @@ Task<Status> ConfigurationStore::Audit(const Principal& who, std::string_view ac
 Task<Result<ConfigRecord>> ConfigurationStore::CreateAgentConfig(Principal who,
                                                                  std::string json_text) {
   Result<JsonDocument> doc = JsonDocument::Parse("config", std::move(json_text));
-  if (!doc) co_return std::unexpected(doc.error());
-  const nlohmann::json& root = doc->root();
-  const std::string agent_id = root.is_object() ? StringAt(root, "agent_id") : "";
-  const std::string version = root.is_object() ? StringAt(root, "version") : "";
-  const std::string tenant = root.is_object() ? TenantOf(root) : "";
+  const nlohmann::json* root = doc && doc->root().is_object() ? &doc->root() : nullptr;
+  const std::string agent_id = root != nullptr ? StringAt(*root, "agent_id") : "";
+  const std::string version = root != nullptr ? StringAt(*root, "version") : "";
+  const std::string tenant = root != nullptr ? TenantOf(*root) : "";
   const nlohmann::json empty = nlohmann::json::object();
 
-  if (Status allowed = Authorize(who, Permission::kCreateAgent, tenant); !allowed) {
+  // A document without a tenant (or that does not parse) is never stored: validation refuses
+  // it. The principal's role is still checked first, in its own tenant.
+  if (Status allowed = Authorize(who, Permission::kCreateAgent,
+                                 tenant.empty() ? who.tenant_id : tenant);
+      !allowed) {
     (void)co_await Audit(who, kCreate, agent_id, version, "denied",
                          allowed.error().message, empty, empty);
     co_return std::unexpected(allowed.error());
   }
+  if (!doc) {
+    (void)co_await Audit(who, kCreate, agent_id, version, "refused", doc.error().message, empty,
+                         empty);
+    co_return std::unexpected(doc.error());
+  }
+  // Tenant isolation: an agent id belongs to the tenant of its existing versions; another
+  // tenant cannot add a version to it, whatever tenant its document names.
+  Result<std::vector<ConfigRecord>> owned = co_await l3_->ListVersions(agent_id);
+  if (owned && !owned->empty()) {
+    if (Status allowed = Authorize(who, Permission::kCreateAgent, owned->front().tenant_id);
+        !allowed) {
+      (void)co_await Audit(who, kCreate, agent_id, version, "denied",
+                           allowed.error().message, empty, empty);
+      co_return std::unexpected(allowed.error());
+    }
+  } else if (!owned && owned.error().code != ErrorCode::kNotFound) {
+    co_return std::unexpected(owned.error());
+  }
   std::vector<std::string> problems = ValidateAgentConfig(*doc);
   if (!problems.empty()) {
-    (void)co_await Audit(who, kCreate, agent_id, version, "refused",
-                         problems.front(), empty, empty);
-    co_return InvalidArgument(JoinLines(problems));
+    std::string message = JoinLines(problems);
+    (void)co_await Audit(who, kCreate, agent_id, version, "refused", message, empty, empty);
+    co_return InvalidArgument(std::move(message));
   }
   Result<AgentConfig> config = ParseAgentConfig(*doc, schemas_);
-  if (!config) co_return std::unexpected(config.error());
+  if (!config) {
+    (void)co_await Audit(who, kCreate, agent_id, version, "refused", config.error().message,
+                         empty, empty);
+    co_return std::unexpected(config.error());
+  }
 
   // Immutability: an existing (agent_id, version) is never replaced.
   Result<ConfigRecord> existing = co_await l3_->GetVersion(agent_id, version);
@@ -145,7 +170,13 @@ Task<Result<ConfigRecord>> ConfigurationStore::CreateAgentConfig(Principal who,
   record.enabled = config->enabled;
   record.created_at_us = clock_->NowMicros();
   record.created_by = who.user_id;
-  if (Status stored = co_await l3_->Insert(record); !stored) co_return std::unexpected(stored.error());
+  if (Status stored = co_await l3_->Insert(record); !stored) {
+    if (stored.error().code == ErrorCode::kAlreadyExists) {  // stored meanwhile by another writer
+      (void)co_await Audit(who, kCreate, agent_id, version, "refused", stored.error().message,
+                           empty, empty);
+    }
+    co_return std::unexpected(stored.error());
+  }
   co_await Invalidate(agent_id);
   (void)co_await Audit(who, kCreate, agent_id, version, "ok", "", before,
                        config->raw);

@@ -1,7 +1,12 @@
 #include "core/json/json_document.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace agentsim {
@@ -34,7 +39,7 @@ class Scanner {
     }
   }
 
-  // Reads a string starting at '"'; decodes the simple escapes (enough to compare keys).
+  // Reads a string starting at '"' and decodes its escapes (to compare keys).
   std::optional<std::string> ReadString() {
     if (Peek() != '"') return std::nullopt;
     ++i_;
@@ -54,49 +59,109 @@ class Scanner {
         case 'r': out.push_back('\r'); break;
         case 'b': out.push_back('\b'); break;
         case 'f': out.push_back('\f'); break;
-        case 'u': i_ = std::min(s_.size(), i_ + 4); out.push_back('?'); break;
+        case 'u': AppendUtf8(out, ReadEscapedCodePoint()); break;
         default: out.push_back(e); break;
       }
     }
     return std::nullopt;
   }
 
+  // Skips one value (string, array, object or scalar). Iterative, so that deep nesting cannot
+  // overflow the stack; `open` holds the closers of the containers entered.
   bool SkipValue() {
-    SkipSpace();
-    char c = Peek();
-    if (c == '"') return ReadString().has_value();
-    if (c == '{' || c == '[') {
-      char close = c == '{' ? '}' : ']';
-      ++i_;
+    std::vector<char> open;
+    while (true) {
       SkipSpace();
-      if (Peek() == close) {
+      char c = Peek();
+      if (c == '{' || c == '[') {
         ++i_;
-        return true;
-      }
-      while (!AtEnd()) {
-        if (c == '{') {
-          if (!ReadString()) return false;
-          SkipSpace();
-          if (Peek() != ':') return false;
+        SkipSpace();
+        if (Peek() == (c == '{' ? '}' : ']')) {
           ++i_;
+        } else {
+          open.push_back(c == '{' ? '}' : ']');
+          if (c == '{' && !SkipKey()) return false;
+          continue;  // to the first element or member value
         }
-        if (!SkipValue()) return false;
+      } else if (c == '"') {
+        if (!ReadString()) return false;
+      } else if (!SkipScalar()) {
+        return false;
+      }
+      // One value done: continue its container, or close containers that are done.
+      while (true) {
+        if (open.empty()) return true;
         SkipSpace();
         if (Peek() == ',') {
           ++i_;
-          SkipSpace();
-          continue;
+          if (open.back() == '}' && !SkipKey()) return false;
+          break;  // to the next element or member value
         }
-        if (Peek() == close) {
-          ++i_;
-          return true;
-        }
-        return false;
+        if (Peek() != open.back()) return false;
+        ++i_;
+        open.pop_back();
       }
-      return false;
     }
-    // number, true, false, null
-    std::size_t start = i_;
+  }
+
+ private:
+  // Four hex digits at the position (advancing past them), or nullopt.
+  std::optional<std::uint32_t> ReadHex4() {
+    if (i_ + 4 > s_.size()) {
+      i_ = s_.size();
+      return std::nullopt;
+    }
+    std::uint32_t value = 0;
+    auto [ptr, ec] = std::from_chars(s_.data() + i_, s_.data() + i_ + 4, value, 16);
+    const bool ok = ec == std::errc() && ptr == s_.data() + i_ + 4;
+    i_ += 4;
+    return ok ? std::optional(value) : std::nullopt;
+  }
+
+  // The code point of a \u escape whose "\u" was read, joining a surrogate pair; U+FFFD when
+  // malformed.
+  std::uint32_t ReadEscapedCodePoint() {
+    const std::optional<std::uint32_t> high = ReadHex4();
+    if (!high) return 0xFFFD;
+    if (*high < 0xD800 || *high > 0xDFFF) return *high;
+    if (*high > 0xDBFF || s_.substr(i_, 2) != "\\u") return 0xFFFD;
+    i_ += 2;
+    const std::optional<std::uint32_t> low = ReadHex4();
+    if (!low || *low < 0xDC00 || *low > 0xDFFF) return 0xFFFD;
+    return 0x10000 + ((*high - 0xD800) << 10) + (*low - 0xDC00);
+  }
+
+  static void AppendUtf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  // Skips `"key" :` (whitespace allowed around).
+  bool SkipKey() {
+    SkipSpace();
+    if (!ReadString()) return false;
+    SkipSpace();
+    if (Peek() != ':') return false;
+    ++i_;
+    return true;
+  }
+
+  // A number, true, false or null: everything up to a delimiter.
+  bool SkipScalar() {
+    const std::size_t start = i_;
     while (!AtEnd()) {
       char d = s_[i_];
       if (d == ',' || d == '}' || d == ']' || d == ' ' || d == '\n' || d == '\r' || d == '\t' ||
@@ -108,7 +173,6 @@ class Scanner {
     return i_ > start;
   }
 
- private:
   std::string_view s_;
   std::size_t i_ = 0;
 };
@@ -175,6 +239,158 @@ bool EnterElement(Scanner& sc, std::size_t index) {
   return false;
 }
 
+// Length of the valid UTF-8 sequence starting at s[i] (1 to 4), or 0 when s[i] does not start
+// one (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, truncated).
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    if (b0 == 0xE0) lo = 0xA0;  // overlong
+    if (b0 == 0xED) hi = 0x9F;  // surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    if (b0 == 0xF0) lo = 0x90;  // overlong
+    if (b0 == 0xF4) hi = 0x8F;  // beyond U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// Where a string or comment starting at `i` ends (the offset after it), or `i` when none
+// starts there. An unterminated one ends at the end of the text.
+std::size_t SkipStringOrComment(std::string_view text, std::size_t i) {
+  if (text[i] == '"') {
+    for (++i; i < text.size(); ++i) {
+      if (text[i] == '\\') {
+        ++i;
+      } else if (text[i] == '"') {
+        return i + 1;
+      }
+    }
+    return text.size();
+  }
+  if (text[i] == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+    const std::size_t end = text.find('\n', i);
+    return end == std::string_view::npos ? text.size() : end;
+  }
+  if (text[i] == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+    const std::size_t end = text.find("*/", i + 2);
+    return end == std::string_view::npos ? text.size() : end + 2;
+  }
+  return i;
+}
+
+// A problem found before parsing: its offset and message.
+struct PreScanProblem {
+  std::size_t offset = 0;
+  std::string message;
+};
+
+// Finds a NUL byte (never valid in JSON text; nlohmann would take it for the end of input) or
+// nesting deeper than kMaxJsonDepth, without recursion. Strings and comments are skipped.
+std::optional<PreScanProblem> PreScan(std::string_view text) {
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return PreScanProblem{nul, "invalid JSON: unexpected NUL byte (binary data?)"};
+  }
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (std::size_t next = SkipStringOrComment(text, i); next != i) {
+      i = next;
+      continue;
+    }
+    const char c = text[i];
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        return PreScanProblem{i,
+                              "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    ++i;
+  }
+  return std::nullopt;
+}
+
+bool StartsNumber(char c) { return c == '-' || (c >= '0' && c <= '9'); }
+bool InNumber(char c) { return StartsNumber(c) || c == '+' || c == '.' || c == 'e' || c == 'E'; }
+
+// The offset and text of the first number literal (outside strings and comments) that does not
+// fit a double, as nlohmann reports with out_of_range.406 without a position.
+std::optional<std::pair<std::size_t, std::string_view>> FindOverflowingNumber(
+    std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (std::size_t next = SkipStringOrComment(text, i); next != i) {
+      i = next;
+      continue;
+    }
+    if (!StartsNumber(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && InNumber(text[end])) ++end;
+    const std::string token(text.substr(i, end - i));
+    if (!std::isfinite(std::strtod(token.c_str(), nullptr))) {
+      return std::pair{i, text.substr(i, end - i)};
+    }
+    i = end;
+  }
+  return std::nullopt;
+}
+
+// `text` cut to at most `max_bytes` (at a character boundary), with "..." when cut.
+std::string Shorten(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  return std::string(Utf8Prefix(text, max_bytes - 3)) + "...";
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1,
+// column 2: " prefix, with the "last read: '...'" excerpt cut to its last 40 bytes (it can hold
+// a whole long string) and escaped.
+std::string ParserMessage(const nlohmann::json::exception& e) {
+  std::string what = e.what();
+  if (what.starts_with("[json.exception.")) {
+    if (auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
+  }
+  if (what.starts_with("parse error")) {
+    if (auto colon = what.find(": "); colon != std::string::npos) what.erase(0, colon + 2);
+  }
+  constexpr std::string_view kLastRead = "last read: '";
+  constexpr std::size_t kMaxExcerpt = 40;
+  if (auto start = what.find(kLastRead); start != std::string::npos) {
+    start += kLastRead.size();
+    std::size_t end = what.rfind("'; expected");
+    if (end == std::string::npos || end < start) end = what.rfind('\'');
+    if (end != std::string::npos && end > start && end - start > kMaxExcerpt) {
+      // Keep the end of the excerpt: it is where the parser stopped.
+      std::size_t cut = end - (kMaxExcerpt - 3);
+      while (cut < end && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) ++cut;
+      what.replace(start, cut - start, "...");
+    }
+  }
+  return EscapeForMessage(what);
+}
+
+std::string Located(const std::string& source, std::string_view text, std::size_t offset,
+                    std::string_view message) {
+  const SourcePosition p = PositionOf(text, offset);
+  return source + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " +
+         std::string(message);
+}
+
 }  // namespace
 
 SourcePosition PositionOf(std::string_view text, std::size_t offset) {
@@ -217,18 +433,31 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
   JsonDocument doc;
   doc.source_name_ = std::move(source_name);
   doc.text_ = std::move(text);
+  const std::string& source = doc.source_name_;
+  if (std::optional<PreScanProblem> problem = PreScan(doc.text_)) {
+    return InvalidArgument(
+        EscapeForMessage(Located(source, doc.text_, problem->offset, problem->message)));
+  }
   try {
     doc.root_ = nlohmann::json::parse(doc.text_, nullptr, /*allow_exceptions=*/true,
                                       /*ignore_comments=*/allow_comments);
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is the 1-based index of the character the parser stopped at.
-    std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    SourcePosition p = PositionOf(doc.text_, offset);
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: ".
-    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    return InvalidArgument(doc.source_name_ + ":" + std::to_string(p.line) + ":" +
-                           std::to_string(p.column) + ": invalid JSON: " + what);
+    const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
+    return InvalidArgument(
+        EscapeForMessage(Located(source, doc.text_, offset, "invalid JSON: " + ParserMessage(e))));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // 406: a number literal beyond the double range. nlohmann gives no position: find it.
+    if (auto number = FindOverflowingNumber(doc.text_)) {
+      return InvalidArgument(EscapeForMessage(
+          Located(source, doc.text_, number->first,
+                  "invalid JSON: number overflow parsing '" + Shorten(number->second, 40) + "'")));
+    }
+    return InvalidArgument(EscapeForMessage(source) +
+                           ": invalid JSON: " + Shorten(ParserMessage(e), 200));
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgument(EscapeForMessage(source) +
+                           ": invalid JSON: " + Shorten(ParserMessage(e), 200));
   }
   return doc;
 }
@@ -239,7 +468,7 @@ std::string JsonDocument::Describe(std::string_view pointer, std::string_view me
                     ": " + (pointer.empty() ? std::string("(root)") : std::string(pointer)) +
                     ": ";
   out += message;
-  return out;
+  return EscapeForMessage(out);
 }
 
 Error JsonDocument::ErrorAt(std::string_view pointer, std::string_view message) const {
@@ -277,17 +506,58 @@ std::string DescribeJson(const nlohmann::json& value) {
     case json::value_t::null: return "null";
     case json::value_t::boolean: return value.get<bool>() ? "true" : "false";
     case json::value_t::string: {
-      std::string s = value.get<std::string>();
-      if (s.size() > 40) s = s.substr(0, 37) + "...";
-      return "string " + json(s).dump();
+      const std::string& s = value.get_ref<const std::string&>();
+      if (s.size() <= 40) return "string " + DumpForMessage(value);
+      return "string " + DumpForMessage(json(std::string(Utf8Prefix(s, 37)) + "..."));
     }
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "number " + value.dump();
+    case json::value_t::number_float: return "number " + DumpForMessage(value);
     case json::value_t::object: return "an object";
     case json::value_t::array: return value.empty() ? "an empty array" : "an array";
     default: return "a value of another type";
   }
+}
+
+std::string DumpForMessage(const nlohmann::json& value) {
+  return value.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string EscapeForMessage(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t n = Utf8SequenceLength(text, i);
+    if (n == 1 && (b < 0x20 || b == 0x7F)) {
+      out += "<U+00";
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
+      out += '>';
+    } else if (n == 0) {
+      out += "<0x";
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
+      out += '>';
+      ++i;
+      continue;
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes) {
+  std::size_t end = 0;
+  while (end < text.size()) {
+    const std::size_t n = std::max<std::size_t>(1, Utf8SequenceLength(text, end));
+    if (end + n > max_bytes) break;
+    end += n;
+  }
+  return text.substr(0, end);
 }
 
 }  // namespace agentsim

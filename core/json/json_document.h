@@ -5,7 +5,10 @@
 //   scenarios/x.json:12:17: /workload/sessions: expected a positive integer, got "ten"
 //
 // Locating is done only on the error path, by re-scanning the text (nlohmann keeps no
-// positions), so the happy path costs one parse.
+// positions), so the happy path costs one parse (and one linear pre-scan for the nesting depth).
+//
+// Messages never echo raw control characters or invalid UTF-8 from the input: see
+// EscapeForMessage and DumpForMessage.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +21,11 @@
 
 namespace agentsim {
 
+// The deepest nesting of arrays and objects JsonDocument::Parse accepts. Nothing agentsim reads
+// needs more, and deeper values would risk overflowing the stack in recursive code (nlohmann's
+// copy, error locators).
+inline constexpr int kMaxJsonDepth = 256;
+
 struct SourcePosition {
   int line = 1;    // 1-based
   int column = 1;  // 1-based, in bytes
@@ -29,12 +37,19 @@ SourcePosition PositionOf(std::string_view text, std::size_t offset);
 // Byte offset where the value at JSON pointer `pointer` starts in `text`. When the pointer does
 // not exist, the offset of its deepest existing ancestor's value (so "missing key" errors point
 // at the enclosing object). Tolerates // and /* */ comments. Returns 0 for unparseable text.
+// Iterative: any nesting depth is safe.
 std::size_t LocatePointer(std::string_view text, std::string_view pointer);
 
 class JsonDocument {
  public:
   // Parses `text`; `source_name` (usually a file path) prefixes every error message.
-  // Errors: kInvalidArgument "<source>:<line>:<col>: invalid JSON: <what the parser expected>".
+  // Errors (kInvalidArgument), located at the offending byte:
+  //   "<source>:<line>:<col>: invalid JSON: <what the parser expected>" (a syntax error; a
+  //     number too large for a double, "number overflow parsing '1e400'"; a NUL byte,
+  //     "unexpected NUL byte (binary data?)");
+  //   "<source>:<line>:<col>: nesting deeper than 256 levels" (kMaxJsonDepth; checked before
+  //     parsing).
+  // Any other parser exception becomes "<source>: invalid JSON: <message>"; none escapes.
   static Result<JsonDocument> Parse(std::string source_name, std::string text,
                                     bool allow_comments = true);
 
@@ -42,7 +57,8 @@ class JsonDocument {
   const std::string& source_name() const { return source_name_; }
   std::string_view text() const { return text_; }
 
-  // "<source>:<line>:<col>: <pointer>: <message>" for the value at `pointer`.
+  // "<source>:<line>:<col>: <pointer>: <message>" for the value at `pointer`, passed through
+  // EscapeForMessage.
   std::string Describe(std::string_view pointer, std::string_view message) const;
   // The same message as a kInvalidArgument error.
   Error ErrorAt(std::string_view pointer, std::string_view message) const;
@@ -64,7 +80,20 @@ Error MemberError(const JsonDocument& doc, std::string_view object_pointer,
                   const nlohmann::json& object, const std::string& key, std::string_view expected);
 
 // A short description of a JSON value's type and (truncated) content for error messages:
-// `string "ten"`, `number 3.5`, `object`, `null`.
+// `string "ten"`, `number 3.5`, `object`, `null`. A string longer than 40 bytes is cut at a
+// character boundary after at most 37 bytes and ends in "...".
 std::string DescribeJson(const nlohmann::json& value);
+
+// `value` as compact JSON text for a message. Never throws: invalid UTF-8 becomes U+FFFD
+// (nlohmann's error_handler_t::replace), control characters are escaped (\n, \u0001).
+std::string DumpForMessage(const nlohmann::json& value);
+
+// `text` made safe to print: valid UTF-8 is kept, ASCII control characters (and DEL) become
+// "<U+001B>" and bytes that are not valid UTF-8 become "<0xFF>".
+std::string EscapeForMessage(std::string_view text);
+
+// The longest prefix of `text` with at most `max_bytes` bytes that does not split a UTF-8
+// character (an invalid byte counts as one character).
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes);
 
 }  // namespace agentsim

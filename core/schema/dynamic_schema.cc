@@ -1,12 +1,15 @@
 #include "core/schema/dynamic_schema.h"
 
-#include <array>
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <utility>
 
+#include "core/json/object_reader.h"
 #include "core/schema/field_type.h"
 
 namespace agentsim {
@@ -14,31 +17,33 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 2> kSchemaKeys = {"schema_id", "fields"};
-constexpr std::array<std::string_view, 7> kFieldKeys = {
-    "field_name", "field_type", "description", "required", "default", "constraints", "metadata"};
-constexpr std::array<std::string_view, 4> kConstraintKeys = {"ge", "le", "min_length",
-                                                             "max_length"};
+using Keys = std::initializer_list<std::string_view>;
+
+const Keys kSchemaKeys = {"schema_id", "fields"};
+const Keys kFieldKeys = {"field_name", "field_type",  "description", "required",
+                         "default",    "constraints", "metadata"};
+const Keys kConstraintKeys = {"ge", "le", "min_length", "max_length"};
+const Keys kMetadataKeys = {"hidden", "use_in_tts", "category"};
 constexpr std::string_view kMissing = "nothing (required key missing)";
 constexpr std::string_view kRangeKinds = "int, float, list[int] or list[float]";
 constexpr std::string_view kLengthKinds = "str, list[str], list[int], list[float] or dict";
 
-template <std::size_t N>
-std::string JoinKeys(const std::array<std::string_view, N>& keys) {
+// ge/le of an int field must lie in the int64 range: an integer that fits, or a double in
+// [-2^63, 2^63).
+constexpr double kInt64Low = -9223372036854775808.0;
+constexpr double kInt64End = 9223372036854775808.0;
+
+std::string JoinKeys(const Keys& keys) {
   std::string out;
-  for (std::size_t i = 0; i < N; ++i) {
-    if (i > 0) out += ", ";
-    out += keys[i];
+  for (std::string_view k : keys) {
+    if (!out.empty()) out += ", ";
+    out += k;
   }
   return out;
 }
 
-template <std::size_t N>
-bool Contains(const std::array<std::string_view, N>& keys, std::string_view key) {
-  for (std::string_view k : keys) {
-    if (k == key) return true;
-  }
-  return false;
+bool Contains(const Keys& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
 bool IsIdentifier(std::string_view s) {
@@ -103,14 +108,19 @@ class SchemaCompiler {
     errors_.push_back(doc_.Describe(pointer, message));
   }
 
-  template <std::size_t N>
-  void CheckUnknownKeys(const json& object, const std::string& pointer,
-                        const std::array<std::string_view, N>& allowed, std::string_view what) {
+  // "unknown key \"hiden\" (did you mean \"hidden\"?)", or without a close match
+  // "unknown key \"x\"; expected one of hidden, use_in_tts, category".
+  void CheckUnknownKeys(const json& object, const std::string& pointer, const Keys& allowed,
+                        std::string_view what) {
     for (const auto& [key, value] : object.items()) {
       if (Contains(allowed, key)) continue;
-      Add(pointer + "/" + EscapePointerToken(key), "unknown " + std::string(what) + " " +
-                                                 json(key).dump() + "; expected one of " +
-                                                 JoinKeys(allowed));
+      std::string message = "unknown " + std::string(what) + " " + DumpForMessage(key);
+      if (std::string hint = DidYouMean(key, allowed); !hint.empty()) {
+        message += " (did you mean " + DumpForMessage(hint) + "?)";
+      } else {
+        message += "; expected one of " + JoinKeys(allowed);
+      }
+      Add(pointer + "/" + EscapePointerToken(key), message);
     }
   }
 
@@ -222,13 +232,14 @@ class SchemaCompiler {
           (key == "ge" ? c.ge : c.le) = value.get<double>();
         }
       } else if (key == "min_length" || key == "max_length") {
-        const bool non_negative =
+        const bool in_range =
             value.is_number_unsigned()
-                ? value.get<std::uint64_t>() <=
-                      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-                : value.is_number_integer() && value.get<std::int64_t>() >= 0;
-        if (!non_negative) {
-          Add(ptr, "expected a non-negative integer, got " + DescribeJson(value));
+                ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxLengthConstraint)
+                : value.is_number_integer() && value.get<std::int64_t>() >= 0 &&
+                      value.get<std::int64_t>() <= kMaxLengthConstraint;
+        if (!in_range) {
+          Add(ptr, "expected an integer from 0 to " + std::to_string(kMaxLengthConstraint) +
+                       ", got " + DescribeJson(value));
         } else if (type_ok && !KindAllowsLength(field.kind)) {
           Add(ptr, "expected " + key + " only on fields of type " + std::string(kLengthKinds) +
                        ", got field_type " + kind);
@@ -238,14 +249,40 @@ class SchemaCompiler {
       }
     }
     CheckUnknownKeys(spec, pointer, kConstraintKeys, "constraint");
+    if (type_ok && (field.kind == FieldKind::kInt || field.kind == FieldKind::kListInt)) {
+      CheckIntegerRange(spec, pointer, c);
+    }
     if (c.ge && c.le && *c.ge > *c.le) {
-      Add(pointer,
-          "expected ge <= le, got ge " + spec.at("ge").dump() + " and le " + spec.at("le").dump());
+      Add(pointer, "expected ge <= le, got ge " + DumpForMessage(spec.at("ge")) + " and le " +
+                       DumpForMessage(spec.at("le")));
     }
     if (c.min_length && c.max_length && *c.min_length > *c.max_length) {
       Add(pointer, "expected min_length <= max_length, got min_length " +
                        std::to_string(*c.min_length) + " and max_length " +
                        std::to_string(*c.max_length));
+    }
+  }
+
+  // The ge/le of an int or list[int] field: each within the int64 range, and at least one
+  // integer between them (ge 0.5 and le 0.6 admit none). A failing bound is dropped from `c`.
+  void CheckIntegerRange(const json& spec, const std::string& pointer, FieldConstraints& c) {
+    for (auto [key, bound] : {std::pair{"ge", &c.ge}, std::pair{"le", &c.le}}) {
+      if (!*bound) continue;
+      const json& value = spec.at(key);
+      const bool in_range =
+          value.is_number_unsigned()
+              ? value.get<std::uint64_t>() <=
+                    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+              : value.is_number_integer() || (**bound >= kInt64Low && **bound < kInt64End);
+      if (in_range) continue;
+      Add(pointer + "/" + key, std::string("expected ") + key +
+                                   " within the int64 range on an integer field, got " +
+                                   DescribeJson(value));
+      bound->reset();
+    }
+    if (c.ge && c.le && *c.ge <= *c.le && std::ceil(*c.ge) > std::floor(*c.le)) {
+      Add(pointer, "no integer between ge " + DumpForMessage(spec.at("ge")) + " and le " +
+                       DumpForMessage(spec.at("le")));
     }
   }
 
@@ -257,6 +294,7 @@ class SchemaCompiler {
     CheckBool(spec, pointer, "hidden", metadata.hidden);
     CheckBool(spec, pointer, "use_in_tts", metadata.use_in_tts);
     CheckString(spec, pointer, "category", metadata.category);
+    CheckUnknownKeys(spec, pointer, kMetadataKeys, "key");
   }
 
   const JsonDocument& doc_;
@@ -328,8 +366,8 @@ std::vector<Violation> DynamicSchema::Validate(const nlohmann::json& value) cons
   for (const auto& [key, v] : value.items()) {
     if (Find(key) == nullptr) {
       out.push_back({key, "unknown_field",
-                     "expected only fields of schema " + json(impl_->schema_id).dump() +
-                         ", got unknown field " + json(key).dump()});
+                     "expected only fields of schema " + DumpForMessage(impl_->schema_id) +
+                         ", got unknown field " + DumpForMessage(key)});
     }
   }
   return out;

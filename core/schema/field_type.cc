@@ -89,7 +89,7 @@ std::expected<FieldType, std::string> ParseLiteral(std::string_view text) {
     }
     for (const json& seen : type.literal_values) {
       if (seen.type() == value.type() && seen == value) {
-        return LiteralError(text, "duplicate value " + value.dump());
+        return LiteralError(text, "duplicate value " + DumpForMessage(value));
       }
     }
     type.literal_values.push_back(std::move(value));
@@ -249,7 +249,7 @@ std::string DescribeFieldType(const SchemaField& field) {
   std::string out = "one of ";
   for (std::size_t i = 0; i < field.literal_values.size(); ++i) {
     if (i > 0) out += ", ";
-    out += field.literal_values[i].dump();
+    out += DumpForMessage(field.literal_values[i]);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // DynamicSchema::Validate.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,6 +14,11 @@
 #include "core/schema/dynamic_schema.h"
 
 namespace agentsim {
+
+// The largest min_length / max_length a schema may declare (characters, elements or keys).
+// Larger values are refused when the schema is compiled: no structured output is that long, and
+// the mock LLM generates values of at least min_length.
+inline constexpr std::int64_t kMaxLengthConstraint = 100'000;
 
 struct FieldType {
   FieldKind kind = FieldKind::kStr;

@@ -1,14 +1,16 @@
 // End-to-end tests of the `agentsim` binary: the commands a user runs, their output and exit
 // codes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -20,9 +22,9 @@ struct CliResult {
   std::string output;  // stdout and stderr
 };
 
-// Runs the binary with `args` from the folder `cwd` (shell words, already quoted).
-CliResult RunCli(const std::string& args, const std::string& cwd) {
-  std::string cmd = "cd '" + cwd + "' && '" AGENTSIM_BINARY "' " + args + " 2>&1";
+// Runs the shell command `command` from the folder `cwd`.
+CliResult RunShell(const std::string& command, const std::string& cwd) {
+  std::string cmd = "cd '" + cwd + "' && " + command + " 2>&1";
   CliResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -32,6 +34,11 @@ CliResult RunCli(const std::string& args, const std::string& cwd) {
   int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+// Runs the binary with `args` from the folder `cwd` (shell words, already quoted).
+CliResult RunCli(const std::string& args, const std::string& cwd) {
+  return RunShell("'" AGENTSIM_BINARY "' " + args, cwd);
 }
 
 std::string TempDir(const std::string& name) {
@@ -56,7 +63,8 @@ TEST(CliTest, DefaultScenarioRunsFromAnyFolderAndIsDeterministic) {
   EXPECT_THAT(first.output, HasSubstr("sessions             300 (300 completed"));
   EXPECT_THAT(first.output, HasSubstr("time to first audio"));
   EXPECT_THAT(first.output, HasSubstr("report               a.db"));
-  EXPECT_THAT(first.output, HasSubstr("reproduce            agentsim run --seed 42"));
+  // The program as invoked (here by its absolute path), not a bare "agentsim" nothing installs.
+  EXPECT_THAT(first.output, HasSubstr("reproduce            " AGENTSIM_BINARY " run --seed 42\n"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/a.db"));
 
   CliResult second = RunCli("run --report b.db", dir);
@@ -128,6 +136,173 @@ TEST(CliTest, BadUsageAndMissingFilesExitTwo) {
   CliResult transcripts = RunCli("run --transcripts nothere.jsonl", dir);
   EXPECT_EQ(transcripts.exit_code, 2);
   EXPECT_THAT(transcripts.output, HasSubstr("--transcripts: "));
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Writes `name` in `dir`: the default scenario with its files named by absolute path (so that it
+// runs from `dir`), and `from` replaced by `to` when given.
+std::string WriteDefaultScenario(const std::string& dir, const std::string& name,
+                                 const std::string& from = "", const std::string& to = "") {
+  std::string text = FileText(AGENTSIM_SOURCE_DIR "/scenarios/default.json");
+  for (const std::string folder : {"configs/", "corpus/"}) {
+    for (std::size_t at = 0; (at = text.find("\"" + folder, at)) != std::string::npos;) {
+      const std::string absolute = "\"" AGENTSIM_SOURCE_DIR "/scenarios/" + folder;
+      text.replace(at, folder.size() + 1, absolute);
+      at += absolute.size();
+    }
+  }
+  if (!from.empty()) {
+    const std::size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  }
+  std::ofstream(dir + "/" + name) << text;
+  return name;
+}
+
+TEST(CliTest, ReproduceLineNamesTheProgramAsInvokedAndPastesBack) {
+  const std::string dir = TempDir("reproduce");
+  std::filesystem::create_directories(dir + "/it's here");
+  std::filesystem::create_symlink(AGENTSIM_BINARY, dir + "/it's here/agentsim");
+  WriteDefaultScenario(dir, "my scenario.json");
+  CliResult r = RunShell("\"./it's here/agentsim\" run 'my scenario.json' --report a.db", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string reproduce = "'./it'\\''s here/agentsim' run 'my scenario.json' --seed 42";
+  EXPECT_THAT(r.output, HasSubstr("reproduce            " + reproduce + "\n"));
+  CliResult again = RunShell(reproduce + " --report b.db", dir);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(Digest("a.db", dir), Digest("b.db", dir));
+}
+
+TEST(CliTest, LongNonAsciiStringInAnErrorIsCutNotACrash) {
+  const std::string dir = TempDir("utf8_seed");
+  std::string seed;
+  for (int i = 0; i < 30; ++i) seed += "\xC3\xA9";  // é
+  std::string cut;
+  for (int i = 0; i < 18; ++i) cut += "\xC3\xA9";
+  WriteDefaultScenario(dir, "s.json", "\"seed\": 42", "\"seed\": \"" + seed + "\"");
+  CliResult r = RunCli("run s.json --report r.db", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("s.json:19:11: /seed: expected an integer from 0 to "
+                                  "9223372036854775807, got string \"" +
+                                  cut + "...\""));
+}
+
+TEST(CliTest, NumberBeyondTheDoubleRangeIsAnErrorNotACrash) {
+  const std::string dir = TempDir("overflow");
+  WriteDefaultScenario(dir, "s.json", "\"sessions\": 300", "\"sessions\": 1e400");
+  CliResult r = RunCli("run s.json --report r.db", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr("agentsim: error: s.json:25:17: invalid JSON: number overflow parsing "
+                        "'1e400'\n"));
+  // The same inside a transcript line (JSONL files are parsed line by line).
+  std::ofstream(dir + "/t.jsonl")
+      << "\n{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"n\": -1e400}\n";
+  CliResult t = RunCli("run --report t.db --transcripts t.jsonl", dir);
+  EXPECT_EQ(t.exit_code, 2) << t.output;
+  EXPECT_THAT(t.output, HasSubstr("t.jsonl:2:56: invalid JSON: number overflow parsing '-1e400'"));
+}
+
+TEST(CliTest, DeepNestingIsRefusedNotACrash) {
+  const std::string dir = TempDir("deep");
+  std::ofstream(dir + "/deep.json") << std::string(100'000, '[') << "}";
+  CliResult r = RunCli("run deep.json --report r.db", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr("agentsim: error: deep.json:1:257: nesting deeper than 256 levels\n"));
+  // A deep but well-formed value beside a bad one used to overflow the stack while locating it.
+  WriteDefaultScenario(
+      dir, "s.json", "\"seed\": 42",
+      "\"seed\": -1, \"x\": " + std::string(100'000, '[') + std::string(100'000, ']'));
+  CliResult s = RunCli("run s.json --report r.db", dir);
+  EXPECT_EQ(s.exit_code, 2) << s.output;
+  EXPECT_THAT(s.output, HasSubstr("nesting deeper than 256 levels"));
+}
+
+TEST(CliTest, ReportPathThatIsNotAReportIsNeverReplaced) {
+  const std::string dir = TempDir("victim");
+  // The user's repro: the scenario itself given as the report path.
+  WriteDefaultScenario(dir, "victim.json");
+  const std::string before = FileText(dir + "/victim.json");
+  CliResult r = RunCli("run victim.json --report victim.json", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("agentsim: error: victim.json: refusing to replace it with the "
+                                  "report: not an agentsim report (not an SQLite database)\n"));
+  EXPECT_EQ(FileText(dir + "/victim.json"), before);
+
+  CliResult device = RunCli("run --report /dev/null", dir);
+  EXPECT_EQ(device.exit_code, 2) << device.output;
+  EXPECT_THAT(device.output, HasSubstr("agentsim: error: /dev/null: refusing to write the report "
+                                       "there: not a regular file\n"));
+
+  // An existing report is replaced.
+  ASSERT_EQ(RunCli("run --report a.db", dir).exit_code, 0);
+  ASSERT_EQ(RunCli("run --seed 7 --report a.db", dir).exit_code, 0);
+  EXPECT_THAT(RunCli("report a.db", dir).output, HasSubstr("default (seed 7)"));
+}
+
+TEST(CliTest, InputThatNeverEndsIsRefused) {
+  const std::string dir = TempDir("endless");
+  CliResult zero = RunCli("run /dev/zero", dir);
+  EXPECT_EQ(zero.exit_code, 2) << zero.output;
+  EXPECT_THAT(zero.output, HasSubstr("agentsim: error: /dev/zero: expected a regular file, found "
+                                     "a character device\n"));
+  ASSERT_EQ(mkfifo((dir + "/fifo.json").c_str(), 0600), 0);
+  CliResult fifo = RunCli("run fifo.json", dir);
+  EXPECT_EQ(fifo.exit_code, 2) << fifo.output;
+  EXPECT_THAT(fifo.output, HasSubstr("agentsim: error: fifo.json: expected a regular file, found "
+                                     "a FIFO (named pipe)\n"));
+  // A file the scenario names.
+  ASSERT_EQ(mkfifo((dir + "/agent.fifo").c_str(), 0600), 0);
+  WriteDefaultScenario(dir, "s.json",
+                       AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
+                       "agent.fifo");
+  CliResult config = RunCli("run s.json --report r.db", dir);
+  EXPECT_EQ(config.exit_code, 2) << config.output;
+  EXPECT_THAT(config.output,
+              HasSubstr("/agents/0/config: agent.fifo: expected a regular file, found a FIFO "
+                        "(named pipe)\n"));
+}
+
+TEST(CliTest, SeedMustBeADecimalUint64) {
+  const std::string dir = TempDir("seed");
+  for (const char* bad : {"-1", "18446744073709551616", "+5", "0x10", "1e3", "' 5'", "''"}) {
+    SCOPED_TRACE(bad);
+    CliResult r = RunCli(std::string("run --seed ") + bad + " --report r.db", dir);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("agentsim: error: --seed: expected a decimal integer from 0 "
+                                    "to 18446744073709551615, got \""));
+    EXPECT_FALSE(std::filesystem::exists(dir + "/r.db"));
+  }
+  CliResult max = RunCli("run --seed 18446744073709551615 --report r.db", dir);
+  EXPECT_EQ(max.exit_code, 0) << max.output;
+  EXPECT_THAT(max.output, HasSubstr("scenario             default (seed 18446744073709551615)\n"));
+  EXPECT_THAT(max.output, HasSubstr(" run --seed 18446744073709551615\n"));
+}
+
+TEST(CliTest, ReportOnAnUnfinishedRunSaysSoAndExitsOne) {
+  const std::string dir = TempDir("unfinished");
+  ASSERT_EQ(RunCli("run --report k.db", dir).exit_code, 0);
+  // What a killed run leaves: the run row without its totals, no run_wall row.
+  const std::string kill =
+      "cd '" + dir +
+      "' && sqlite3 k.db \"UPDATE run SET virtual_duration_us = NULL, events_run = NULL, "
+      "sessions_started = NULL, turns_started = NULL; DELETE FROM run_wall;\"";
+  ASSERT_EQ(std::system(kill.c_str()), 0);
+  CliResult r = RunCli("report k.db", dir);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("virtual time         unknown (run not finished)\n"));
+  EXPECT_THAT(r.output, HasSubstr("checks               unknown: the run did not finish\n"));
+  CliResult digest = RunCli("report k.db --digest", dir);
+  EXPECT_EQ(digest.exit_code, 0) << digest.output;
+  EXPECT_THAT(digest.output,
+              HasSubstr("agentsim: warning: k.db: the run did not finish; the digest covers the "
+                        "rows written before it stopped\n"));
 }
 
 }  // namespace

@@ -1,15 +1,19 @@
 #include "reports/report_writer.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "reports/report_schema.h"
 #include "tests/reports/report_test_util.h"
 
 namespace agentsim {
@@ -199,13 +203,77 @@ TEST(ReportWriterTest, SessionIdAboveInt64MaxIsReportedByFinish) {
       << finished.error().message;
 }
 
-TEST(ReportWriterTest, OpenReplacesAnExistingFile) {
+TEST(ReportWriterTest, OpenReplacesAnExistingReportAndItsStaleJournal) {
   const std::string path = TempReportPath("r.db");
-  std::ofstream(path) << "not a database";
+  SampleRun first;
+  first.turns.resize(1);
+  WriteRun(path, first);
   std::ofstream(path + "-journal") << "stale journal";
   WriteRun(path, SampleRun{});
   EXPECT_FALSE(std::filesystem::exists(path + "-journal"));
   EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM turn"), (Rows{{"5"}}));
+}
+
+TEST(ReportWriterTest, OpenReplacesAnEmptyFile) {
+  const std::string path = TempReportPath("r.db");
+  std::ofstream{path};  // e.g. made by mktemp
+  WriteRun(path, SampleRun{});
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM turn"), (Rows{{"5"}}));
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(ReportWriterTest, OpenRefusesToReplaceAFileThatIsNotAReport) {
+  // The user's repro: `agentsim run victim.json --report victim.json` overwrote the scenario.
+  const std::string path = TempReportPath("victim.json");
+  std::ofstream(path) << "{\"name\": \"victim\"}";
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_FALSE(writer.has_value());
+  EXPECT_EQ(writer.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(writer.error().message, path +
+                                        ": refusing to replace it with the report: not an "
+                                        "agentsim report (not an SQLite database)");
+  EXPECT_EQ(FileText(path), "{\"name\": \"victim\"}");
+}
+
+TEST(ReportWriterTest, OpenRefusesToReplaceAnotherSqliteDatabase) {
+  const std::string path = TempReportPath("other.db");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_FALSE(writer.has_value());
+  EXPECT_EQ(writer.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(writer.error().message,
+            path +
+                ": refusing to replace it with the report: not an agentsim report (an SQLite "
+                "database with PRAGMA application_id 0, expected " +
+                std::to_string(kReportApplicationId) + ")");
+  EXPECT_EQ(QueryRows(path, "SELECT x FROM t"), (Rows{{"1"}}));
+}
+
+TEST(ReportWriterTest, OpenRefusesAPathThatIsNotARegularFile) {
+  // The user's repro: as root, --report /dev/null replaced the device with a SQLite file.
+  auto device = ReportWriter::Open("/dev/null", testing_reports::SampleRunInfo());
+  ASSERT_FALSE(device.has_value());
+  EXPECT_EQ(device.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(device.error().message,
+            "/dev/null: refusing to write the report there: not a regular file");
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+
+  const std::string fifo = TempReportPath("fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto pipe = ReportWriter::Open(fifo, testing_reports::SampleRunInfo());
+  ASSERT_FALSE(pipe.has_value());
+  EXPECT_EQ(pipe.error().message,
+            fifo + ": refusing to write the report there: not a regular file");
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
 }
 
 TEST(ReportWriterTest, OpenInAMissingDirectoryNamesThePath) {

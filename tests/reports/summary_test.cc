@@ -110,6 +110,29 @@ TEST(SummaryTest, UnfinishedRunSaysSo) {
       << FormatSummary(*s);
 }
 
+TEST(SummaryTest, UnfinishedRunIsNeverAPass) {
+  // A killed run has no check failures recorded yet: its checks line must not say "all passed".
+  const std::string path = TempReportPath("r.db");
+  {
+    auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+    ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+    (*writer)->OnTurn(testing_reports::SampleTurns()[0]);
+  }
+  auto s = ReadSummary(path);
+  ASSERT_TRUE(s.has_value()) << s.error().ToString();
+  const std::string text = FormatSummary(*s);
+  EXPECT_NE(text.find("checks               unknown: the run did not finish\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("all passed"), std::string::npos) << text;
+
+  Summary failed = *s;
+  failed.check_failures = 2;
+  EXPECT_NE(FormatSummary(failed).find("checks               2 failed (see table check_failure); "
+                                       "the run did not finish\n"),
+            std::string::npos)
+      << FormatSummary(failed);
+}
+
 struct TimeCase {
   Micros virtual_us;
   double wall_ms;

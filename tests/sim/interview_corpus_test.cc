@@ -156,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCorpusCase{"InvalidUtf8",
                       "{\"stages\": [{\"stage\": \"a\", \"utterances\": [\"\xff\"]}]}",
                       "corpus.json:1:44: invalid JSON: syntax error while parsing value - invalid "
-                      "string: ill-formed UTF-8 byte; last read: '\"\xff'"}),
+                      "string: ill-formed UTF-8 byte; last read: '\"<0xFF>'"}),
     [](const testing::TestParamInfo<BadCorpusCase>& param_info) { return param_info.param.name; });
 
 }  // namespace

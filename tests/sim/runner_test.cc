@@ -153,3 +153,53 @@ TEST(RunnerTest, TranscriptSessionsReplayTheirConversationsUserTurns) {
 
 }  // namespace
 }  // namespace agentsim
+
+namespace agentsim {
+namespace {
+
+TEST(RunnerTest, TenantQuotasRefuseOnlyTheFreeTierAtItsLimits) {
+  DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios");
+  Result<Scenario> scenario = LoadScenario(files, "tenant_quotas.json");
+  ASSERT_TRUE(scenario.has_value()) << scenario.error().message;
+  scenario->workload.sessions = 300;  // reduced size: 5 virtual minutes of arrivals
+  EXPECT_EQ(scenario->tenant_tiers.at("corner-shop"), "free");
+  EXPECT_EQ(scenario->tiers.at("free").max_sessions, 4);
+  EXPECT_EQ(scenario->tiers.at("free").max_llm_calls_per_day, 150);
+  EXPECT_EQ(scenario->tiers.at("free").max_agents, 3);  // the seed's, not overridden
+  EXPECT_EQ(scenario->tiers.at("pro").max_sessions, 100);
+  CollectingSink sink;
+  RunOutcome out = RunScenario(*scenario, 11, sink, MakeNullLogger());
+  EXPECT_EQ(out.check_failures, 0u);
+
+  std::map<std::string, int> refused_by_tenant, sessions_by_tenant;
+  for (const SessionRecord& s : sink.sessions) {
+    ++sessions_by_tenant[s.tenant_id];
+    if (s.status == "refused") {
+      ++refused_by_tenant[s.tenant_id];
+      EXPECT_EQ(s.error.rfind("RESOURCE_EXHAUSTED: ", 0), 0u) << s.error;
+    }
+  }
+  EXPECT_GT(refused_by_tenant["corner-shop"], 0);
+  EXPECT_EQ(refused_by_tenant["midsize-co"], 0);
+  EXPECT_EQ(refused_by_tenant["bigcorp"], 0);
+  std::uint64_t quota_errors = 0;
+  for (const TurnRecord& t : sink.turns) {
+    if (t.reason == "quota_exhausted") {
+      ++quota_errors;
+      EXPECT_EQ(t.agent_id, "support-free-v1");
+      EXPECT_EQ(t.outcome, TurnOutcome::kError);
+    }
+  }
+  // The refusals the quota manager counted are exactly the refused sessions and turns.
+  std::map<std::string, std::uint64_t> counted;
+  for (const auto& r : out.quota_refusals) counted[r.tenant_id + "/" + r.resource] = r.count;
+  EXPECT_EQ(counted.size(), quota_errors > 0 ? 2u : 1u);
+  EXPECT_EQ(counted["corner-shop/max_sessions"],
+            static_cast<std::uint64_t>(refused_by_tenant["corner-shop"]));
+  if (quota_errors > 0) {
+    EXPECT_EQ(counted["corner-shop/max_llm_calls_per_day"], quota_errors);
+  }
+}
+
+}  // namespace
+}  // namespace agentsim

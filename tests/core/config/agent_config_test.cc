@@ -241,8 +241,8 @@ TEST(AgentConfigTest, RejectsEachBadValueWithItsLocation) {
         "number 2.5"}},
       {{12, R"(    {"field_name": "credibility_score", "field_type": "int", )"
             R"("constraints": {"lt": 1}},)"},
-       {R"(cfg.json:12:84: /schema_config/fields/3/constraints/lt: unknown constraint "lt"; )"
-        "expected one of ge, le, min_length, max_length"}},
+       {R"(cfg.json:12:84: /schema_config/fields/3/constraints/lt: unknown constraint "lt" )"
+        R"((did you mean "le"?))"}},
       {{7, R"(    {"field_name": "system_response", "field_type": "text", "required": true},)"},
        {"cfg.json:7:53: /schema_config/fields/0/field_type: expected one of str, int, float, "
         "bool, list[str], list[int], list[float], dict or Literal[...], got string \"text\""}},
@@ -299,6 +299,42 @@ TEST(AgentConfigTest, RejectsEachBadValueWithItsLocation) {
     SCOPED_TRACE(c.edit.text);
     EXPECT_EQ(Errors(Edited({c.edit})), c.expected);
   }
+}
+
+TEST(AgentConfigTest, RefusesTyposOfKnownKeysButKeepsProviderOptions) {
+  // Provider-specific options pass; a key close to one of ours is taken for a typo.
+  EXPECT_THAT(Errors(Edited({{18, R"(                 "api_key_env": "K", "top_p": 0.9, )"
+                                  R"("response_format": "json"},)"},
+                             {19, R"(  "tts_config": {"provider": "c", "voice": "v", )"
+                                  R"("language": "en", "sample_rate": 24000},)"}})),
+              IsEmpty());
+  EXPECT_EQ(Errors(Edited({{18, R"(                 "api_key_env": "K", "max_token": 300, )"
+                                R"("temprature": 0.5},)"}})),
+            (std::vector<std::string>{
+                R"(cfg.json:18:51: /llm_config/max_token: unknown key "max_token" (did you mean )"
+                R"("max_tokens"?))",
+                R"(cfg.json:18:70: /llm_config/temprature: unknown key "temprature" (did you )"
+                R"(mean "temperature"?))"}));
+  EXPECT_EQ(
+      Errors(Edited({{19, R"(  "tts_config": {"provider": "c", "voice": "v", "sped": 1.5},)"}})),
+      (std::vector<std::string>{
+          R"(cfg.json:19:57: /tts_config/sped: unknown key "sped" (did you mean "speed"?))"}));
+}
+
+TEST(AgentConfigTest, UnknownKeysSuggestTheClosestKnownKey) {
+  EXPECT_EQ(Errors(Edited({{4, R"(  "tenant_config": {"tenant_id": "acme", "teir": "pro"},)"},
+                           {21, R"(  "enabled": true, "feature_flag": {})"}})),
+            (std::vector<std::string>{
+                R"(cfg.json:4:50: /tenant_config/teir: unknown key "teir" (did you mean "tier"?))",
+                R"(cfg.json:21:36: /feature_flag: unknown key "feature_flag" (did you mean )"
+                R"("feature_flags"?))"}));
+}
+
+TEST(AgentConfigTest, HiddenTypoInMetadataIsRefusedNotPublished) {
+  // "hiden" used to be ignored, leaving the field public.
+  EXPECT_EQ(Errors(Edited({{11, R"(     "metadata": {"hiden": true, "category": "internal"}},)"}})),
+            (std::vector<std::string>{R"(cfg.json:11:28: /schema_config/fields/2/metadata/hiden: )"
+                                      R"(unknown key "hiden" (did you mean "hidden"?))"}));
 }
 
 TEST(AgentConfigTest, ReportsEveryErrorAtOnce) {

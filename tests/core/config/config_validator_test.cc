@@ -220,14 +220,15 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     Secrets, ValidatorCaseTest,
     ::testing::Values(
+        // Provider-specific llm_config keys are allowed, so a secret can hide there.
         Case{"EmptySecretKeyAllowed",
-             {{8, R"(    {"field_name": "credibility_score", "field_type": "int", )"
-                  R"("metadata": {"token": ""}})"}},
+             {{10, R"(  "llm_config": {"provider": "openai", "model": "gpt-4o", "temperature": 0.3, )"
+                   R"("token": "",)"}},
              {}},
         Case{"SecretKeyWithValue",
-             {{8, R"(    {"field_name": "credibility_score", "field_type": "int", )"
-                  R"("metadata": {"token": "hunter2hunter2"}})"}},
-             {"cfg.json:8:84: /schema_config/fields/1/metadata/token: expected no inline secret "
+             {{10, R"(  "llm_config": {"provider": "openai", "model": "gpt-4o", "temperature": 0.3, )"
+                   R"("token": "hunter2hunter2",)"}},
+             {"cfg.json:10:88: /llm_config/token: expected no inline secret "
               "(name an environment variable in a key ending in _env), got a non-empty string "
               "under a secret's key (value not shown)"}},
         Case{"CredentialInPrompt",
@@ -296,10 +297,15 @@ TEST(ConfigValidatorTest, RefusesNestingDeeperThan64LevelsAndSurvivesAnyDepth) {
   for (int i = 0; i < 63; ++i) deep_pointer += "/0";
   EXPECT_THAT(Validate(Edited({{12, R"(  "tts_config": {"provider": "openai", "voice": "onyx"}, )"
                                     R"("x": )" +
-                                        std::string(100000, '[') + std::string(100000, ']')}})),
+                                        std::string(200, '[') + std::string(200, ']')}})),
               ElementsAreArray({"cfg.json:12:126: " + deep_pointer +
                                 ": expected at most 64 levels of nested arrays and objects, got "
                                 "more (nothing else checked)"}));
+  // Deeper than JsonDocument's own limit (256): refused by the parser, with its position.
+  Result<JsonDocument> too_deep = JsonDocument::Parse(
+      "cfg.json", std::string(100000, '[') + std::string(100000, ']'));
+  ASSERT_FALSE(too_deep.has_value());
+  EXPECT_EQ(too_deep.error().message, "cfg.json:1:257: nesting deeper than 256 levels");
   // Brackets in strings and comments do not count.
   const std::vector<std::string> shallow = Validate(
       Edited({{12, R"(  "tts_config": {"provider": "openai", "voice": "onyx"}, )"

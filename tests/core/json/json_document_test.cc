@@ -1,8 +1,9 @@
 #include "core/json/json_document.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "core/json/object_reader.h"
 
@@ -73,6 +74,151 @@ TEST(JsonDocumentTest, DescribeJsonSummarisesValues) {
   EXPECT_EQ(DescribeJson(nlohmann::json::array()), "an empty array");
   EXPECT_EQ(DescribeJson(nlohmann::json::array({1})), "an array");
   EXPECT_EQ(DescribeJson(nlohmann::json(true)), "true");
+}
+
+TEST(JsonDocumentTest, DescribeJsonCutsLongStringsAtACharacterBoundary) {
+  std::string e_acute_30;
+  for (int i = 0; i < 30; ++i) e_acute_30 += "\xC3\xA9";  // é, 2 bytes
+  std::string e_acute_18;
+  for (int i = 0; i < 18; ++i) e_acute_18 += "\xC3\xA9";
+  // 37 bytes would split the 19th é: the cut keeps 18 (36 bytes).
+  EXPECT_EQ(DescribeJson(nlohmann::json(e_acute_30)), "string \"" + e_acute_18 + "...\"");
+  EXPECT_EQ(DescribeJson(nlohmann::json(std::string(41, 'a'))),
+            "string \"" + std::string(37, 'a') + "...\"");
+  EXPECT_EQ(DescribeJson(nlohmann::json(std::string(40, 'a'))),
+            "string \"" + std::string(40, 'a') + "\"");
+}
+
+TEST(JsonDocumentTest, LongNonAsciiStringInAnErrorDoesNotThrow) {
+  // The user's repro: a 30 x é seed in a scenario made the error message abort the program.
+  std::string text = "{\"seed\": \"";
+  for (int i = 0; i < 30; ++i) text += "\xC3\xA9";
+  text += "\"}";
+  auto doc = JsonDocument::Parse("s.json", text);
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  std::vector<std::string> errors;
+  ObjectReader r(*doc, "", &errors);
+  EXPECT_FALSE(r.Integer("seed", Required::kNo, 0, 10).has_value());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(
+      errors[0].rfind("s.json:1:10: /seed: expected an integer from 0 to 10, got string \"", 0), 0u)
+      << errors[0];
+}
+
+TEST(JsonDocumentTest, DumpForMessageReplacesInvalidUtf8) {
+  EXPECT_EQ(DumpForMessage(nlohmann::json(std::string("a\xFF"
+                                                      "b"))),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  EXPECT_EQ(DumpForMessage(nlohmann::json(std::string("tab\there\x01"))), "\"tab\\there\\u0001\"");
+  EXPECT_EQ(DescribeJson(nlohmann::json(std::string(39, 'x') + "\xC3")),
+            "string \"" + std::string(39, 'x') + "\xEF\xBF\xBD\"");
+}
+
+TEST(JsonDocumentTest, EscapeForMessageShowsControlAndInvalidBytes) {
+  EXPECT_EQ(EscapeForMessage("a\x01"
+                             "b\x1B[31m\x7F"),
+            "a<U+0001>b<U+001B>[31m<U+007F>");
+  EXPECT_EQ(EscapeForMessage("\xFF\xC3\xA9\xC3"), "<0xFF>\xC3\xA9<0xC3>");
+  EXPECT_EQ(EscapeForMessage("\xED\xA0\x80"), "<0xED><0xA0><0x80>");  // a UTF-8 surrogate
+  EXPECT_EQ(EscapeForMessage(std::string("nul\0", 4)), "nul<U+0000>");
+  EXPECT_EQ(EscapeForMessage("plain \xE2\x82\xAC"), "plain \xE2\x82\xAC");  // €
+}
+
+TEST(JsonDocumentTest, Utf8PrefixNeverSplitsACharacter) {
+  EXPECT_EQ(Utf8Prefix("ab\xE2\x82\xAC"
+                       "c",
+                       4),
+            "ab");
+  EXPECT_EQ(Utf8Prefix("ab\xE2\x82\xAC"
+                       "c",
+                       5),
+            "ab\xE2\x82\xAC");
+  EXPECT_EQ(Utf8Prefix("abc", 10), "abc");
+  EXPECT_EQ(Utf8Prefix("a\xFF"
+                       "b",
+                       2),
+            "a\xFF");
+}
+
+TEST(JsonDocumentTest, NumberBeyondTheDoubleRangeIsLocated) {
+  auto doc = JsonDocument::Parse("s.json", "{\n  \"workload\": {\"sessions\": 1e400}\n}\n");
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_EQ(doc.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(doc.error().message, "s.json:2:28: invalid JSON: number overflow parsing '1e400'");
+  // The same text inside a string or a comment is not the culprit.
+  auto later = JsonDocument::Parse("t.json", "{\"a\": \"1e400\", /* 2e999 */ \"b\": [1, -3E+999]}");
+  ASSERT_FALSE(later.has_value());
+  EXPECT_EQ(later.error().message, "t.json:1:37: invalid JSON: number overflow parsing '-3E+999'");
+  // An integer too long for uint64 and a double.
+  auto digits = JsonDocument::Parse("u.json", "[" + std::string(400, '9') + "]");
+  ASSERT_FALSE(digits.has_value());
+  EXPECT_EQ(digits.error().message,
+            "u.json:1:2: invalid JSON: number overflow parsing '" + std::string(37, '9') + "...'");
+}
+
+TEST(JsonDocumentTest, NestingBeyondTheLimitIsRefusedBeforeParsing) {
+  EXPECT_EQ(kMaxJsonDepth, 256);
+  const std::string ok = std::string(256, '[') + std::string(256, ']');
+  EXPECT_TRUE(JsonDocument::Parse("d.json", ok).has_value());
+  const std::string deep = "{\"a\":\n" + std::string(257, '[') + std::string(257, ']') + "}";
+  auto refused = JsonDocument::Parse("d.json", deep);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message, "d.json:2:256: nesting deeper than 256 levels");
+  // The user's repro: 100,000 brackets and another error.
+  auto huge = JsonDocument::Parse("h.json", std::string(100'000, '[') + "}");
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_EQ(huge.error().message, "h.json:1:257: nesting deeper than 256 levels");
+  // Brackets inside strings and comments do not count.
+  const std::string quoted = "[\"" + std::string(300, '[') + "\", /* " + std::string(300, '{') +
+                             " */ \"\\\"" + std::string(300, '[') + "\"]";
+  EXPECT_TRUE(JsonDocument::Parse("q.json", quoted).has_value());
+}
+
+TEST(JsonDocumentTest, LocatePointerSurvivesDeepNesting) {
+  const std::string text =
+      "{\"a\": " + std::string(100'000, '[') + std::string(100'000, ']') + ", \"b\": {\"c\": 1}}";
+  EXPECT_EQ(LocatePointer(text, "/b/c"), text.size() - 3);
+  EXPECT_EQ(LocatePointer(text, "/a/0/0/0"), 9u);
+}
+
+TEST(JsonDocumentTest, LocatePointerDecodesUnicodeEscapesInKeys) {
+  const std::string text = "{\"caf\\u00e9\": 1, \"\\ud83d\\ude00\": 2, \"a\\u001bb\": 3}";
+  EXPECT_EQ(PositionOf(text, LocatePointer(text, "/caf\xC3\xA9")).column, 15);
+  EXPECT_EQ(PositionOf(text, LocatePointer(text, "/\xF0\x9F\x98\x80")).column, 34);
+  auto doc = JsonDocument::Parse("k.json", text);
+  ASSERT_TRUE(doc.has_value());
+  // The control character in the key is escaped in the message, not echoed.
+  EXPECT_EQ(doc->Describe("/a\x1b"
+                          "b",
+                          "unknown key"),
+            "k.json:1:49: /a<U+001B>b: unknown key");
+}
+
+TEST(JsonDocumentTest, NulByteIsReportedAsSuch) {
+  auto inside = JsonDocument::Parse("n.json", std::string("{\"a\": \0}", 8));
+  ASSERT_FALSE(inside.has_value());
+  EXPECT_EQ(inside.error().message, "n.json:1:7: invalid JSON: unexpected NUL byte (binary data?)");
+  // nlohmann stops at a NUL as at the end of input: trailing bytes must not be ignored.
+  auto trailing = JsonDocument::Parse("n.json", std::string("{}\n\0garbage", 11));
+  ASSERT_FALSE(trailing.has_value());
+  EXPECT_EQ(trailing.error().message,
+            "n.json:2:1: invalid JSON: unexpected NUL byte (binary data?)");
+}
+
+TEST(JsonDocumentTest, SyntaxErrorsEscapeRawBytes) {
+  auto doc = JsonDocument::Parse("x.json", "{\"a\": \xFF\x1B}");
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_EQ(doc.error().message,
+            "x.json:1:7: invalid JSON: syntax error while parsing value - invalid literal; last "
+            "read: '\"a\": <0xFF>'");
+  // A long excerpt keeps its end, where the parser stopped.
+  auto unterminated = JsonDocument::Parse("y.json", "{\"a\": \"" + std::string(1000, 'x'));
+  ASSERT_FALSE(unterminated.has_value());
+  EXPECT_EQ(unterminated.error().message,
+            "y.json:1:1008: invalid JSON: syntax error while parsing value - invalid string: "
+            "missing closing quote; last read: '..." +
+                std::string(37, 'x') + "'");
 }
 
 TEST(ObjectReaderTest, CollectsEveryProblemWithLocations) {

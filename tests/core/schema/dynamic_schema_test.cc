@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/json/json_document.h"
+#include "core/schema/field_type.h"
 
 namespace agentsim {
 namespace {
@@ -431,7 +432,7 @@ TEST(DynamicSchemaTest, CompilesFieldDetails) {
     "fields": [
       {"field_name": "credibility_score", "field_type": "int", "description": "How credible",
        "default": 50, "constraints": {"ge": 0, "le": 100},
-       "metadata": {"hidden": true, "use_in_tts": true, "category": "output", "color": "red"}},
+       "metadata": {"hidden": true, "use_in_tts": true, "category": "output"}},
       {"field_name": "summary", "field_type": "str",
        "constraints": {"min_length": 10, "max_length": 500}}
     ]})"));
@@ -503,8 +504,10 @@ TEST(DynamicSchemaTest, RejectsBadFieldDefinitions) {
        {"t.json:2:57: /fields/0/constraints: expected an object with keys among ge, le, "
         "min_length, max_length, got an array"}},
       {R"({"field_name": "x", "field_type": "int", "constraints": {"gt": 1}})",
-       {R"(t.json:2:64: /fields/0/constraints/gt: unknown constraint "gt"; expected one of ge, )"
-        "le, min_length, max_length"}},
+       {R"(t.json:2:64: /fields/0/constraints/gt: unknown constraint "gt" (did you mean "ge"?))"}},
+      {R"({"field_name": "x", "field_type": "int", "constraints": {"greater": 1}})",
+       {R"(t.json:2:69: /fields/0/constraints/greater: unknown constraint "greater"; expected )"
+        "one of ge, le, min_length, max_length"}},
       {R"({"field_name": "x", "field_type": "str", "constraints": {"ge": 1}})",
        {"t.json:2:64: /fields/0/constraints/ge: expected ge only on fields of type int, float, "
         "list[int] or list[float], got field_type str"}},
@@ -522,10 +525,10 @@ TEST(DynamicSchemaTest, RejectsBadFieldDefinitions) {
       {R"({"field_name": "x", "field_type": "int", "constraints": {"le": true}})",
        {"t.json:2:64: /fields/0/constraints/le: expected a number, got true"}},
       {R"({"field_name": "x", "field_type": "str", "constraints": {"min_length": -1}})",
-       {"t.json:2:72: /fields/0/constraints/min_length: expected a non-negative integer, got "
+       {"t.json:2:72: /fields/0/constraints/min_length: expected an integer from 0 to 100000, got "
         "number -1"}},
       {R"({"field_name": "x", "field_type": "str", "constraints": {"max_length": 1.5}})",
-       {"t.json:2:72: /fields/0/constraints/max_length: expected a non-negative integer, got "
+       {"t.json:2:72: /fields/0/constraints/max_length: expected an integer from 0 to 100000, got "
         "number 1.5"}},
       {R"({"field_name": "x", "field_type": "int", "constraints": {"ge": 10, "le": 5}})",
        {"t.json:2:57: /fields/0/constraints: expected ge <= le, got ge 10 and le 5"}},
@@ -561,6 +564,81 @@ TEST(DynamicSchemaTest, RejectsBadFieldDefinitions) {
     SCOPED_TRACE(c.fields);
     EXPECT_EQ(FieldErrors(c.fields), c.expected);
   }
+}
+
+TEST(DynamicSchemaTest, RefusesLengthsAboveTheMaximum) {
+  EXPECT_EQ(kMaxLengthConstraint, 100'000);
+  EXPECT_EQ(
+      FieldErrors(
+          R"({"field_name": "x", "field_type": "str", "constraints": {"min_length": 2000000000}})"),
+      (std::vector<std::string>{"t.json:2:72: /fields/0/constraints/min_length: expected an "
+                                "integer from 0 to 100000, got number 2000000000"}));
+  EXPECT_EQ(
+      FieldErrors(
+          R"({"field_name": "x", "field_type": "dict", "constraints": {"max_length": 100000000000}})"),
+      (std::vector<std::string>{"t.json:2:73: /fields/0/constraints/max_length: expected an "
+                                "integer from 0 to 100000, got number 100000000000"}));
+  EXPECT_EQ(
+      FieldErrors(
+          R"({"field_name": "x", "field_type": "list[int]", "constraints": {"max_length": 100001}})"),
+      (std::vector<std::string>{"t.json:2:78: /fields/0/constraints/max_length: expected an "
+                                "integer from 0 to 100000, got number 100001"}));
+  EXPECT_THAT(FieldErrors(R"({"field_name": "x", "field_type": "str", )"
+                          R"("constraints": {"min_length": 100000, "max_length": 100000}})"),
+              IsEmpty());
+}
+
+TEST(DynamicSchemaTest, RefusesIntegerRangesThatHoldNoInteger) {
+  EXPECT_EQ(
+      FieldErrors(
+          R"({"field_name": "x", "field_type": "int", "constraints": {"ge": 0.5, "le": 0.6}})"),
+      (std::vector<std::string>{
+          "t.json:2:57: /fields/0/constraints: no integer between ge 0.5 and le 0.6"}));
+  EXPECT_EQ(FieldErrors(R"({"field_name": "x", "field_type": "list[int]", )"
+                        R"("constraints": {"ge": -0.9, "le": -0.1}})"),
+            (std::vector<std::string>{
+                "t.json:2:63: /fields/0/constraints: no integer between ge -0.9 and le -0.1"}));
+  // The same bounds suit a float field, and an int range with one integer in it.
+  EXPECT_THAT(FieldErrors(R"({"field_name": "x", "field_type": "float", )"
+                          R"("constraints": {"ge": 0.5, "le": 0.6}})"),
+              IsEmpty());
+  EXPECT_THAT(FieldErrors(R"({"field_name": "x", "field_type": "int", )"
+                          R"("constraints": {"ge": 0.5, "le": 1.5}})"),
+              IsEmpty());
+}
+
+TEST(DynamicSchemaTest, RefusesIntegerBoundsBeyondInt64) {
+  EXPECT_EQ(
+      FieldErrors(R"({"field_name": "x", "field_type": "int", "constraints": {"ge": 1e300}})"),
+      (std::vector<std::string>{"t.json:2:64: /fields/0/constraints/ge: expected ge within the "
+                                "int64 range on an integer field, got number 1e+300"}));
+  EXPECT_EQ(
+      FieldErrors(
+          R"({"field_name": "x", "field_type": "list[int]", "constraints": {"le": -1e300}})"),
+      (std::vector<std::string>{"t.json:2:70: /fields/0/constraints/le: expected le within the "
+                                "int64 range on an integer field, got number -1e+300"}));
+  EXPECT_EQ(FieldErrors(R"({"field_name": "x", "field_type": "int", )"
+                        R"("constraints": {"le": 9223372036854775808}})"),
+            (std::vector<std::string>{"t.json:2:64: /fields/0/constraints/le: expected le within "
+                                      "the int64 range on an integer field, got number "
+                                      "9223372036854775808"}));
+  // The int64 extremes themselves are fine, and a float field takes any number.
+  EXPECT_THAT(FieldErrors(R"({"field_name": "x", "field_type": "int", "constraints": )"
+                          R"({"ge": -9223372036854775808, "le": 9223372036854775807}})"),
+              IsEmpty());
+  EXPECT_THAT(
+      FieldErrors(R"({"field_name": "x", "field_type": "float", "constraints": {"ge": 1e300}})"),
+      IsEmpty());
+}
+
+TEST(DynamicSchemaTest, RefusesUnknownMetadataKeysWithASuggestion) {
+  EXPECT_EQ(FieldErrors(R"({"field_name": "x", "field_type": "str", "metadata": {"hiden": true}})"),
+            (std::vector<std::string>{R"(t.json:2:64: /fields/0/metadata/hiden: unknown key )"
+                                      R"("hiden" (did you mean "hidden"?))"}));
+  EXPECT_EQ(
+      FieldErrors(R"({"field_name": "x", "field_type": "str", "metadata": {"colour": "red"}})"),
+      (std::vector<std::string>{R"(t.json:2:65: /fields/0/metadata/colour: unknown key )"
+                                R"("colour"; expected one of hidden, use_in_tts, category)"}));
 }
 
 TEST(DynamicSchemaTest, RejectsBadSchemaConfig) {
