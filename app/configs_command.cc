@@ -84,8 +84,25 @@ struct StoreSession {
   WallClock clock;
   std::unique_ptr<SqliteDocumentStore> documents;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<TenantQuotaManager> quotas;  // the seed's tiers; max_agents on put
   std::unique_ptr<ConfigurationStore> store;
 };
+
+// Counts the agents already stored against their tenants' max_agents (tier from each agent's
+// current config), so that `put` of a new agent_id is refused at the tier's limit.
+Status PrimeAgentQuotas(StoreSession& s) {
+  Result<std::vector<std::string>> agents = s.clock.RunSync(s.documents->ListAgents());
+  if (!agents) return std::unexpected(agents.error());
+  for (const std::string& id : *agents) {
+    Result<std::vector<ConfigRecord>> versions = s.documents->Versions(id);
+    if (!versions || versions->empty()) continue;
+    Result<AgentConfig> config = ParseAgentConfig("store:" + id, versions->back().json_text);
+    const std::string& tenant = versions->back().tenant_id;
+    (void)s.quotas->SetTier(tenant, config ? config->tenant.tier : std::string("free"));
+    (void)s.quotas->Acquire(tenant, QuotaResource::kAgents);
+  }
+  return {};
+}
 
 Result<std::unique_ptr<StoreSession>> OpenStore(const std::string& path) {
   if (path.empty()) return InvalidArgument("--store FILE is required");
@@ -98,6 +115,9 @@ Result<std::unique_ptr<StoreSession>> OpenStore(const std::string& path) {
   options.l1_ttl_us = 0;  // a CLI process reads the store directly
   s->store = std::make_unique<ConfigurationStore>(s->documents.get(), nullptr, &s->clock, Rng(0),
                                                   options, nullptr, s->audit.get());
+  s->quotas = std::make_unique<TenantQuotaManager>(DefaultTierQuotas(), &s->clock);
+  if (Status primed = PrimeAgentQuotas(*s); !primed) return std::unexpected(primed.error());
+  s->store->set_quotas(s->quotas.get());
   return s;
 }
 

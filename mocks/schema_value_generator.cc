@@ -107,7 +107,14 @@ nlohmann::ordered_json SchemaValueGenerator::Value(const SchemaField& field, Rng
     case FieldKind::kDict: {
       J dict = J::object();
       const std::int64_t n = LengthBetween(field.constraints, 3, rng);
-      for (std::int64_t i = 0; i < n; ++i) dict["key_" + std::to_string(i)] = rng.UniformInt(0, 9);
+      // The keys are distinct by construction: append without ordered_map's linear key search
+      // (which would make a large dict quadratic).
+      auto& members = dict.get_ref<J::object_t&>();
+      members.reserve(static_cast<std::size_t>(n));
+      for (std::int64_t i = 0; i < n; ++i) {
+        members.J::object_t::Container::emplace_back("key_" + std::to_string(i),
+                                                     J(rng.UniformInt(0, 9)));
+      }
       return dict;
     }
   }

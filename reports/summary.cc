@@ -6,7 +6,7 @@
 #include <functional>
 #include <string_view>
 
-#include "reports/percentile.h"
+#include "core/util/percentile.h"
 #include "adapters/sqlite/sqlite_handle.h"
 #include "reports/report_open.h"
 

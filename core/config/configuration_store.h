@@ -37,6 +37,7 @@
 #include "core/rng/rng.h"
 #include "core/security/audit_log.h"
 #include "core/security/principal.h"
+#include "core/tenancy/tenant_quota_manager.h"
 #include "core/schema/schema_registry.h"
 #include "core/util/error.h"
 
@@ -115,6 +116,10 @@ class ConfigurationStore {
   const ConnectionPool::Stats& pool_stats() const { return pool_.stats(); }
   std::uint64_t isolation_denials() const { return isolation_denials_; }
 
+  // Enforces max_agents on CreateAgentConfig of a new agent_id (not owned; may be null). The
+  // caller primes the manager with the agents that already exist.
+  void set_quotas(TenantQuotaManager* quotas) { quotas_ = quotas; }
+
  private:
   friend class ConfigurationStorePeer;  // tests/core/config/configuration_store_test.cc
 
@@ -172,6 +177,7 @@ class ConfigurationStore {
   CacheLevelStats stats_[3];
   std::map<std::pair<Micros, int>, CacheWindowStats> windows_;
   std::uint64_t isolation_denials_ = 0;
+  TenantQuotaManager* quotas_ = nullptr;
 };
 
 }  // namespace agentsim

@@ -127,6 +127,17 @@ Task<Result<ConfigRecord>> ConfigurationStore::CreateAgentConfig(Principal who,
   }
   if (existing.error().code != ErrorCode::kNotFound) co_return std::unexpected(existing.error());
 
+  // A new agent_id counts against the tenant's max_agents (seed: "Resource Quotas").
+  const bool new_agent = !owned || owned->empty();
+  if (new_agent && quotas_ != nullptr) {
+    (void)quotas_->SetTier(tenant, config->tenant.tier);
+    if (Status quota = quotas_->Acquire(tenant, QuotaResource::kAgents); !quota) {
+      (void)co_await Audit(who, kCreate, agent_id, version, "refused", quota.error().message,
+                           empty, empty);
+      co_return std::unexpected(quota.error());
+    }
+  }
+
   // Evolution: compare with the highest earlier version of the lineage (same agent type and
   // variant, any major).
   Result<SemVer> new_version = SemVer::Parse(version);
@@ -178,8 +189,14 @@ Task<Result<ConfigRecord>> ConfigurationStore::CreateAgentConfig(Principal who,
     co_return std::unexpected(stored.error());
   }
   co_await Invalidate(agent_id);
-  (void)co_await Audit(who, kCreate, agent_id, version, "ok", "", before,
-                       config->raw);
+  // The version is stored; a failed audit write is still reported to the caller (it must not
+  // pass unnoticed: every change is audited).
+  Status audited = co_await Audit(who, kCreate, agent_id, version, "ok", "", before, config->raw);
+  if (!audited) {
+    co_return MakeError(audited.error().code, "stored " + agent_id + " " + version +
+                                                  " but could not audit it: " +
+                                                  audited.error().message);
+  }
   co_return record;
 }
 

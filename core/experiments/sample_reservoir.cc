@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/util/percentile.h"
+
 namespace agentsim {
 namespace {
 
@@ -15,17 +17,6 @@ std::uint64_t Mix(std::uint64_t x) {
 }
 
 }  // namespace
-
-double InterpolatedPercentile(std::span<const double> sorted_values, double p) {
-  if (sorted_values.empty()) return 0.0;
-  p = p > 0.0 ? std::min(p, 1.0) : 0.0;  // clamps to [0, 1]; NaN becomes 0
-  const double rank = p * static_cast<double>(sorted_values.size() - 1);
-  const double lower_rank = std::floor(rank);
-  const auto lower = static_cast<std::size_t>(lower_rank);
-  const auto upper = std::min(static_cast<std::size_t>(std::ceil(rank)), sorted_values.size() - 1);
-  const double lower_value = sorted_values[lower];
-  return lower_value + (sorted_values[upper] - lower_value) * (rank - lower_rank);
-}
 
 SampleReservoir::SampleReservoir(std::size_t capacity, std::uint64_t seed)
     : capacity_(std::max<std::size_t>(capacity, 1)), seed_(seed) {}
@@ -43,7 +34,7 @@ void SampleReservoir::Add(double value) {
 double SampleReservoir::Percentile(double p) const {
   std::vector<double> sorted = samples_;
   std::sort(sorted.begin(), sorted.end());
-  return InterpolatedPercentile(sorted, p);
+  return PercentileOfSorted(sorted, p);
 }
 
 }  // namespace agentsim

@@ -6,9 +6,7 @@
 // (seed, i) instead of a random draw. The kept set therefore depends only on the seed and the
 // sequence of values: the same run keeps the same samples, with no Rng stream to thread through.
 //
-// InterpolatedPercentile is k6's trend percentile (as reports/percentile.h, which core must not
-// depend on): sort ascending, rank i = p * (n - 1), interpolate linearly between the neighbours.
-// Not thread-safe.
+// Percentiles use k6's method (core/util/percentile.h). Not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -17,11 +15,6 @@
 #include <vector>
 
 namespace agentsim {
-
-// The p-th percentile (p a fraction; clamped to [0, 1], NaN as 0) of `sorted_values` (ascending)
-// by k6's method: v[floor(i)] + (v[ceil(i)] - v[floor(i)]) * (i - floor(i)), i = p * (n - 1).
-// Returns 0 for an empty span. REQUIRES: no NaN among the values.
-double InterpolatedPercentile(std::span<const double> sorted_values, double p);
 
 class SampleReservoir {
  public:
@@ -38,7 +31,7 @@ class SampleReservoir {
   const std::vector<double>& samples() const { return samples_; }
   std::size_t capacity() const { return capacity_; }
 
-  // InterpolatedPercentile of the kept values: exact while seen() <= capacity(), an estimate
+  // PercentileOfSorted of the kept values: exact while seen() <= capacity(), an estimate
   // from a uniform sample afterwards. 0 when empty.
   double Percentile(double p) const;
 

@@ -696,3 +696,33 @@ TEST_F(ConfigurationStoreWritesTest, MajorBumpPatchIsAgainstThePreviousMajor) {
 
 }  // namespace
 }  // namespace agentsim
+
+namespace agentsim {
+namespace {
+
+TEST_F(ConfigurationStoreWritesTest, NewAgentsCountAgainstTheTiersMaxAgents) {
+  TenantQuotaManager quotas(DefaultTierQuotas(), &loop_);
+  store_.set_quotas(&quotas);
+  auto agent = [](const std::string& id, const std::string& tier) {
+    json doc = Strict();
+    doc["agent_id"] = id;
+    doc["tenant_config"]["tier"] = tier;
+    return doc;
+  };
+  // free: max_agents 3. Further versions of an existing agent are not new agents.
+  EXPECT_EQ(ResultText(Create(kAna, agent("interview-a-v1", "free"))), "OK");
+  EXPECT_EQ(ResultText(Create(kAna, agent("interview-b-v1", "free"))), "OK");
+  json b_next = agent("interview-b-v1", "free");
+  b_next["version"] = "1.0.1";
+  EXPECT_EQ(ResultText(Create(kAna, b_next)), "OK");
+  EXPECT_EQ(ResultText(Create(kAna, agent("interview-c-v1", "free"))), "OK");
+  EXPECT_EQ(ResultText(Create(kAna, agent("interview-d-v1", "free"))),
+            "RESOURCE_EXHAUSTED: tenant acme-hr (free) is at max_agents = 3");
+  EXPECT_EQ(LastAuditLine(),
+            "5 ana(admin) acme-hr create_agent_config interview-d-v1 1.0.0 refused: tenant "
+            "acme-hr (free) is at max_agents = 3");
+  EXPECT_EQ(quotas.Usage("acme-hr", QuotaResource::kAgents), 3);
+}
+
+}  // namespace
+}  // namespace agentsim

@@ -1,5 +1,7 @@
 #include "core/experiments/sample_reservoir.h"
 
+#include "core/util/percentile.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,7 @@
 namespace agentsim {
 namespace {
 
-TEST(SampleReservoirTest, InterpolatedPercentileIsK6s) {
+TEST(SampleReservoirTest, PercentileIsK6s) {
   struct Case {
     std::vector<double> sorted;
     double p;
@@ -29,7 +31,7 @@ TEST(SampleReservoirTest, InterpolatedPercentileIsK6s) {
       {{1, 2, 3, 4}, nan, 1.0},   // NaN as 0
   };
   for (const Case& c : cases) {
-    EXPECT_DOUBLE_EQ(InterpolatedPercentile(c.sorted, c.p), c.expected)
+    EXPECT_DOUBLE_EQ(PercentileOfSorted(c.sorted, c.p), c.expected)
         << "p=" << c.p << " n=" << c.sorted.size();
   }
 }

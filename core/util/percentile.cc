@@ -1,4 +1,4 @@
-#include "reports/percentile.h"
+#include "core/util/percentile.h"
 
 #include <algorithm>
 #include <cmath>
