@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/config/config_validator.h"
 #include "core/json/json_document.h"
 #include "core/json/object_reader.h"
 
@@ -130,8 +131,18 @@ void ReadTenancy(const JsonDocument& doc, Scenario& s, std::vector<std::string>*
       s.tiers[tier] = quota;
     }
   }
+  std::map<std::string, std::string> tier_source;  // tenant -> the config that set its tier
   for (const ScenarioAgent& a : s.agents) {
-    s.tenant_tiers.emplace(a.config->tenant.tenant_id, a.config->tenant.tier);
+    const std::string& tenant = a.config->tenant.tenant_id;
+    auto [it, inserted] = s.tenant_tiers.emplace(tenant, a.config->tenant.tier);
+    if (inserted) {
+      tier_source[tenant] = a.config_path;
+    } else if (it->second != a.config->tenant.tier && doc.root().find("tenants") == doc.root().end()) {
+      errors->push_back(doc.Describe("/agents", "tenant " + tenant + " has tier " + it->second +
+                                                    " in " + tier_source[tenant] + " but " +
+                                                    a.config->tenant.tier + " in " +
+                                                    a.config_path + "; set it in \"tenants\""));
+    }
   }
   const auto tenants = doc.root().find("tenants");
   if (tenants != doc.root().end()) {
@@ -250,7 +261,18 @@ void ReadAgents(const JsonDocument& doc, const FileSource& files, Scenario& s,
       continue;
     }
     agent.json_text = *text;
-    Result<AgentConfig> config = ParseAgentConfig(files.DisplayPath(*path), std::move(*text));
+    // The same checks as `agentsim validate`, so a run never uses a config the store would refuse.
+    Result<JsonDocument> config_doc = JsonDocument::Parse(files.DisplayPath(*path), *text);
+    if (!config_doc) {
+      errors->push_back(config_doc.error().message);
+      continue;
+    }
+    std::vector<std::string> problems = ValidateAgentConfig(*config_doc);
+    if (!problems.empty()) {
+      errors->insert(errors->end(), problems.begin(), problems.end());
+      continue;
+    }
+    Result<AgentConfig> config = ParseAgentConfig(*config_doc);
     if (!config) {
       errors->push_back(config.error().message);
       continue;

@@ -114,3 +114,39 @@ TEST_F(BadScenarioTest, MissingScenarioFileIsNotFound) {
 
 }  // namespace
 }  // namespace agentsim
+
+namespace agentsim {
+namespace {
+
+TEST_F(BadScenarioTest, ConfigsAreValidatedAndTenantTiersMustAgree) {
+  DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
+  std::string pro = *shipped.Read("support-pro-v1.json");
+  // The same tenant on another tier in a second config (a new agent_id, same tenant).
+  std::string other = pro;
+  other.replace(other.find("support-pro-v1"), 14, "support-prox-v1");
+  other.replace(other.find("\"tier\": \"pro\""), 13, "\"tier\": \"free\"");
+  Write("pro.json", pro);
+  Write("other.json", other);
+  // An inline secret in a third config.
+  std::string leaky = pro;
+  leaky.replace(leaky.find("support-pro-v1"), 14, "support-leaky-v1");
+  leaky.replace(leaky.find("\"api_key_env\": \"OPENAI_API_KEY\""), 31, "\"api_key\": \"sk-abcdefghijklmnop1234\"");
+  Write("leaky.json", leaky);
+  std::string name = Write("tiers.json",
+                           "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}, "
+                           "{\"config\": \"other.json\"}, {\"config\": \"leaky.json\"}],\n"
+                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
+                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  Write("c.json", "{\"stages\": [{\"stage\": \"a\", \"utterances\": [\"hi\"]}]}");
+  Error e = Load(name);
+  EXPECT_NE(e.message.find(Path("leaky.json") + ":"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("/llm_config/api_key"), std::string::npos) << e.message;
+  EXPECT_EQ(e.message.find("sk-abcdefghijklmnop1234"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find(Path(name) + ":1:25: /agents: tenant midsize-co has tier pro in "
+                           "pro.json but free in other.json; set it in \"tenants\""),
+            std::string::npos)
+      << e.message;
+}
+
+}  // namespace
+}  // namespace agentsim
