@@ -11,27 +11,10 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/shell_words.h"
 #include "core/json/json_document.h"
 
 namespace {
-
-// `word` quoted for a POSIX shell when it holds anything beyond [A-Za-z0-9_./:@%+=,-]:
-// 'it'\''s' for it's.
-std::string ShellWord(std::string_view word) {
-  const bool plain = !word.empty() && word.find_first_not_of(
-                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                          "0123456789_./:@%+=,-") == std::string_view::npos;
-  if (plain) return std::string(word);
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 // A seed as typed: decimal digits only, 0 to 2^64-1 (no sign, no spaces, no wrap-around).
 std::optional<std::uint64_t> ParseSeed(std::string_view text) {
@@ -53,7 +36,9 @@ int main(int argc, char** argv) {
   agentsim::app::RunArgs run;
   // Shell-quoted words, so that the line can be pasted back; its first word is the program as
   // invoked, which the reproduce line repeats.
-  for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + ShellWord(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    run.command_line += (i ? " " : "") + agentsim::app::ShellWord(argv[i]);
+  }
   CLI::App* run_cmd = cli.add_subcommand(
       "run", "Run a scenario (default: the embedded default scenario) and write a SQLite report");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, comments allowed)");
@@ -62,8 +47,7 @@ int main(int argc, char** argv) {
       run_cmd->add_option("--seed", seed_text,
                           "Seed, a decimal integer from 0 to 18446744073709551615 (default: "
                           "the scenario's)");
-  run_cmd->add_option("--report", run.report, "Report path (SQLite)")
-      ->capture_default_str();
+  run_cmd->add_option("--report", run.report, "Report path (SQLite)")->capture_default_str();
   std::string transcripts;
   CLI::Option* transcripts_opt = run_cmd->add_option(
       "--transcripts", transcripts,
@@ -91,8 +75,9 @@ int main(int argc, char** argv) {
         ->required();
   };
   auto as_option = [&configs](CLI::App* c) {
-    c->add_option("--as", configs.as, "Acting principal USER:ROLE:TENANT (role: admin, "
-                                      "developer or viewer)")
+    c->add_option("--as", configs.as,
+                  "Acting principal USER:ROLE:TENANT (role: admin, "
+                  "developer or viewer)")
         ->required();
   };
   CLI::App* put = configs_cmd->add_subcommand("put", "Store config files as new versions");

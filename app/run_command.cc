@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
+#include "app/shell_words.h"
 #include "core/log/logger.h"
 #include "reports/digest.h"
 #include "reports/report_writer.h"
@@ -104,23 +105,6 @@ RunStatistics Statistics(const RunOutcome& o) {
       {"tts_errors", i64(o.tts.errors)},
   };
   return st;
-}
-
-// `word` quoted for a POSIX shell when it holds anything beyond [A-Za-z0-9_./:@%+=,-].
-std::string ShellWord(std::string_view word) {
-  const bool plain = !word.empty() && word.find_first_not_of(
-                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                          "0123456789_./:@%+=,-") == std::string_view::npos;
-  if (plain) return std::string(word);
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
 }
 
 // The program as invoked: the first word of `command_line`, which main() builds from

@@ -8,30 +8,16 @@
 #include "reports/report_schema.h"
 
 namespace agentsim {
-namespace {
-
-std::string Join(std::string_view path, std::string_view what, std::string_view detail) {
-  std::string message(path);
-  message += ": ";
-  message += what;
-  if (!detail.empty()) {
-    message += ": ";
-    message += detail;
-  }
-  return message;
-}
-
-}  // namespace
 
 Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (status.type() == std::filesystem::file_type::not_found) {
-    return NotFound(Join(path, "report not found", ""));
+    return NotFound(sqlite::ErrorText(path, "report not found", ""));
   }
-  if (ec) return Unavailable(Join(path, "cannot read report", ec.message()));
+  if (ec) return Unavailable(sqlite::ErrorText(path, "cannot read report", ec.message()));
   if (status.type() != std::filesystem::file_type::regular) {
-    return InvalidArgument(Join(path, "not an agentsim report (not a regular file)", ""));
+    return InvalidArgument(sqlite::ErrorText(path, "not an agentsim report (not a regular file)", ""));
   }
   auto opened = sqlite::Open(path, SQLITE_OPEN_READONLY);
   if (!opened) return std::unexpected(std::move(opened.error()));
@@ -41,19 +27,19 @@ Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
   if (!application_id) {
     // A file that is not a database at all fails on its first read.
     if (application_id.error().message.find("not an SQLite database") != std::string::npos) {
-      return InvalidArgument(Join(path, "not an agentsim report (not an SQLite database)", ""));
+      return InvalidArgument(sqlite::ErrorText(path, "not an agentsim report (not an SQLite database)", ""));
     }
     return std::unexpected(std::move(application_id.error()));
   }
   if (*application_id != kReportApplicationId) {
-    return InvalidArgument(Join(path, "not an agentsim report",
+    return InvalidArgument(sqlite::ErrorText(path, "not an agentsim report",
                                 "PRAGMA application_id is " + std::to_string(*application_id) +
                                     ", expected " + std::to_string(kReportApplicationId)));
   }
   auto version = sqlite::ReadIntPragma(db.get(), "PRAGMA user_version", path);
   if (!version) return std::unexpected(std::move(version.error()));
   if (*version != kReportSchemaVersion) {
-    return InvalidArgument(Join(path, "unsupported report schema version",
+    return InvalidArgument(sqlite::ErrorText(path, "unsupported report schema version",
                                 "PRAGMA user_version is " + std::to_string(*version) +
                                     ", expected " + std::to_string(kReportSchemaVersion)));
   }

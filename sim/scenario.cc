@@ -4,19 +4,11 @@
 
 #include "core/config/config_validator.h"
 #include "core/json/json_document.h"
+#include "core/util/strings.h"
 #include "core/json/object_reader.h"
 
 namespace agentsim {
 namespace {
-
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const std::string& line : lines) {
-    if (!out.empty()) out.push_back('\n');
-    out += line;
-  }
-  return out;
-}
 
 std::optional<LogNormalSpec> ReadLogNormal(const JsonDocument& doc, const std::string& pointer,
                                            std::vector<std::string>* errors,

@@ -4,11 +4,9 @@
 
 #include <cstdint>
 
-
 namespace agentsim::sqlite {
-namespace {
 
-std::string Join(std::string_view path, std::string_view what, std::string_view detail) {
+std::string ErrorText(std::string_view path, std::string_view what, std::string_view detail) {
   std::string message(path);
   message += ": ";
   message += what;
@@ -18,8 +16,6 @@ std::string Join(std::string_view path, std::string_view what, std::string_view 
   }
   return message;
 }
-
-}  // namespace
 
 Result<std::int64_t> ReadIntPragma(sqlite3* db, const char* sql, std::string_view path) {
   auto stmt = Prepare(db, sql, path);
@@ -37,13 +33,13 @@ Error MakeSqliteError(sqlite3* db, int rc, std::string_view path, std::string_vi
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const int primary = rc & 0xff;
   if (primary == SQLITE_NOTADB) {
-    return Error{ErrorCode::kInvalidArgument, Join(path, "not an SQLite database", detail)};
+    return Error{ErrorCode::kInvalidArgument, ErrorText(path, "not an SQLite database", detail)};
   }
   // Bad content (a duplicate key, a malformed or foreign schema) versus a failing medium.
   const bool bad_content = primary == SQLITE_CONSTRAINT || primary == SQLITE_ERROR ||
                            primary == SQLITE_CORRUPT || primary == SQLITE_MISMATCH;
   const ErrorCode code = bad_content ? ErrorCode::kInvalidArgument : ErrorCode::kUnavailable;
-  return Error{code, Join(path, what, detail)};
+  return Error{code, ErrorText(path, what, detail)};
 }
 
 Result<StmtPtr> Prepare(sqlite3* db, std::string_view sql, std::string_view path) {

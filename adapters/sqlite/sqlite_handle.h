@@ -28,6 +28,9 @@ struct StmtFinalizer {
 using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
+// "<path>: <what>" or "<path>: <what>: <detail>".
+std::string ErrorText(std::string_view path, std::string_view what, std::string_view detail);
+
 // An Error for SQLite result code `rc` on `db` (which may be null): "<path>: <what>: <message>"
 // (SQLITE_NOTADB: "<path>: not an SQLite database: <message>").
 // Bad content maps to kInvalidArgument (a constraint violation such as a duplicate primary key,

@@ -8,6 +8,7 @@
 #include "core/config/schema_evolution.h"
 #include "core/config/semver.h"
 #include "core/security/rbac.h"
+#include "core/util/strings.h"
 
 namespace agentsim {
 namespace {
@@ -16,15 +17,6 @@ constexpr std::string_view kCreate = "create_agent_config";
 constexpr std::string_view kUpdate = "update_agent_config";
 constexpr std::string_view kDeprecate = "deprecate_agent_config";
 constexpr std::string_view kView = "list_versions";
-
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const std::string& line : lines) {
-    if (!out.empty()) out.push_back('\n');
-    out += line;
-  }
-  return out;
-}
 
 // "interview-strict-v2" -> "interview-strict": versions of one lineage may change agent_id only
 // in the major suffix.

@@ -12,41 +12,18 @@
 #include <iterator>
 #include <string>
 
+#include "tests/app/cli_runner.h"
+
 namespace {
+
+using agentsim::testing::CliResult;
+using agentsim::testing::RunCli;
+using agentsim::testing::RunShell;
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// Runs the shell command `command` from the folder `cwd`.
-CliResult RunShell(const std::string& command, const std::string& cwd) {
-  std::string cmd = "cd '" + cwd + "' && " + command + " 2>&1";
-  CliResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-// Runs the binary with `args` from the folder `cwd` (shell words, already quoted).
-CliResult RunCli(const std::string& args, const std::string& cwd) {
-  return RunShell("'" AGENTSIM_BINARY "' " + args, cwd);
-}
-
-std::string TempDir(const std::string& name) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("cli_" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+std::string TempDir(const std::string& name) { return agentsim::testing::FreshDir("cli_", name); }
 
 std::string Digest(const std::string& db, const std::string& cwd) {
   CliResult r = RunCli("report '" + db + "' --digest", cwd);
@@ -108,7 +85,8 @@ TEST(CliTest, DefaultScenarioAcceptsTranscriptsInPlaceOfTheCorpus) {
 
 TEST(CliTest, BrokenScenarioExitsTwoNamingFileLineAndColumn) {
   const std::string dir = TempDir("broken");
-  std::ofstream(dir + "/broken.json") << "{\n  \"name\": \"x\",\n  \"workload\": {\"sessions\": -1}\n";
+  std::ofstream(dir + "/broken.json")
+      << "{\n  \"name\": \"x\",\n  \"workload\": {\"sessions\": -1}\n";
   CliResult r = RunCli("run broken.json", dir);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_THAT(r.output, HasSubstr("agentsim: error: broken.json:4:1: invalid JSON"));

@@ -2,55 +2,33 @@
 // its exit codes (0 ok, 1 audit verification failed, 2 bad input or refused, 3 permission
 // denied), its output, and the audit log's tamper evidence (the file is edited with the sqlite3
 // command-line shell).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+#include "tests/app/cli_runner.h"
 
 namespace {
 
+using agentsim::testing::CliResult;
+using agentsim::testing::RunCli;
+using agentsim::testing::RunShell;
+
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using nlohmann::json;
-
-struct CliResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// Runs the shell command `cmd` from the folder `cwd`; captures stdout and stderr.
-CliResult RunShell(const std::string& cmd, const std::string& cwd) {
-  const std::string full = "cd '" + cwd + "' && " + cmd + " 2>&1";
-  CliResult r;
-  FILE* pipe = popen(full.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-// Runs the binary with `args` from the folder `cwd` (shell words, already quoted).
-CliResult RunCli(const std::string& args, const std::string& cwd) {
-  return RunShell("'" AGENTSIM_BINARY "' " + args, cwd);
-}
 
 std::string TempDir(const std::string& name) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("configs_cli_" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
+  return agentsim::testing::FreshDir("configs_cli_", name);
 }
 
 // Audit and versions lines carry wall-clock times: replaced by "TIME".
@@ -127,7 +105,8 @@ TEST(ConfigsCliTest, PutListGetAndVersions) {
   EXPECT_EQ(json::parse(get.output), ShippedConfig("interview-strict-v1"));
   EXPECT_THAT(get.output, HasSubstr("\n  \"version\": \"1.0.0\"\n"));  // indented by 2
 
-  CliResult versions = RunCli(std::string("configs versions interview-strict-v1") + kDeveloper, dir);
+  CliResult versions =
+      RunCli(std::string("configs versions interview-strict-v1") + kDeveloper, dir);
   EXPECT_EQ(versions.exit_code, 0) << versions.output;
   EXPECT_EQ(WithoutTimes(versions.output),
             "version      enabled  deprecated  created_at            created_by\n"
@@ -210,9 +189,11 @@ TEST(ConfigsCliTest, PutReportsEveryValidationProblemAtFileLineColumn) {
          " \"tenant_config\": {\"tenant_id\": \"acme-hr\"},\n"
          " \"prompt_config\": {\"system_prompt\": \"Ask.\"},\n"
          " \"schema_config\": {\"schema_id\": \"s\", \"fields\": [\n"
-         "   {\"field_name\": \"system_response\", \"field_type\": \"str\", \"required\": true}]},\n"
+         "   {\"field_name\": \"system_response\", \"field_type\": \"str\", \"required\": "
+         "true}]},\n"
          " \"llm_config\": {\"provider\": \"openai\", \"model\": \"m\", \"temperature\": 3},\n"
-         " \"tts_config\": {\"provider\": \"openai\", \"voice\": \"onyx\", \"token\": \"xoxb-1\"}}\n";
+         " \"tts_config\": {\"provider\": \"openai\", \"voice\": \"onyx\", \"token\": "
+         "\"xoxb-1\"}}\n";
   CliResult r = RunCli(std::string("configs put bad.json") + kAdmin, dir);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(r.output,
@@ -235,40 +216,46 @@ TEST(ConfigsCliTest, EnableDisableDeprecateAndCurrentVersion) {
   WriteConfigs(dir);
   ASSERT_EQ(RunCli(std::string("configs put strict.json") + kAdmin, dir).exit_code, 0);
 
-  CliResult disable = RunCli(std::string("configs disable interview-strict-v1 1.0.0") + kDeveloper, dir);
+  CliResult disable =
+      RunCli(std::string("configs disable interview-strict-v1 1.0.0") + kDeveloper, dir);
   EXPECT_EQ(disable.exit_code, 0) << disable.output;
   EXPECT_EQ(disable.output, "disabled interview-strict-v1 1.0.0\n");
   CliResult get = RunCli(std::string("configs get interview-strict-v1") + kViewer, dir);
   ASSERT_EQ(get.exit_code, 0) << get.output;
   EXPECT_EQ(json::parse(get.output)["enabled"], false);  // the flag as it is now
-  CliResult enable = RunCli(std::string("configs enable interview-strict-v1 1.0.0") + kDeveloper, dir);
+  CliResult enable =
+      RunCli(std::string("configs enable interview-strict-v1 1.0.0") + kDeveloper, dir);
   EXPECT_EQ(enable.exit_code, 0) << enable.output;
   EXPECT_EQ(enable.output, "enabled interview-strict-v1 1.0.0\n");
-  EXPECT_EQ(json::parse(RunCli(std::string("configs get interview-strict-v1") + kViewer, dir).output)
-                ["enabled"],
-            true);
+  EXPECT_EQ(
+      json::parse(
+          RunCli(std::string("configs get interview-strict-v1") + kViewer, dir).output)["enabled"],
+      true);
 
   CliResult put = RunCli(std::string("configs put compatible.json v2.json") + kAdmin, dir);
   EXPECT_EQ(put.exit_code, 0) << put.output;
   EXPECT_EQ(put.output,
             "created interview-strict-v1 1.1.0 (tenant acme-hr)\n"
             "created interview-strict-v2 2.0.0 (tenant acme-hr)\n");
-  EXPECT_EQ(json::parse(RunCli(std::string("configs get interview-strict-v1") + kViewer, dir).output)
-                ["version"],
-            "1.1.0");
+  EXPECT_EQ(
+      json::parse(
+          RunCli(std::string("configs get interview-strict-v1") + kViewer, dir).output)["version"],
+      "1.1.0");
 
   CliResult deprecate =
       RunCli(std::string("configs deprecate interview-strict-v1 1.1.0") + kDeveloper, dir);
   EXPECT_EQ(deprecate.exit_code, 0) << deprecate.output;
   EXPECT_EQ(deprecate.output, "deprecated interview-strict-v1 1.1.0\n");
-  EXPECT_EQ(json::parse(RunCli(std::string("configs get interview-strict-v1") + kViewer, dir).output)
-                ["version"],
-            "1.0.0");
-  CliResult old = RunCli(std::string("configs get interview-strict-v1 --version 1.1.0") + kViewer, dir);
+  EXPECT_EQ(
+      json::parse(
+          RunCli(std::string("configs get interview-strict-v1") + kViewer, dir).output)["version"],
+      "1.0.0");
+  CliResult old =
+      RunCli(std::string("configs get interview-strict-v1 --version 1.1.0") + kViewer, dir);
   ASSERT_EQ(old.exit_code, 0) << old.output;
   EXPECT_EQ(json::parse(old.output)["llm_config"]["temperature"], 0.9);
-  EXPECT_EQ(WithoutTimes(RunCli(std::string("configs versions interview-strict-v1") + kViewer, dir)
-                             .output),
+  EXPECT_EQ(WithoutTimes(
+                RunCli(std::string("configs versions interview-strict-v1") + kViewer, dir).output),
             "version      enabled  deprecated  created_at            created_by\n"
             "1.0.0        true     false       TIME  ana\n"
             "1.1.0        true     true        TIME  ana\n");
@@ -277,9 +264,9 @@ TEST(ConfigsCliTest, EnableDisableDeprecateAndCurrentVersion) {
             "interview-strict-v1              acme-hr          1.0.0      2\n"
             "interview-strict-v2              acme-hr          2.0.0      1\n");
 
-  ASSERT_EQ(RunCli(std::string("configs deprecate interview-strict-v1 1.0.0") + kAdmin, dir)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunCli(std::string("configs deprecate interview-strict-v1 1.0.0") + kAdmin, dir).exit_code,
+      0);
   CliResult none = RunCli(std::string("configs get interview-strict-v1") + kViewer, dir);
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_EQ(none.output, "agentsim: error: every version of interview-strict-v1 is deprecated\n");
@@ -321,11 +308,13 @@ TEST(ConfigsCliTest, DiffFilesAndStoredVersions) {
             "verdict: breaking (1 of 1 schema change): needs a major version bump and a new "
             "agent_id ...-v<major>\n");
   // A stored version against a file.
-  CliResult mixed = RunCli("configs diff interview-strict-v1@1.0.0 compatible.json --store s.db", dir);
+  CliResult mixed =
+      RunCli("configs diff interview-strict-v1@1.0.0 compatible.json --store s.db", dir);
   EXPECT_EQ(mixed.exit_code, 0) << mixed.output;
   EXPECT_EQ(mixed.output, files.output);
 
-  CliResult missing = RunCli("configs diff interview-strict-v1@9.9.9 strict.json --store s.db", dir);
+  CliResult missing =
+      RunCli("configs diff interview-strict-v1@9.9.9 strict.json --store s.db", dir);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_EQ(missing.output, "agentsim: error: no version 9.9.9 of agent interview-strict-v1\n");
   CliResult no_store = RunCli("configs diff interview-strict-v1@1.0.0 strict.json", dir);
@@ -337,12 +326,14 @@ TEST(ConfigsCliTest, DiffFilesAndStoredVersions) {
 // In `dir`: a store s.db whose audit log holds these five entries.
 void MakeAuditedStore(const std::string& dir) {
   WriteConfigs(dir);
-  ASSERT_EQ(RunCli(std::string("configs put strict.json friendly.json") + kAdmin, dir).exit_code, 0);
-  ASSERT_EQ(RunCli(std::string("configs disable interview-strict-v1 1.0.0") + kDeveloper, dir)
-                .exit_code,
+  ASSERT_EQ(RunCli(std::string("configs put strict.json friendly.json") + kAdmin, dir).exit_code,
             0);
+  ASSERT_EQ(
+      RunCli(std::string("configs disable interview-strict-v1 1.0.0") + kDeveloper, dir).exit_code,
+      0);
   ASSERT_EQ(RunCli(std::string("configs put breaking.json") + kAdmin, dir).exit_code, 2);
-  ASSERT_EQ(RunCli(std::string("configs versions interview-strict-v1") + kGlobex, dir).exit_code, 3);
+  ASSERT_EQ(RunCli(std::string("configs versions interview-strict-v1") + kGlobex, dir).exit_code,
+            3);
 }
 
 constexpr const char* kAuditLines =
@@ -423,10 +414,9 @@ std::string RecomputedHash(const std::string& dir, const json& row) {
 }
 
 json Row(const std::string& dir, int sequence) {
-  CliResult r =
-      RunShell("sqlite3 -json s.db 'SELECT * FROM audit_log WHERE sequence = " +
-                   std::to_string(sequence) + "'",
-               dir);
+  CliResult r = RunShell("sqlite3 -json s.db 'SELECT * FROM audit_log WHERE sequence = " +
+                             std::to_string(sequence) + "'",
+                         dir);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return json::parse(r.output).at(0);
 }
@@ -455,11 +445,12 @@ void InsertRowWithRecomputedHash(const std::string& dir) {
   forged["version"] = "9.9.9";
   forged["prev_hash"] = Row(dir, 2)["hash"];
   const std::string hash = RecomputedHash(dir, forged);
-  Sqlite(dir, "UPDATE audit_log SET sequence = sequence + 100 WHERE sequence >= 3; "
-              "UPDATE audit_log SET sequence = sequence - 99 WHERE sequence >= 100; "
-              "INSERT INTO audit_log SELECT 3, at_us, 'mallory', role, tenant_id, action, "
-              "agent_id, '9.9.9', outcome, detail, patch_json, hash, '" +
-                  hash + "' FROM audit_log WHERE sequence = 2");
+  Sqlite(dir,
+         "UPDATE audit_log SET sequence = sequence + 100 WHERE sequence >= 3; "
+         "UPDATE audit_log SET sequence = sequence - 99 WHERE sequence >= 100; "
+         "INSERT INTO audit_log SELECT 3, at_us, 'mallory', role, tenant_id, action, "
+         "agent_id, '9.9.9', outcome, detail, patch_json, hash, '" +
+             hash + "' FROM audit_log WHERE sequence = 2");
 }
 // Entry 2 rewritten with its hash recomputed: found at entry 3, whose prev_hash no longer
 // matches.
@@ -474,16 +465,19 @@ void SwapRowContents(const std::string& dir) {
   const std::string columns =
       "at_us, user_id, role, tenant_id, action, agent_id, version, outcome, detail, patch_json, "
       "prev_hash, hash";
-  Sqlite(dir, "CREATE TEMP TABLE copy AS SELECT * FROM audit_log WHERE sequence IN (2, 3); "
-              "UPDATE audit_log SET (" + columns + ") = (SELECT " + columns +
-                  " FROM copy WHERE copy.sequence = 5 - audit_log.sequence) "
-                  "WHERE sequence IN (2, 3)");
+  Sqlite(dir,
+         "CREATE TEMP TABLE copy AS SELECT * FROM audit_log WHERE sequence IN (2, 3); "
+         "UPDATE audit_log SET (" +
+             columns + ") = (SELECT " + columns +
+             " FROM copy WHERE copy.sequence = 5 - audit_log.sequence) "
+             "WHERE sequence IN (2, 3)");
 }
 // Rows 2 and 3 exchange sequences (the log read in another order).
 void SwapSequences(const std::string& dir) {
-  Sqlite(dir, "UPDATE audit_log SET sequence = -sequence WHERE sequence IN (2, 3); "
-              "UPDATE audit_log SET sequence = 3 WHERE sequence = -2; "
-              "UPDATE audit_log SET sequence = 2 WHERE sequence = -3");
+  Sqlite(dir,
+         "UPDATE audit_log SET sequence = -sequence WHERE sequence IN (2, 3); "
+         "UPDATE audit_log SET sequence = 3 WHERE sequence = -2; "
+         "UPDATE audit_log SET sequence = 2 WHERE sequence = -3");
 }
 
 struct TamperCase {

@@ -1,6 +1,8 @@
 // End-to-end tests of `agentsim validate FILE...`: every problem of every file, one
 // "file:line:col: /pointer: message" line each, then a summary; exit 0 when all files are valid,
 // 2 otherwise.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -8,38 +10,19 @@
 #include <fstream>
 #include <string>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include "tests/app/cli_runner.h"
 
 namespace {
+
+using agentsim::testing::CliResult;
+using agentsim::testing::RunCli;
+using agentsim::testing::RunShell;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// Runs the binary with `args` from the folder `cwd` (shell words, already quoted).
-CliResult RunCli(const std::string& args, const std::string& cwd) {
-  std::string cmd = "cd '" + cwd + "' && '" AGENTSIM_BINARY "' " + args + " 2>&1";
-  CliResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 std::string TempDir(const std::string& name) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("validate_" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
+  return agentsim::testing::FreshDir("validate_", name);
 }
 
 constexpr const char* kConfigs = AGENTSIM_SOURCE_DIR "/scenarios/configs";
