@@ -12,8 +12,7 @@ Error MockSharedCache::OutageError(Micros issued_at_us) const {
                                             std::to_string(issued_at_us) + " us)"};
 }
 
-Task<Result<std::optional<std::string>>> MockSharedCache::Get(std::string key) {
-  ++stats_.gets;
+Task<Status> MockSharedCache::Arrive() {
   const Micros issued = loop_->NowMicros();
   const bool down = InOutage(options_.outages, issued);
   co_await loop_->Sleep(SampleMockLatency(options_.latency_ms, rng_));
@@ -21,6 +20,13 @@ Task<Result<std::optional<std::string>>> MockSharedCache::Get(std::string key) {
     ++stats_.errors;
     co_return std::unexpected(OutageError(issued));
   }
+  co_return Status{};
+}
+
+Task<Result<std::optional<std::string>>> MockSharedCache::Get(std::string key) {
+  ++stats_.gets;
+  Status arrived = co_await Arrive();
+  if (!arrived) co_return std::unexpected(arrived.error());
   auto it = entries_.find(key);
   if (it != entries_.end() && loop_->NowMicros() >= it->second.expires_at_us) {
     ++stats_.expirations;
@@ -37,26 +43,16 @@ Task<Result<std::optional<std::string>>> MockSharedCache::Get(std::string key) {
 
 Task<Status> MockSharedCache::Set(std::string key, std::string value, Micros ttl_us) {
   ++stats_.sets;
-  const Micros issued = loop_->NowMicros();
-  const bool down = InOutage(options_.outages, issued);
-  co_await loop_->Sleep(SampleMockLatency(options_.latency_ms, rng_));
-  if (down) {
-    ++stats_.errors;
-    co_return std::unexpected(OutageError(issued));
-  }
+  Status arrived = co_await Arrive();
+  if (!arrived) co_return std::unexpected(arrived.error());
   Put(std::move(key), std::move(value), ttl_us);
   co_return Status{};
 }
 
 Task<Status> MockSharedCache::Delete(std::string key) {
   ++stats_.deletes;
-  const Micros issued = loop_->NowMicros();
-  const bool down = InOutage(options_.outages, issued);
-  co_await loop_->Sleep(SampleMockLatency(options_.latency_ms, rng_));
-  if (down) {
-    ++stats_.errors;
-    co_return std::unexpected(OutageError(issued));
-  }
+  Status arrived = co_await Arrive();
+  if (!arrived) co_return std::unexpected(arrived.error());
   entries_.erase(key);
   co_return Status{};
 }

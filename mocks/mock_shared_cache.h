@@ -84,6 +84,8 @@ class MockSharedCache final : public SharedCache {
   };
   void Put(std::string key, std::string value, Micros ttl_us);
   Error OutageError(Micros issued_at_us) const;
+  // Every call: its latency, then kUnavailable when it was issued during an outage (counted).
+  Task<Status> Arrive();
 
   EventLoop* loop_;
   Rng rng_;
