@@ -3,6 +3,7 @@
 // at parse boundaries). `Result<T>` is std::expected<T, Error>; `Status` is Result<void>.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ std::string_view ErrorCodeName(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  // With kResourceExhausted from a rate-limited backend: its Retry-After, the µs to wait
+  // before trying again; 0 when not given. (std::int64_t = Micros, core/ports/clock.h.)
+  std::int64_t retry_after_us = 0;
 
   // "<CODE>: <message>", e.g. "INVALID_ARGUMENT: a.json:3:14: /llm_config/temperature: ...".
   std::string ToString() const;

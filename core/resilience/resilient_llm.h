@@ -1,0 +1,83 @@
+// CompleteResilient: one logical LLM call made resilient. For each provider of the chain in
+// order (the config's provider, then llm_config.fallback_providers):
+//
+//   1. The breaker admits the attempt or refuses it (breaker_open: go to the next provider).
+//   2. The attempt is sent with a timeout: the earlier of call_timeout_us and the turn deadline
+//      (CallWithTimeout). The result is ok | error | timeout | rate_limited | deadline.
+//   3. On a retryable failure (IsRetryable; our own timeout included) and while attempts remain
+//      (max_attempts per provider): the wait is RetryDelay (full jitter from `rng`, at least the
+//      error's Retry-After). A retry that would start at or after the deadline is not made
+//      (deadline; go to the next provider); one the provider's RetryBudget refuses is not made
+//      (budget_exhausted; go to the next provider). The budget is asked when the retry is
+//      decided, the breaker after the wait.
+//   4. A non-retryable error, or attempts used up, moves on to the next provider at once.
+//   A deadline reached (a call cut by it, or no time left when a provider's first attempt would
+//   start) or kCancelled ends the call with no further provider.
+//
+// Breakers count provider errors (kUnavailable, kInternal) and timeouts as failures; rate
+// limits, deadline cuts and other errors are neutral. Each provider's first attempt counts as a
+// request in its RetryBudget. Without a registry there are no breakers or budgets.
+//
+// Attempt k of the call (k = 0, 1, ... over all providers) carries request.seed for k = 0 and
+// Mix64(request.seed + k) after, so that a retry is a new draw of the provider's behaviour.
+// The jitter draws come from `rng` (the session's stream), one per retry decided.
+// With a timeout, the request's strings and history are copied into the call's own frame
+// (a call given up on runs on detached); `keep_alive` must own request.response_schema then.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/async/task.h"
+#include "core/ports/clock.h"
+#include "core/ports/llm_client.h"
+#include "core/resilience/backoff.h"
+#include "core/resilience/llm_attempt.h"
+#include "core/resilience/resilience_registry.h"
+#include "core/rng/rng.h"
+#include "core/util/error.h"
+
+namespace agentsim {
+
+// One provider of the chain. The views must outlive the call (they point into the config).
+struct LlmRoute {
+  std::string_view provider;
+  std::string_view model;
+};
+
+// The client for routes[index], created on first use by the caller. Errors are recorded as an
+// `error` attempt and the chain moves on.
+using LlmClientLookup = std::function<Result<LlmClient*>(std::size_t index)>;
+
+struct ResilientLlmContext {
+  Clock* clock = nullptr;
+  ResilienceRegistry* registry = nullptr;  // nullable: no breakers or budgets
+  RetryPolicy policy;
+  Micros deadline_at_us = kNoDeadline;     // the turn's (TurnDeadlineAt)
+  Rng* rng = nullptr;                      // the session's stream, for the jitter
+  int call_index = 0;                      // copied into LlmAttempt::call
+  std::shared_ptr<const void> keep_alive;  // owns the schema when a timeout applies
+};
+
+struct ResilientLlmResult {
+  // The answer, or the last failure: the last provider error, or kDeadlineExceeded ("turn
+  // deadline ..."), kUnavailable ("circuit open ..." / "retry budget exhausted ..."), kCancelled.
+  Result<LlmResponse> response;
+  std::string provider;               // the provider that answered; empty on failure
+  std::vector<LlmAttempt> attempts;   // in the order they were made
+};
+
+// REQUIRES: routes non-empty; clock, rng, registry (when set) and the clients outlive the call;
+// request's referenced data outlives the awaited call.
+Task<ResilientLlmResult> CompleteResilient(ResilientLlmContext context,
+                                           std::vector<LlmRoute> routes, LlmClientLookup clients,
+                                           LlmRequest request);
+
+// The seed of attempt k of a call whose request carries `seed` (see above).
+std::uint64_t AttemptSeed(std::uint64_t seed, int k);
+
+}  // namespace agentsim
