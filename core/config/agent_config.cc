@@ -208,6 +208,61 @@ void CheckPrompt(ConfigChecker& c, const json& root, PromptConfig& out) {
   c.UnknownKeys(*pc, p, {"system_prompt", "max_history_turns"});
 }
 
+void CheckFallbacks(ConfigChecker& c, const json& llm, const std::string& parent,
+                    std::vector<LlmFallback>& out) {
+  const json* list = c.Member(llm, parent, "fallback_providers", false, "");
+  if (list == nullptr) return;
+  const std::string p = parent + "/fallback_providers";
+  constexpr std::size_t kMaxFallbacks = 8;
+  if (!list->is_array() || list->size() > kMaxFallbacks) {
+    c.Add(p, "expected an array of at most 8 {provider, model} objects, got " +
+                 DescribeJson(*list));
+    return;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string ip = p + "/" + std::to_string(i);
+    const json& entry = (*list)[i];
+    if (!entry.is_object()) {
+      c.Add(ip, "expected an object {provider, model}, got " + DescribeJson(entry));
+      continue;
+    }
+    LlmFallback fallback;
+    c.String(entry, ip, "provider", true, true, fallback.provider);
+    c.String(entry, ip, "model", true, true, fallback.model);
+    c.String(entry, ip, "api_key_env", false, false, fallback.api_key_env);
+    c.UnknownKeys(entry, ip, {"provider", "model", "api_key_env"});
+    out.push_back(std::move(fallback));
+  }
+}
+
+void CheckRetry(ConfigChecker& c, const json& llm, const std::string& parent, RetryPolicy& out) {
+  const json* retry = c.Object(llm, parent, "retry", false);
+  if (retry == nullptr) return;
+  const std::string p = parent + "/retry";
+  int max_attempts = out.max_attempts;
+  int base_ms = static_cast<int>(out.base_delay_us / kMicrosPerMilli);
+  int max_ms = static_cast<int>(out.max_delay_us / kMicrosPerMilli);
+  int deadline_ms = static_cast<int>(out.deadline_us / kMicrosPerMilli);
+  int timeout_ms = static_cast<int>(out.call_timeout_us / kMicrosPerMilli);
+  c.Int(*retry, p, "max_attempts", 1, 10, max_attempts);
+  c.Int(*retry, p, "base_delay_ms", 0, 60'000, base_ms);
+  c.Int(*retry, p, "max_delay_ms", 0, 600'000, max_ms);
+  c.Int(*retry, p, "deadline_ms", 0, 3'600'000, deadline_ms);
+  c.Int(*retry, p, "call_timeout_ms", 0, 3'600'000, timeout_ms);
+  if (max_ms < base_ms) {
+    c.Add(p + "/max_delay_ms", "expected an integer >= base_delay_ms (" +
+                                   std::to_string(base_ms) + "), got " + std::to_string(max_ms));
+  }
+  c.UnknownKeys(*retry, p,
+                {"max_attempts", "base_delay_ms", "max_delay_ms", "deadline_ms",
+                 "call_timeout_ms"});
+  out.max_attempts = max_attempts;
+  out.base_delay_us = base_ms * kMicrosPerMilli;
+  out.max_delay_us = max_ms * kMicrosPerMilli;
+  out.deadline_us = deadline_ms * kMicrosPerMilli;
+  out.call_timeout_us = timeout_ms * kMicrosPerMilli;
+}
+
 void CheckLlm(ConfigChecker& c, const json& root, LlmConfig& out) {
   const json* llm = c.Object(root, "", "llm_config", true);
   if (llm == nullptr) return;
@@ -225,8 +280,11 @@ void CheckLlm(ConfigChecker& c, const json& root, LlmConfig& out) {
           "expected no secret in the config (name an environment variable in api_key_env), got "
           "an api_key");
   }
+  CheckFallbacks(c, *llm, p, out.fallback_providers);
+  CheckRetry(c, *llm, p, out.retry);
   // Other keys are provider-specific options, unless they look like a typo of ours.
-  c.MisspelledKeys(*llm, p, {"provider", "model", "temperature", "max_tokens", "api_key_env"});
+  c.MisspelledKeys(*llm, p, {"provider", "model", "temperature", "max_tokens", "api_key_env",
+                             "fallback_providers", "retry"});
 }
 
 void CheckTts(ConfigChecker& c, const json& root, const DynamicSchema* schema, TtsConfig& out) {

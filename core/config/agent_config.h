@@ -7,15 +7,20 @@
 //   prompt_config.max_history_turns  history bound: user+assistant pairs kept (default 10)
 //   tts_config.text_field            which schema field is spoken (default "system_response")
 //   tenant_config.tier               free | pro | enterprise (default "free")
+//   llm_config.fallback_providers    [{provider, model, api_key_env?}] tried in order on failure
+//   llm_config.retry                 {max_attempts, base_delay_ms, max_delay_ms, deadline_ms,
+//                                     call_timeout_ms} (core/resilience/backoff.h)
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/json/json_document.h"
+#include "core/resilience/backoff.h"
 #include "core/schema/dynamic_schema.h"
 #include "core/util/error.h"
 
@@ -33,12 +38,24 @@ struct PromptConfig {
   int max_history_turns = 10;
 };
 
+// One entry of llm_config.fallback_providers: a provider tried when the ones before it fail.
+struct LlmFallback {
+  std::string provider;
+  std::string model;
+  std::string api_key_env;  // optional; a reference to a secret, never the secret
+};
+
 struct LlmConfig {
   std::string provider;
   std::string model;
   double temperature = 0.7;  // 0..2 (seed: "Temperature must be <= 2.0")
   int max_tokens = 512;
   std::string api_key_env;   // a reference to a secret, never the secret
+  // llm_config.fallback_providers, in order (at most 8); empty: no fallback provider.
+  std::vector<LlmFallback> fallback_providers;
+  // llm_config.retry {max_attempts, base_delay_ms, max_delay_ms, deadline_ms, call_timeout_ms},
+  // in µs here; absent keys keep RetryPolicy's defaults (one attempt, no timeout, no deadline).
+  RetryPolicy retry;
 };
 
 struct TtsConfig {
