@@ -19,7 +19,7 @@ using nlohmann::json;
 
 using Keys = std::initializer_list<std::string_view>;
 
-const Keys kSchemaKeys = {"schema_id", "fields"};
+const Keys kSchemaKeys = {"schema_id", "fields", "coercion"};
 const Keys kFieldKeys = {"field_name", "field_type",  "description", "required",
                          "default",    "constraints", "metadata"};
 const Keys kConstraintKeys = {"ge", "le", "min_length", "max_length"};
@@ -71,9 +71,9 @@ class SchemaCompiler {
  public:
   SchemaCompiler(const JsonDocument& doc, std::string_view base) : doc_(doc), base_(base) {}
 
-  // Fills `schema_id` and `fields`; returns every problem found (empty: compiled).
+  // Fills `schema_id`, `fields` and `coercion`; returns every problem found (empty: compiled).
   std::vector<std::string> Run(const json* config, std::string& schema_id,
-                               std::vector<SchemaField>& fields) {
+                               std::vector<SchemaField>& fields, CoercionMode& coercion) {
     if (config == nullptr || !config->is_object()) {
       Add(base_, "expected an object with keys schema_id and fields, got " +
                      (config == nullptr ? std::string(kMissing) : DescribeJson(*config)));
@@ -97,6 +97,15 @@ class SchemaCompiler {
     } else {
       for (std::size_t i = 0; i < list->size(); ++i) {
         CompileField((*list)[i], fields_ptr + "/" + std::to_string(i), fields);
+      }
+    }
+    if (auto mode = config->find("coercion"); mode != config->end()) {
+      if (*mode == "strict") {
+        coercion = CoercionMode::kStrict;
+      } else if (*mode == "lenient") {
+        coercion = CoercionMode::kLenient;
+      } else {
+        Add(base_ + "/coercion", "expected \"strict\" or \"lenient\", got " + DescribeJson(*mode));
       }
     }
     CheckUnknownKeys(*config, base_, kSchemaKeys, "key");
@@ -305,6 +314,10 @@ class SchemaCompiler {
 
 }  // namespace
 
+std::string_view CoercionModeName(CoercionMode mode) {
+  return mode == CoercionMode::kLenient ? "lenient" : "strict";
+}
+
 DynamicSchema::DynamicSchema() {
   static const std::shared_ptr<const Impl> kEmpty = std::make_shared<const Impl>();
   impl_ = kEmpty;
@@ -314,7 +327,7 @@ Result<DynamicSchema> DynamicSchema::Compile(const JsonDocument& doc, std::strin
   auto impl = std::make_shared<Impl>();
   SchemaCompiler compiler(doc, pointer);
   std::vector<std::string> errors =
-      compiler.Run(Resolve(doc.root(), pointer), impl->schema_id, impl->fields);
+      compiler.Run(Resolve(doc.root(), pointer), impl->schema_id, impl->fields, impl->coercion);
   if (errors.empty()) return DynamicSchema(std::move(impl));
   std::string message;
   for (const std::string& e : errors) {
@@ -380,6 +393,18 @@ nlohmann::json DynamicSchema::PublicPayload(const nlohmann::json& value) const {
     const SchemaField* field = Find(key);
     if (field != nullptr && field->metadata.hidden) continue;
     out[key] = v;
+  }
+  return out;
+}
+
+nlohmann::json DynamicSchema::WithDefaults(const nlohmann::json& value,
+                                           std::vector<std::string>* filled) const {
+  if (!value.is_object()) return value;
+  json out = value;
+  for (const SchemaField& field : impl_->fields) {
+    if (field.required || !field.default_value || out.contains(field.name)) continue;
+    out[field.name] = *field.default_value;
+    if (filled != nullptr) filled->push_back(field.name);
   }
   return out;
 }

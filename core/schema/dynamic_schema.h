@@ -13,7 +13,10 @@
 // Constraints: ge, le (numbers; for list[int]/list[float] they apply to every element);
 //              min_length, max_length (characters of a str, elements of a list, keys of a dict).
 // `required` defaults to true (as a pydantic field without a default); a field with a
-// `default` is optional.
+// `default` is optional, and the default stands in for the field when it is absent
+// (WithDefaults).
+// Optional key "coercion": "strict" (default) or "lenient": how the agent reads LLM output
+// (core/agent/llm_output_parser.h).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +39,15 @@ enum class FieldKind { kStr, kInt, kFloat, kBool, kListStr, kListInt, kListFloat
 
 // "str", "int", ..., "Literal".
 std::string_view FieldKindName(FieldKind kind);
+
+// How an agent reads its LLM's output (schema_config.coercion). kStrict: the whole output must
+// be one JSON object satisfying the schema as it is. kLenient: fences, surrounding prose and
+// common syntax slips are repaired and values coerced to the field types first (each repair
+// counted); see core/agent/llm_output_parser.h.
+enum class CoercionMode { kStrict, kLenient };
+
+// "strict", "lenient".
+std::string_view CoercionModeName(CoercionMode mode);
 
 struct FieldConstraints {
   std::optional<double> ge;
@@ -85,6 +97,7 @@ class DynamicSchema {
                                        std::string_view source_name = "schema_config");
 
   const std::string& schema_id() const { return impl_->schema_id; }
+  CoercionMode coercion() const { return impl_->coercion; }
   std::span<const SchemaField> fields() const { return impl_->fields; }
   const SchemaField* Find(std::string_view name) const;
 
@@ -95,10 +108,18 @@ class DynamicSchema {
   // `value` without hidden fields: what may be published to the room.
   nlohmann::json PublicPayload(const nlohmann::json& value) const;
 
+  // `value` with every absent optional field (required false) that declares a `default` set to
+  // that default, in field order; appends the names of those fields to `filled` when not null.
+  // A field that is required despite a default is left alone (Validate reports it missing). A
+  // value that is not an object is returned as is.
+  nlohmann::json WithDefaults(const nlohmann::json& value,
+                              std::vector<std::string>* filled = nullptr) const;
+
  private:
   struct Impl {
     std::string schema_id;
     std::vector<SchemaField> fields;
+    CoercionMode coercion = CoercionMode::kStrict;
   };
   explicit DynamicSchema(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 

@@ -661,8 +661,15 @@ TEST(DynamicSchemaTest, RejectsBadSchemaConfig) {
       {R"({"schema_id": "s", "fields": {}})",
        {"s.json:1:30: /fields: expected an array of field objects, got an object"}},
       {R"({"schema_id": "s", "fields": [], "version": 2, "a/b": 1})",
-       {R"(s.json:1:55: /a~1b: unknown key "a/b"; expected one of schema_id, fields)",
-        R"(s.json:1:45: /version: unknown key "version"; expected one of schema_id, fields)"}},
+       {R"(s.json:1:55: /a~1b: unknown key "a/b"; expected one of schema_id, fields, coercion)",
+        R"(s.json:1:45: /version: unknown key "version"; expected one of schema_id, fields, )"
+        R"(coercion)"}},
+      {R"({"schema_id": "s", "fields": [], "coercion": "loose"})",
+       {R"(s.json:1:46: /coercion: expected "strict" or "lenient", got string "loose")"}},
+      {R"({"schema_id": "s", "fields": [], "coercion": true})",
+       {R"(s.json:1:46: /coercion: expected "strict" or "lenient", got true)"}},
+      {R"({"schema_id": "s", "fields": [], "coersion": "lenient"})",
+       {R"(s.json:1:46: /coersion: unknown key "coersion" (did you mean "coercion"?))"}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -742,6 +749,63 @@ TEST(DynamicSchemaTest, BareJsonErrorsNameTheSource) {
   // Serialised with two-space indentation and sorted keys: "fields" is line 2, "schema_id" 3.
   EXPECT_EQ(schema.error().message,
             "inline:3:16: /schema_id: expected a non-empty string, got number 5");
+}
+
+TEST(DynamicSchemaTest, CompilesCoercionMode) {
+  struct Case {
+    std::string extra;
+    CoercionMode expected;
+  };
+  const std::vector<Case> cases = {{"", CoercionMode::kStrict},
+                                   {R"(, "coercion": "strict")", CoercionMode::kStrict},
+                                   {R"(, "coercion": "lenient")", CoercionMode::kLenient}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.extra);
+    Result<DynamicSchema> schema =
+        DynamicSchema::Compile(json::parse(R"({"schema_id": "s", "fields": [])" + c.extra + "}"));
+    ASSERT_TRUE(schema.has_value()) << schema.error().message;
+    EXPECT_EQ(schema->coercion(), c.expected);
+  }
+  EXPECT_EQ(DynamicSchema().coercion(), CoercionMode::kStrict);
+  EXPECT_EQ(CoercionModeName(CoercionMode::kStrict), "strict");
+  EXPECT_EQ(CoercionModeName(CoercionMode::kLenient), "lenient");
+}
+
+TEST(DynamicSchemaTest, WithDefaultsFillsAbsentFieldsInFieldOrder) {
+  Result<DynamicSchema> schema = DynamicSchema::Compile(json::parse(R"({
+    "schema_id": "s",
+    "fields": [
+      {"field_name": "text", "field_type": "str"},
+      {"field_name": "tags", "field_type": "list[str]", "default": []},
+      {"field_name": "mood", "field_type": "Literal['up', 'down']", "default": "up"},
+      {"field_name": "extra", "field_type": "dict", "required": false},
+      {"field_name": "score", "field_type": "float", "default": 0.5},
+      {"field_name": "level", "field_type": "int", "default": 3, "required": true}
+    ]})"));
+  ASSERT_TRUE(schema.has_value()) << schema.error().message;
+  struct Case {
+    std::string value;
+    std::string expected;
+    std::vector<std::string> filled;
+  };
+  const std::vector<Case> cases = {
+      {R"({"text": "hi"})", R"({"text": "hi", "tags": [], "mood": "up", "score": 0.5})",
+       {"tags", "mood", "score"}},
+      {R"({"text": "hi", "mood": "down", "tags": ["a"], "score": 1})",
+       R"({"text": "hi", "mood": "down", "tags": ["a"], "score": 1})",
+       {}},
+      {R"({"mood": null})", R"({"mood": null, "tags": [], "score": 0.5})", {"tags", "score"}},
+      {"[1]", "[1]", {}},
+      {"\"x\"", "\"x\"", {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.value);
+    std::vector<std::string> filled;
+    EXPECT_EQ(schema->WithDefaults(json::parse(c.value), &filled), json::parse(c.expected));
+    EXPECT_EQ(filled, c.filled);
+  }
+  EXPECT_EQ(schema->WithDefaults(json::parse(R"({"text": "a"})")),
+            json::parse(R"({"text": "a", "tags": [], "mood": "up", "score": 0.5})"));
 }
 
 TEST(DynamicSchemaTest, NamesFieldKinds) {
