@@ -34,6 +34,15 @@ inline constexpr std::string_view kConfigError = "config_error";
 inline constexpr std::string_view kAgentDisabled = "agent_disabled";
 inline constexpr std::string_view kClientError = "client_error";        // client creation failed
 inline constexpr std::string_view kQuotaExhausted = "quota_exhausted";  // LLM calls per day
+// Structured output that could not be read (core/agent/llm_output_parser.h says when each
+// applies); with kNotJson, kNotAnObject and kValidationFailed above.
+inline constexpr std::string_view kEmptyOutput = "empty_output";
+inline constexpr std::string_view kWhitespaceOnly = "whitespace_only";
+inline constexpr std::string_view kTooLarge = "too_large";
+inline constexpr std::string_view kTooDeep = "too_deep";
+inline constexpr std::string_view kTruncated = "truncated";
+inline constexpr std::string_view kRefusal = "refusal";
+inline constexpr std::string_view kMultipleObjects = "multiple_objects";
 }  // namespace reason
 
 struct TurnTimings {

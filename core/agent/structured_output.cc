@@ -1,27 +1,19 @@
 #include "core/agent/structured_output.h"
 
+#include <utility>
+
+#include "core/agent/llm_output_parser.h"
 #include "core/agent/records.h"
 
 namespace agentsim {
 
 StructuredOutput ParseStructuredOutput(std::string_view raw, const DynamicSchema& schema) {
+  ParsedLlmOutput parsed = ParseLlmOutput(raw, schema, LlmOutputOptions{});
   StructuredOutput out;
-  out.object = nlohmann::json::parse(raw, nullptr, /*allow_exceptions=*/false);
-  if (out.object.is_discarded()) {
-    out.reason = reason::kNotJson;
-    return out;
-  }
-  if (!out.object.is_object()) {
-    out.reason = reason::kNotAnObject;
-    return out;
-  }
-  out.violations = schema.Validate(out.object);
-  if (!out.violations.empty()) {
-    out.reason = reason::kValidationFailed;
-    return out;
-  }
-  out.ok = true;
-  out.reason = reason::kOk;
+  out.ok = parsed.structured();
+  out.reason = parsed.reason;
+  out.object = std::move(parsed.object);
+  out.violations = std::move(parsed.violations);
   return out;
 }
 

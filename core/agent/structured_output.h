@@ -14,13 +14,14 @@ namespace agentsim {
 
 struct StructuredOutput {
   bool ok = false;
-  std::string_view reason;           // reason::kOk, kNotJson, kNotAnObject, kValidationFailed
-  nlohmann::json object;             // the parsed object (when it parsed)
+  std::string_view reason;           // reason::kOk or a failure code of ParseLlmOutput
+  nlohmann::json object;             // the parsed object (when it parsed; defaults filled if ok)
   std::vector<Violation> violations; // when reason is validation_failed
 };
 
-// Strict: the whole text must be a JSON object (no prose, no fences; lenient repair is a later
-// step). Never throws.
+// Strict: the whole text must be a JSON object (no prose, no fences). ParseLlmOutput
+// (core/agent/llm_output_parser.h) in strict mode with its default limits; its reason codes
+// (empty_output, truncated, multiple_objects, ...). Never throws.
 StructuredOutput ParseStructuredOutput(std::string_view raw, const DynamicSchema& schema);
 
 // The text TTS speaks and the directives it gets, from a valid object: `text_field`'s value,
