@@ -49,4 +49,20 @@ struct ConfigsArgs {
 // input or a refused change (validation, immutability, evolution); 3 permission denied.
 int ConfigsCommand(const ConfigsArgs& args);
 
+struct SchemaArgs {
+  std::string config;             // agent config file
+  bool response_format = false;   // --response-format: wrapped as OpenAI's response_format
+};
+// `agentsim schema CONFIG`: prints the JSON Schema (2020-12) of the config's schema. 0 ok; 2 bad
+// input.
+int SchemaCommand(const SchemaArgs& args);
+
+struct ParseArgs {
+  std::string config;    // --config FILE
+  bool lenient = false;  // --lenient: lenient coercion whatever schema_config.coercion says
+};
+// `agentsim parse --config CONFIG [--lenient] < RAW`: prints as JSON what a turn makes of one
+// raw LLM output. 0 structured; 1 fallback; 2 bad input.
+int ParseCommand(const ParseArgs& args);
+
 }  // namespace agentsim::app

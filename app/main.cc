@@ -66,6 +66,20 @@ int main(int argc, char** argv) {
       "validate", "Check agent config files; print every problem (exit 2 if any)");
   validate_cmd->add_option("files", validate_files, "Agent config files (JSON)")->required();
 
+  agentsim::app::SchemaArgs schema;
+  CLI::App* schema_cmd = cli.add_subcommand(
+      "schema", "Print the JSON Schema (2020-12) of a config's structured output");
+  schema_cmd->add_option("config", schema.config, "Agent config file (JSON)")->required();
+  schema_cmd->add_flag("--response-format", schema.response_format,
+                       "Wrap it as an OpenAI response_format (type json_schema)");
+
+  agentsim::app::ParseArgs parse;
+  CLI::App* parse_cmd = cli.add_subcommand(
+      "parse", "Read one raw LLM output from stdin; print what the agent's turn makes of it");
+  parse_cmd->add_option("--config", parse.config, "Agent config file (JSON)")->required();
+  parse_cmd->add_flag("--lenient", parse.lenient,
+                      "Lenient coercion, whatever the config's schema_config.coercion");
+
   agentsim::app::ConfigsArgs configs;
   CLI::App* configs_cmd = cli.add_subcommand(
       "configs", "Manage the persistent configuration store (SQLite): versions, audit");
@@ -135,6 +149,8 @@ int main(int argc, char** argv) {
     return agentsim::app::RunCommand(run);
   }
   if (*validate_cmd) return agentsim::app::ValidateCommand(validate_files);
+  if (*schema_cmd) return agentsim::app::SchemaCommand(schema);
+  if (*parse_cmd) return agentsim::app::ParseCommand(parse);
   if (*configs_cmd) {
     for (CLI::App* sub : configs_cmd->get_subcommands()) configs.action = sub->get_name();
     return agentsim::app::ConfigsCommand(configs);

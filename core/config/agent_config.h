@@ -7,6 +7,8 @@
 //   prompt_config.max_history_turns  history bound: user+assistant pairs kept (default 10)
 //   tts_config.text_field            which schema field is spoken (default "system_response")
 //   tenant_config.tier               free | pro | enterprise (default "free")
+//   schema_config.coercion           strict | lenient (default "strict"): how LLM output is read;
+//                                    compiled into the schema (DynamicSchema::coercion())
 //   llm_config.fallback_providers    [{provider, model, api_key_env?}] tried in order on failure
 //   llm_config.retry                 {max_attempts, base_delay_ms, max_delay_ms, deadline_ms,
 //                                     call_timeout_ms} (core/resilience/backoff.h)
