@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/agent/llm_output_parser.h"
 #include "core/agent/structured_output.h"
 
 namespace agentsim {
@@ -84,26 +85,30 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
     record.timings.llm_ttft_us = response->first_token_at_us - llm_start;
     record.timings.llm_total_us = response->completed_at_us - llm_start;
     const Micros parse_start = services_.clock->NowMicros();
-    StructuredOutput parsed = ParseStructuredOutput(response->text, config.schema);
+    LlmOutputOptions parse_options;
+    parse_options.mode = config.schema.coercion();
+    parse_options.text_field = config.tts.text_field;
+    ParsedLlmOutput parsed = ParseLlmOutput(response->text, config.schema, parse_options);
     record.timings.parse_validate_us = services_.clock->NowMicros() - parse_start;
     record.validation_errors = static_cast<int>(parsed.violations.size());
-    if (parsed.ok) {
-      nlohmann::json payload = config.schema.PublicPayload(parsed.object);
-      record.published_fields = static_cast<int>(payload.size());
-      if (Status s = room_->PublishData(kStructuredOutputTopic, payload.dump()); !s) {
+    record.coercions = parsed.coercions.Total();
+    record.coercion_kinds = parsed.coercions.NonZero();
+    if (parsed.structured()) {
+      record.published_fields = static_cast<int>(parsed.room_payload.size());
+      if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload.dump());
+          !s) {
         log_.Warn("publish_failed error={}", s.error().ToString());
       }
-      SpokenOutput spoken = ExtractSpokenOutput(parsed.object, config.schema, config.tts.text_field);
       reply.delivered = true;
-      reply.spoken_text = std::move(spoken.text);
-      reply.voice_instructions = std::move(spoken.voice_instructions);
+      reply.spoken_text = std::move(parsed.spoken.text);
+      reply.voice_instructions = std::move(parsed.spoken.voice_instructions);
       record.outcome = TurnOutcome::kStructured;
       record.reason = reason::kOk;
       co_return reply;
     }
     record.reason = parsed.reason;
-    log_.Info("structured_output_failed reason={} violations={}", parsed.reason,
-              parsed.violations.size());
+    log_.Info("structured_output_failed reason={} detail={} violations={} coercions={}",
+              parsed.reason, parsed.detail, parsed.violations.size(), record.coercions);
   } else {
     record.reason = reason::kLlmError;
     log_.Info("llm_error error={}", response.error().ToString());

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/ports/clock.h"
 
@@ -72,6 +74,11 @@ struct TurnRecord {
   std::uint64_t spoken_text_bytes = 0;
   Micros audio_duration_us = 0;
   TurnTimings timings;
+  // Repairs and coercions applied to the structured output (lenient mode; see
+  // core/agent/llm_output_parser.h): their total, and (kind name, count) for each kind applied,
+  // in CoercionKind order. Also set when the turn fell back after all.
+  int coercions = 0;
+  std::vector<std::pair<std::string_view, int>> coercion_kinds{};
 };
 
 struct SessionRecord {
