@@ -4,12 +4,24 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
+#include <string>
 #include <optional>
 #include <utility>
 
 #include "core/async/event_loop.h"
 
 namespace agentsim::app {
+
+// The current wall-clock time in UTC, ISO 8601 ("2024-05-01T12:00:00Z"), for run_wall rows.
+inline std::string UtcNowIso8601() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 class WallClock final : public Clock {
  public:

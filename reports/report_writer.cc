@@ -25,8 +25,11 @@ constexpr std::string_view kInsertTurnSql =
     "turn_total_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertSessionSql =
     "INSERT INTO session (session_id, user_id, tenant_id, agent_id, config_version, conversation, "
-    "started_at_us, ended_at_us, turns_planned, turns_started, turns_completed, status, error) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "started_at_us, ended_at_us, turns_planned, turns_started, turns_completed, status, error, "
+    "route, route_key, variant, feature_flags) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertOutcomeSql =
+    "INSERT INTO session_outcome (session_id, name, value) VALUES (?, ?, ?)";
 constexpr std::string_view kInsertCheckSql =
     "INSERT INTO check_failure (seq, at_us, check_name, subject, detail) VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertRunSql =
@@ -209,7 +212,7 @@ Status ReportWriter::Initialise(const RunInfo& info) {
 
   for (auto [stmt, sql] :
        {std::pair{&insert_turn_, kInsertTurnSql}, std::pair{&insert_session_, kInsertSessionSql},
-        std::pair{&insert_check_, kInsertCheckSql}}) {
+        std::pair{&insert_check_, kInsertCheckSql}, std::pair{&insert_outcome_, kInsertOutcomeSql}}) {
     auto prepared = sqlite::Prepare(db_.get(), sql, path_);
     if (!prepared) return std::unexpected(std::move(prepared.error()));
     *stmt = std::move(*prepared);
@@ -269,6 +272,10 @@ void ReportWriter::OnSession(const SessionRecord& session) {
   b.Int(session.turns_completed);
   b.Text(session.status);
   b.Text(session.error);
+  b.Text(session.route);
+  b.Text(session.route_key);
+  b.Int(session.variant);
+  b.Text(session.feature_flags.empty() ? std::string_view("{}") : session.feature_flags);
   if (!b.overflow_field().empty()) {
     Remember(Error{ErrorCode::kInvalidArgument,
                    path_ + ": " + KeyOf(session) + ": session_id exceeds INT64_MAX"});
@@ -276,6 +283,17 @@ void ReportWriter::OnSession(const SessionRecord& session) {
   }
   if (int rc = StepInsert(stmt, b.rc()); rc != SQLITE_DONE) {
     Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(session)));
+    return;
+  }
+  for (const auto& [name, value] : session.outcomes) {
+    Binder o(insert_outcome_.get());
+    o.Unsigned(session.session_id, "session_id");
+    o.Text(name);
+    o.Real(value);
+    if (int rc = StepInsert(insert_outcome_.get(), o.rc()); rc != SQLITE_DONE) {
+      Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(session) + " outcome " + name));
+      return;
+    }
   }
 }
 
@@ -351,6 +369,7 @@ void ReportWriter::Close(bool commit) {
   insert_turn_.reset();
   insert_session_.reset();
   insert_check_.reset();
+  insert_outcome_.reset();
   if (db_ != nullptr && commit && sqlite3_get_autocommit(db_.get()) == 0) {
     if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) Remember(s.error());
   }

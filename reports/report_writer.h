@@ -17,6 +17,7 @@
 #include "core/ports/clock.h"
 #include "core/util/error.h"
 #include "adapters/sqlite/sqlite_handle.h"
+#include "reports/routing_rows.h"
 
 namespace agentsim {
 
@@ -69,6 +70,7 @@ struct RunStatistics {
   std::vector<CacheWindowRow> cache_windows;
   std::vector<QuotaRefusalRow> quota_refusals;
   std::vector<std::pair<std::string, std::int64_t>> counters;  // name -> value
+  RoutingTables routing;  // reports/routing_rows.h
 };
 
 class ReportWriter final : public RecordSink {
@@ -120,6 +122,8 @@ class ReportWriter final : public RecordSink {
   // every kRowsPerTransaction rows. Returns the step's result code (SQLITE_DONE on success).
   int StepInsert(sqlite3_stmt* stmt, int bind_rc);
   void Remember(Error error);
+  // The routing tables (routing_writer.cc). Errors: SQLite's.
+  Status WriteRoutingTables(const RoutingTables& tables);
   bool CanWrite() const { return db_ != nullptr && !error_.has_value(); }
   // Finalises the statements and closes the file, first committing the open transaction when
   // `commit` (rows written so far are kept). Errors are remembered.
@@ -130,6 +134,7 @@ class ReportWriter final : public RecordSink {
   sqlite::StmtPtr insert_turn_;
   sqlite::StmtPtr insert_session_;
   sqlite::StmtPtr insert_check_;
+  sqlite::StmtPtr insert_outcome_;
   int rows_in_transaction_ = 0;
   std::int64_t next_check_seq_ = 1;
   bool finished_ = false;

@@ -2,40 +2,9 @@
 #include <sqlite3.h>
 
 #include "reports/report_writer.h"
+#include "reports/sql_row.h"
 
 namespace agentsim {
-namespace {
-
-// Binds int64/uint64/text parameters in order and steps the statement once.
-class Row {
- public:
-  explicit Row(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  Row& Int(std::int64_t v) {
-    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(stmt_, ++index_, v);
-    return *this;
-  }
-  Row& Uint(std::uint64_t v) { return Int(static_cast<std::int64_t>(v)); }
-  Row& Text(const std::string& v) {
-    if (rc_ == SQLITE_OK) {
-      rc_ = sqlite3_bind_text(stmt_, ++index_, v.data(), static_cast<int>(v.size()),
-                              SQLITE_TRANSIENT);
-    }
-    return *this;
-  }
-  int Step() {
-    int rc = rc_ == SQLITE_OK ? sqlite3_step(stmt_) : rc_;
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    return rc;
-  }
-
- private:
-  sqlite3_stmt* stmt_;
-  int index_ = 0;
-  int rc_ = SQLITE_OK;
-};
-
-}  // namespace
 
 Status ReportWriter::WriteStatistics(const RunStatistics& statistics) {
   if (finished_ || statistics_written_) {
@@ -56,7 +25,7 @@ Status ReportWriter::WriteStatistics(const RunStatistics& statistics) {
       "INSERT INTO cache_level VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       [&](sqlite3_stmt* stmt) -> Status {
         for (const CacheLevelRow& r : statistics.cache_levels) {
-          int rc = Row(stmt).Text(r.level).Uint(r.hits).Uint(r.misses).Uint(r.expirations)
+          int rc = SqlRow(stmt).Text(r.level).Uint(r.hits).Uint(r.misses).Uint(r.expirations)
                        .Uint(r.evictions).Uint(r.coalesced_waits).Uint(r.negative_hits)
                        .Uint(r.errors).Uint(r.loads).Int(r.load_time_us).Step();
           if (Status c = check(rc, "insert into cache_level"); !c) return c;
@@ -66,7 +35,7 @@ Status ReportWriter::WriteStatistics(const RunStatistics& statistics) {
   if (s) {
     s = run("INSERT INTO cache_window VALUES (?1, ?2, ?3, ?4)", [&](sqlite3_stmt* stmt) -> Status {
       for (const CacheWindowRow& r : statistics.cache_windows) {
-        int rc = Row(stmt).Int(r.window_start_us).Text(r.level).Uint(r.hits).Uint(r.misses).Step();
+        int rc = SqlRow(stmt).Int(r.window_start_us).Text(r.level).Uint(r.hits).Uint(r.misses).Step();
         if (Status c = check(rc, "insert into cache_window"); !c) return c;
       }
       return {};
@@ -75,7 +44,7 @@ Status ReportWriter::WriteStatistics(const RunStatistics& statistics) {
   if (s) {
     s = run("INSERT INTO quota_refusal VALUES (?1, ?2, ?3)", [&](sqlite3_stmt* stmt) -> Status {
       for (const QuotaRefusalRow& r : statistics.quota_refusals) {
-        int rc = Row(stmt).Text(r.tenant_id).Text(r.resource).Uint(r.refusals).Step();
+        int rc = SqlRow(stmt).Text(r.tenant_id).Text(r.resource).Uint(r.refusals).Step();
         if (Status c = check(rc, "insert into quota_refusal"); !c) return c;
       }
       return {};
@@ -84,12 +53,13 @@ Status ReportWriter::WriteStatistics(const RunStatistics& statistics) {
   if (s) {
     s = run("INSERT INTO counter VALUES (?1, ?2)", [&](sqlite3_stmt* stmt) -> Status {
       for (const auto& [name, value] : statistics.counters) {
-        int rc = Row(stmt).Text(name).Int(value).Step();
+        int rc = SqlRow(stmt).Text(name).Int(value).Step();
         if (Status c = check(rc, "insert into counter"); !c) return c;
       }
       return {};
     });
   }
+  if (s) s = WriteRoutingTables(statistics.routing);
   if (!s) Remember(s.error());
   return s;
 }

@@ -9,6 +9,7 @@
 #include "core/util/percentile.h"
 #include "adapters/sqlite/sqlite_handle.h"
 #include "reports/report_open.h"
+#include "reports/sql_query.h"
 
 namespace agentsim {
 namespace {
@@ -19,22 +20,6 @@ constexpr std::string_view kSessionCountsSql =
 constexpr std::string_view kTurnCountsSql =
     "SELECT COUNT(*), COALESCE(SUM(outcome = 'structured'), 0), "
     "COALESCE(SUM(outcome = 'fallback'), 0), COALESCE(SUM(outcome = 'error'), 0) FROM turn";
-
-// Runs `sql` and calls `on_row` for each row. Errors name the path and the statement.
-Status ForEachRow(sqlite3* db, std::string_view sql, const std::string& path,
-                  const std::function<void(sqlite3_stmt*)>& on_row) {
-  auto stmt = sqlite::Prepare(db, sql, path);
-  if (!stmt) return std::unexpected(std::move(stmt.error()));
-  int rc;
-  while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) on_row(stmt->get());
-  if (rc != SQLITE_DONE) return std::unexpected(sqlite::MakeSqliteError(db, rc, path, sql));
-  return {};
-}
-
-std::string ColumnText(sqlite3_stmt* stmt, int column) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-  return text != nullptr ? std::string(text, sqlite3_column_bytes(stmt, column)) : std::string();
-}
 
 // Percentiles of the non-NULL values of turn.<column> (µs), converted to ms.
 Result<LatencySummary> ReadLatency(sqlite3* db, std::string_view column, const std::string& path) {

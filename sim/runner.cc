@@ -1,16 +1,22 @@
 #include "sim/runner.h"
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "core/agent/session_manager.h"
 #include "core/async/event_loop.h"
+#include "core/async/wakeable_sleep.h"
+#include "core/config/config_watcher.h"
 #include "core/log/logger.h"
 #include "core/schema/schema_registry.h"
 #include "core/security/map_secret_resolver.h"
 #include "mocks/in_memory_document_store.h"
 #include "mocks/mock_shared_cache.h"
+#include "sim/experiment_tracker.h"
+#include "sim/session_router.h"
 #include "sim/sim_client_factory.h"
 
 namespace agentsim {
@@ -18,35 +24,69 @@ namespace {
 
 using HiddenSet = std::set<std::string, std::less<>>;
 
-// Everything the session coroutines share. Lives on RunScenario's stack for the whole run.
-// One simulated worker process: its own L1 cache, schema registry and sessions.
+constexpr Micros kForever = std::numeric_limits<Micros>::max() / 4;
+
+// One simulated worker process: its own L1 cache, schema registry, sessions and config watcher.
 struct Worker {
   std::unique_ptr<SchemaRegistry> schemas;
   std::unique_ptr<ConfigurationStore> configs;
   std::unique_ptr<SessionManager> sessions;
+  std::unique_ptr<ConfigWatcher> watcher;
 };
 
+// Everything the session coroutines share. Lives on RunScenario's stack for the whole run.
 struct World {
+  World(const Scenario* s, EventLoop* l, Rng users, std::vector<Worker>* w, RoomMonitor* m,
+        RecordSink* k, SessionRouter* r, ExperimentTracker* t)
+      : scenario(s), loop(l), users_rng(users), workers(w), monitor(m), sink(k), router(r),
+        tracker(t) {}
   const Scenario* scenario;
   EventLoop* loop;
   Rng users_rng;  // parent of each session's user-behaviour stream
   std::vector<Worker>* workers;
   RoomMonitor* monitor;
   RecordSink* sink;
-  Logger log;
+  SessionRouter* router;
+  ExperimentTracker* tracker;
   std::vector<std::shared_ptr<const HiddenSet>> hidden_by_agent;
-  std::vector<double> cumulative_weights;
   std::uint64_t sessions_started = 0;
   std::uint64_t turns_started = 0;
   std::uint64_t turns_recorded = 0;
+  // Finishing: when arrivals are done and no session is active, background loops stop.
+  bool arrivals_done = false;
+  std::uint64_t sessions_active = 0;
+  bool finished = false;
+  WakeableSleep* timeline_sleep = nullptr;
+  WakeableSleep* rollout_sleep = nullptr;
+  std::vector<TimelineRecord> timeline;
+  std::vector<PropagationRecord> propagation;
+  // (worker, agent_id, version) -> index into propagation, until first served.
+  std::map<std::tuple<int, std::string, std::string>, std::size_t, std::less<>> awaiting_service;
 };
 
-std::size_t PickAgent(const World& w, Rng& rng) {
-  const double x = rng.Uniform01() * w.cumulative_weights.back();
-  for (std::size_t i = 0; i < w.cumulative_weights.size(); ++i) {
-    if (x < w.cumulative_weights[i]) return i;
+void Record(World* w, std::string source, std::string kind, std::string subject,
+            std::string outcome, std::string detail) {
+  w->timeline.push_back(TimelineRecord{w->loop->NowMicros(), std::move(source), std::move(kind),
+                                       std::move(subject), std::move(outcome), std::move(detail)});
+}
+
+void MaybeFinish(World* w) {
+  if (w->finished || !w->arrivals_done || w->sessions_active > 0) return;
+  w->finished = true;
+  for (Worker& worker : *w->workers) {
+    if (worker.watcher) worker.watcher->Stop();
   }
-  return w.cumulative_weights.size() - 1;
+  if (w->timeline_sleep) w->timeline_sleep->Wake();
+  if (w->rollout_sleep) w->rollout_sleep->Wake();
+}
+
+std::string UserId(const World& w, std::int64_t index) {
+  const WorkloadSpec& workload = w.scenario->workload;
+  const std::int64_t number = workload.users > 0 ? index % workload.users : index;
+  if (!w.scenario->routing.random_user_ids) return fmt::format("user-{:06d}", number);
+  // Opaque ids, different for every seed (as real user ids are, relative to a hash seed).
+  Rng ids = w.users_rng.Fork("user_ids").Fork(static_cast<std::uint64_t>(number));
+  return fmt::format("u-{:012x}", ids.NextU64() & 0xffff'ffff'ffffULL);
 }
 
 // The user's side of the conversation for session `index`.
@@ -79,25 +119,64 @@ Micros SpeakingTime(const World& w, const std::string& text) {
                                           w.scenario->workload.speech_chars_per_s * 1e6));
 }
 
+void ApplyRolloutEvents(World* w, const std::vector<RolloutEvent>& events) {
+  const std::string& id = w->router->rollout()->config().id;
+  for (const RolloutEvent& e : events) Record(w, "rollout", e.kind, id, "ok", e.detail);
+  if (!events.empty() && w->rollout_sleep) w->rollout_sleep->Wake();
+}
+
+// Feeds a rollout-routed turn to the router; a held stage is re-evaluated at once.
+void CountRolloutTurn(World* w, const TurnRecord& turn) {
+  TrafficRouter* rollout = w->router->rollout();
+  std::optional<Micros> ttfa;
+  if (turn.timings.time_to_first_audio_us >= 0) ttfa = turn.timings.time_to_first_audio_us;
+  (void)rollout->RecordOutcome(turn.agent_id, turn.outcome == TurnOutcome::kFallback,
+                               turn.outcome == TurnOutcome::kError, ttfa);
+  const std::optional<Micros> next = rollout->NextBoundaryUs();
+  if (next && *next <= w->loop->NowMicros()) {
+    ApplyRolloutEvents(w, rollout->EvaluateStage(w->loop->NowMicros()));
+  }
+}
+
+void NoteServed(World* w, int worker, const TurnRecord& turn) {
+  if (w->awaiting_service.empty()) return;
+  auto it = w->awaiting_service.find(std::make_tuple(worker, turn.agent_id, turn.config_version));
+  if (it == w->awaiting_service.end()) return;
+  w->propagation[it->second].first_served_at_us = w->loop->NowMicros();
+  w->awaiting_service.erase(it);
+}
+
+std::string FlagsJson(const AgentConfig& config) {
+  nlohmann::ordered_json flags = nlohmann::ordered_json::object();
+  for (const auto& [name, on] : config.feature_flags) flags[name] = on;
+  return flags.dump();
+}
+
 Task<void> SimulateSession(World* w, std::int64_t index) {
   const Scenario& s = *w->scenario;
   Rng rng = w->users_rng.Fork(static_cast<std::uint64_t>(index));
-  const std::size_t agent_index = PickAgent(*w, rng);
-  const AgentConfig& config = *s.agents[agent_index].config;
-  const std::int64_t user_number = s.workload.users > 0 ? index % s.workload.users : index;
+  ++w->sessions_active;
 
   SessionRecord session;
   session.session_id = static_cast<std::uint64_t>(index) + 1;
-  session.user_id = fmt::format("user-{:06d}", user_number);
+  session.user_id = UserId(*w, index);
+  const RouteDecision route = w->router->Route(session.user_id, w->loop->NowMicros(), rng);
+  const std::size_t agent_index = route.agent_index;
+  const AgentConfig& config = *s.agents[agent_index].config;
   session.tenant_id = config.tenant.tenant_id;
   session.agent_id = config.agent_id;
+  session.route = route.route;
+  session.route_key = route.key;
+  session.variant = route.variant;
   session.started_at_us = w->loop->NowMicros();
   std::vector<std::string> utterances = PlanUtterances(s, index, rng, &session.conversation);
   session.turns_planned = static_cast<int>(utterances.size());
   ++w->sessions_started;
+  const bool in_experiment = route.route == "experiment";
+  const bool in_rollout = route.route == "rollout";
 
-  SessionManager* sessions =
-      (*w->workers)[static_cast<std::size_t>(index) % w->workers->size()].sessions.get();
+  const int worker_index = static_cast<int>(static_cast<std::size_t>(index) % w->workers->size());
+  SessionManager* sessions = (*w->workers)[static_cast<std::size_t>(worker_index)].sessions.get();
   MockRoom room(w->monitor, session.session_id, w->hidden_by_agent[agent_index]);
   Result<std::uint64_t> created = co_await sessions->CreateSession(
       config.agent_id, session.user_id, session.tenant_id, &room,
@@ -109,11 +188,15 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
                          : "error";
     session.error = created.error().ToString();
     session.ended_at_us = w->loop->NowMicros();
+    if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
     w->sink->OnSession(session);
+    --w->sessions_active;
+    MaybeFinish(w);
     co_return;
   }
   Agent* agent = sessions->Find(*created);
   session.config_version = agent->config().version;
+  session.feature_flags = FlagsJson(agent->config());
 
   for (std::string& text : utterances) {
     co_await w->loop->Sleep(SpeakingTime(*w, text));
@@ -123,6 +206,9 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     TurnRecord turn = co_await agent->HandleTurn(std::move(text), turn_end);
     ++w->turns_recorded;
     if (turn.outcome != TurnOutcome::kError) ++session.turns_completed;
+    NoteServed(w, worker_index, turn);
+    if (in_experiment) w->tracker->OnTurn(route.key, route.variant, session.user_id, turn);
+    if (in_rollout && !w->finished) CountRolloutTurn(w, turn);
     w->sink->OnTurn(turn);
     // Listen to the agent's audio to its end, then think before speaking again.
     if (turn.timings.time_to_first_audio_us >= 0) {
@@ -134,7 +220,11 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
   (void)sessions->EndSession(*created);
   session.status = "completed";
   session.ended_at_us = w->loop->NowMicros();
+  session.outcomes = DrawOutcomes(s.routing.outcomes, session.agent_id, rng.Fork("outcomes"));
+  if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
   w->sink->OnSession(session);
+  --w->sessions_active;
+  MaybeFinish(w);
 }
 
 Task<void> ArriveSessions(World* w) {
@@ -147,6 +237,77 @@ Task<void> ArriveSessions(World* w) {
     }
     w->loop->Spawn(SimulateSession(w, i), "session-" + std::to_string(i + 1));
   }
+  w->arrivals_done = true;
+  // The last session spawned has not started yet; it finishes the run when it ends.
+}
+
+// Applies the scenario's timeline through worker 0's ConfigurationStore (the real write path,
+// as an admin of the config's tenant). Events due after the workload ended are not applied.
+Task<void> DriveTimeline(World* w) {
+  ConfigurationStore* store = (*w->workers)[0].configs.get();
+  for (const TimelineEventSpec& e : w->scenario->routing.timeline) {
+    const std::string subject = e.agent_id + "@" + e.version;
+    const std::string kind(TimelineEventKindName(e.kind));
+    if (!w->finished && e.at_us > w->loop->NowMicros()) co_await w->timeline_sleep->Until(e.at_us);
+    if (w->finished) {
+      Record(w, "timeline", kind, subject, "not_applied",
+             "due at " + FormatVirtualTime(e.at_us) + "; the workload had ended");
+      continue;
+    }
+    std::string tenant;
+    for (const ScenarioAgent& a : w->scenario->agents) {
+      if (a.config->agent_id == e.agent_id) tenant = a.config->tenant.tenant_id;
+    }
+    for (const TimelineEventSpec& p : w->scenario->routing.timeline) {
+      if (p.config && p.agent_id == e.agent_id) tenant = p.config->tenant.tenant_id;
+    }
+    const Principal admin{"scenario-timeline", Role::kAdmin, tenant};
+    Status applied;
+    if (e.kind == TimelineEventSpec::Kind::kPublishConfig) {
+      Result<ConfigRecord> created = co_await store->CreateAgentConfig(admin, e.json_text);
+      if (!created) applied = std::unexpected(created.error());
+    } else {
+      const bool enable = e.kind == TimelineEventSpec::Kind::kEnableConfig;
+      nlohmann::json changes = {{"enabled", enable}};
+      applied = co_await store->UpdateAgentConfig(admin, e.agent_id, e.version, changes);
+    }
+    Record(w, "timeline", kind, subject, applied ? "ok" : "failed",
+           applied ? std::string() : applied.error().ToString());
+  }
+}
+
+// Starts the rollout's stages at their boundaries (held stages: see CountRolloutTurn).
+Task<void> DriveRollout(World* w) {
+  TrafficRouter* rollout = w->router->rollout();
+  ApplyRolloutEvents(w, rollout->EvaluateStage(w->loop->NowMicros()));
+  while (!w->finished) {
+    const std::optional<Micros> next = rollout->NextBoundaryUs();
+    if (!next) break;
+    co_await w->rollout_sleep->Until(*next > w->loop->NowMicros() ? *next : kForever);
+    if (w->finished) break;
+    if (*next <= w->loop->NowMicros()) {
+      ApplyRolloutEvents(w, rollout->EvaluateStage(w->loop->NowMicros()));
+    }
+  }
+}
+
+void OnConfigApplied(World* w, int worker, const ConfigUpdateApplied& applied) {
+  PropagationRecord p;
+  p.agent_id = applied.change.agent_id;
+  p.version = applied.change.version;
+  p.sequence = applied.change.sequence;
+  p.published_at_us = applied.change.at_us;
+  p.worker = worker;
+  p.applied_at_us = applied.applied_at_us;
+  p.sessions_notified = applied.sessions_notified;
+  Record(w, "hot_reload", "config_applied", p.agent_id + "@" + p.version, "ok",
+         fmt::format("worker {} ({} {}; {} sessions notified)", worker, applied.change.kind,
+                     FormatVirtualTime(applied.change.at_us), applied.sessions_notified));
+  // Propagation is measured for new versions; flag changes (enable, disable, deprecate) are in
+  // the timeline only.
+  if (applied.change.kind != "created") return;
+  w->awaiting_service[std::make_tuple(worker, p.agent_id, p.version)] = w->propagation.size();
+  w->propagation.push_back(std::move(p));
 }
 
 }  // namespace
@@ -184,6 +345,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   SimClientFactory clients(&llm, &tts, &secrets);
   RoomMonitor monitor(&loop, &sink);
 
+  const HotReloadSpec& reload = scenario.routing.hot_reload;
   std::vector<Worker> workers(static_cast<std::size_t>(scenario.workers));
   for (std::size_t i = 0; i < workers.size(); ++i) {
     Worker& worker = workers[i];
@@ -191,25 +353,48 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     worker.configs = std::make_unique<ConfigurationStore>(
         &store, scenario.shared_cache_enabled ? &shared_cache : nullptr, &loop,
         run.Fork("config_store").Fork(i), scenario.config_store, worker.schemas.get());
+    AgentServices services{&loop, worker.configs.get(), &clients,
+                           scenario.quotas_enabled ? &quotas : nullptr};
+    services.reload_policy = reload.policy;
     worker.sessions = std::make_unique<SessionManager>(
-        AgentServices{&loop, worker.configs.get(), &clients,
-                      scenario.quotas_enabled ? &quotas : nullptr},
-        run.Fork("agent"), base_log.Bind("worker", std::to_string(i)));
+        services, run.Fork("agent"), base_log.Bind("worker", std::to_string(i)));
   }
 
-  World world{&scenario, &loop, run.Fork("users"), &workers, &monitor, &sink, base_log,
-              {}, {}, 0, 0, 0};
-  double total = 0;
+  Result<SessionRouter> router = SessionRouter::Create(scenario);
+  if (!router) throw std::invalid_argument(router.error().ToString());  // checked at load
+  ExperimentTracker tracker(&scenario.routing.outcomes, &router->experiments());
+  WakeableSleep timeline_sleep(&loop);
+  WakeableSleep rollout_sleep(&loop);
+  World world(&scenario, &loop, run.Fork("users"), &workers, &monitor, &sink, &*router,
+              &tracker);
+  world.timeline_sleep = &timeline_sleep;
+  world.rollout_sleep = &rollout_sleep;
   for (const ScenarioAgent& agent : scenario.agents) {
     auto hidden = std::make_shared<HiddenSet>();
     for (const SchemaField& f : agent.config->schema.fields()) {
       if (f.metadata.hidden) hidden->insert(f.name);
     }
     world.hidden_by_agent.push_back(std::move(hidden));
-    total += agent.weight;
-    world.cumulative_weights.push_back(total);
   }
 
+  // Only scenarios that change configs during the run need watchers.
+  const bool watch = reload.watch && !scenario.routing.timeline.empty();
+  for (std::size_t i = 0; watch && i < workers.size(); ++i) {
+    ConfigWatcherOptions options;
+    options.poll_interval_us = reload.poll_interval_us;
+    // Workers poll at evenly spread phases, as independent processes would.
+    options.first_poll_at_us =
+        reload.poll_interval_us * static_cast<Micros>(i) / static_cast<Micros>(workers.size());
+    workers[i].watcher = std::make_unique<ConfigWatcher>(
+        &store, workers[i].configs.get(), workers[i].sessions.get(), &loop,
+        base_log.Bind("worker", std::to_string(i)), options);
+    workers[i].watcher->set_listener([&world, i](const ConfigUpdateApplied& applied) {
+      OnConfigApplied(&world, static_cast<int>(i), applied);
+    });
+    loop.Spawn(workers[i].watcher->Run(), "config-watcher-" + std::to_string(i));
+  }
+  if (router->rollout() != nullptr) loop.Spawn(DriveRollout(&world), "rollout");
+  if (!scenario.routing.timeline.empty()) loop.Spawn(DriveTimeline(&world), "timeline");
   loop.Spawn(ArriveSessions(&world), "arrivals");
   loop.Run();
 
@@ -230,6 +415,9 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     report("turn_unaccounted", "run",
            fmt::format("{} turns started, {} recorded", world.turns_started,
                        world.turns_recorded));
+  }
+  if (Status finished = tracker.Finish(); !finished) {
+    report("experiment_metrics", "run", finished.error().ToString());
   }
   out.virtual_duration_us = loop.NowMicros();
   out.events_run = loop.events_run();
@@ -267,6 +455,10 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     out.isolation_denials += worker.configs->isolation_denials();
     out.schema_registry_hits += worker.schemas->stats().hits;
     out.schema_registry_misses += worker.schemas->stats().misses;
+    if (worker.watcher) {
+      out.config_watch_polls += worker.watcher->stats().polls;
+      out.config_watch_poll_errors += worker.watcher->stats().poll_errors;
+    }
   }
   for (auto& [key, w] : windows) out.cache_windows.push_back(w);
   out.quota_refusals = quotas.Refusals();
@@ -274,6 +466,17 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   out.llm = llm.stats();
   out.tts = tts.stats();
   out.room = monitor.stats();
+  out.timeline = std::move(world.timeline);
+  out.propagation = std::move(world.propagation);
+  for (const ExperimentConfig& e : scenario.routing.experiments) {
+    ExperimentOutcome experiment;
+    experiment.config = e;
+    if (auto metrics = router->experiments().Metrics(e.key)) experiment.variants = *metrics;
+    out.experiments.push_back(std::move(experiment));
+  }
+  if (TrafficRouter* rollout = router->rollout()) {
+    out.rollout = RolloutOutcome{rollout->config(), rollout->status(), rollout->evaluations()};
+  }
   return out;
 }
 

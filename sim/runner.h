@@ -12,6 +12,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -22,9 +25,45 @@
 #include "mocks/mock_llm.h"
 #include "mocks/mock_room.h"
 #include "mocks/mock_tts.h"
+#include "core/experiments/ab_test_manager.h"
+#include "core/experiments/traffic_router.h"
 #include "sim/scenario.h"
 
 namespace agentsim {
+
+// Something that happened to the system under test at a virtual instant: a timeline action, a
+// rollout decision, a config change applied by a worker.
+struct TimelineRecord {
+  Micros at_us = 0;
+  std::string source;   // "timeline" | "rollout" | "hot_reload"
+  std::string kind;     // e.g. publish_config, stage_started, rolled_back, config_applied
+  std::string subject;  // agent_id@version, rollout id, worker
+  std::string outcome;  // "ok", "failed", "not_applied" (the workload ended first)
+  std::string detail;
+};
+
+// One published config version as one worker learnt of it (hot reload).
+struct PropagationRecord {
+  std::string agent_id;
+  std::string version;
+  std::uint64_t sequence = 0;    // change stream sequence
+  Micros published_at_us = 0;    // the change's instant in the store
+  int worker = 0;
+  Micros applied_at_us = 0;      // the worker's watcher invalidated its caches
+  Micros first_served_at_us = -1;  // first turn on this worker that used the version; -1 never
+  std::uint64_t sessions_notified = 0;
+};
+
+struct ExperimentOutcome {
+  ExperimentConfig config;
+  std::vector<VariantMetrics> variants;  // per variant: users and per-user metric sums
+};
+
+struct RolloutOutcome {
+  RolloutConfig config;
+  RolloutStatus status = RolloutStatus::kPending;
+  std::vector<StageEvaluation> evaluations;
+};
 
 struct RunOutcome {
   Micros virtual_duration_us = 0;
@@ -45,6 +84,13 @@ struct RunOutcome {
   MockLlm::Stats llm;
   MockTts::Stats tts;
   RoomMonitor::Stats room;
+  // Routing, experiments and hot reload.
+  std::vector<TimelineRecord> timeline;        // in order of virtual time
+  std::vector<PropagationRecord> propagation;  // by (sequence, worker)
+  std::vector<ExperimentOutcome> experiments;  // scenario order
+  std::optional<RolloutOutcome> rollout;
+  std::uint64_t config_watch_polls = 0;
+  std::uint64_t config_watch_poll_errors = 0;
 };
 
 // Runs `scenario` with `seed` (the CLI's --seed, or scenario.seed). Check failures (hidden field

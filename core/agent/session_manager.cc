@@ -39,6 +39,19 @@ Agent* SessionManager::Find(std::uint64_t session_id) {
   return it == sessions_.end() ? nullptr : it->second.get();
 }
 
+std::uint64_t SessionManager::NotifyConfigUpdate(std::string_view agent_id,
+                                                std::string_view version) {
+  std::uint64_t notified = 0;
+  for (auto& [id, agent] : sessions_) {
+    if (agent->config().agent_id != agent_id) continue;
+    if (Status s = agent->NotifyConfigUpdate(version); !s) {
+      log_.Warn("config_update_not_delivered session={} error={}", id, s.error().ToString());
+    }
+    ++notified;
+  }
+  return notified;
+}
+
 Status SessionManager::EndSession(std::uint64_t session_id) {
   auto it = sessions_.find(session_id);
   if (it == sessions_.end()) return NotFound("no active session " + std::to_string(session_id));

@@ -46,6 +46,9 @@ class SessionManager {
   // Ends a session, frees its agent and returns its quota slot. Errors: kNotFound.
   Status EndSession(std::uint64_t session_id);
   std::size_t active_session_count() const { return sessions_.size(); }
+  // Tells every active session of `agent_id` that `version` was published (Agent::
+  // NotifyConfigUpdate), in session id order. Returns how many were notified.
+  std::uint64_t NotifyConfigUpdate(std::string_view agent_id, std::string_view version);
 
  private:
   AgentServices services_;

@@ -30,7 +30,9 @@
 
 namespace agentsim {
 
-// Metric names the simulator records; scenarios may add their own outcome metrics by name.
+// Metric names for per-event recording. The simulator records per-user values instead (one per
+// user and metric: sim/experiment_tracker.h, e.g. turn_latency_ms, fallback_rate) and uses
+// kMetricSessionCompleted; scenarios add their own outcome metrics by name.
 inline constexpr std::string_view kMetricTurnLatencyUs = "turn_latency_us";              // numeric
 inline constexpr std::string_view kMetricTimeToFirstAudioUs = "time_to_first_audio_us";  // numeric
 inline constexpr std::string_view kMetricFallback = "fallback";                   // proportion

@@ -107,11 +107,37 @@ TEST(ReportWriterTest, WritesSessions) {
   WriteRun(path, SampleRun{});
   EXPECT_EQ(QueryRows(path, "SELECT * FROM session ORDER BY session_id"),
             (Rows{{"1", "user-1", "tenant-a", "support", "v3", "corpus", "1000000", "6000000", "3",
-                   "2", "2", "completed", ""},
+                   "2", "2", "completed", "", "weights", "", "-1", "{}"},
                   {"2", "user-2", "tenant-a", "support", "v3", "corpus", "2000000", "7000000", "3",
-                   "3", "3", "completed", ""},
+                   "3", "3", "completed", "", "weights", "", "-1", "{}"},
                   {"3", "user-3", "tenant-a", "support", "v3", "corpus", "3000000", "8000000", "3",
-                   "0", "0", "refused", "quota exceeded"}}));
+                   "0", "0", "refused", "quota exceeded", "weights", "", "-1", "{}"}}));
+}
+
+TEST(ReportWriterTest, WritesRoutingDecisionsFlagsAndOutcomes) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  SessionRecord s;
+  s.session_id = 9;
+  s.user_id = "u-1";
+  s.tenant_id = "t";
+  s.agent_id = "interview-temp09-v1";
+  s.config_version = "1.0.0";
+  s.conversation = "corpus";
+  s.status = "completed";
+  s.route = "experiment";
+  s.route_key = "interview_temperature_test";
+  s.variant = 1;
+  s.feature_flags = R"({"enable_voice_analytics":true})";
+  s.outcomes = {{"task_completed", 1.0}, {"candidate_rating", 4.25}};
+  (*writer)->OnSession(s);
+  ASSERT_TRUE((*writer)->Finish({}, {}).has_value());
+  EXPECT_EQ(QueryRows(path, "SELECT route, route_key, variant, feature_flags FROM session"),
+            (Rows{{"experiment", "interview_temperature_test", "1",
+                   R"({"enable_voice_analytics":true})"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT * FROM session_outcome ORDER BY name"),
+            (Rows{{"9", "candidate_rating", "4.25"}, {"9", "task_completed", "1.0"}}));
 }
 
 TEST(ReportWriterTest, NumbersCheckFailuresInArrivalOrder) {
@@ -122,11 +148,11 @@ TEST(ReportWriterTest, NumbersCheckFailuresInArrivalOrder) {
                   {"2", "9000000", "root_unfinished", "task 7", ""}}));
 }
 
-TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion2) {
+TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion3) {
   const std::string path = TempReportPath("r.db");
   WriteRun(path, SampleRun{});
   EXPECT_EQ(QueryRows(path, "PRAGMA application_id"), (Rows{{"1095193421"}}));
-  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"2"}}));
+  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"3"}}));
 }
 
 TEST(ReportWriterTest, CommitsAcrossBatchedTransactions) {

@@ -1,0 +1,42 @@
+#include "sim/scenario_variant.h"
+
+#include "core/config/config_validator.h"
+#include "core/json/json_document.h"
+#include "core/util/strings.h"
+
+namespace agentsim {
+
+Result<Scenario> WithAgentVariant(Scenario scenario, const std::string& display_path,
+                                  const std::string& json_text) {
+  const RoutingSpec& routing = scenario.routing;
+  if (!routing.experiments.empty() || routing.rollout || !routing.timeline.empty()) {
+    return InvalidArgument(scenario.source_path +
+                           ": compare needs a scenario without \"experiments\", \"rollout\" or "
+                           "\"timeline\" (they route by agent id)");
+  }
+  Result<JsonDocument> doc = JsonDocument::Parse(display_path, json_text);
+  if (!doc) return std::unexpected(doc.error());
+  if (std::vector<std::string> problems = ValidateAgentConfig(*doc); !problems.empty()) {
+    return InvalidArgument(JoinLines(problems));
+  }
+  Result<AgentConfig> config = ParseAgentConfig(*doc);
+  if (!config) return std::unexpected(config.error());
+  ScenarioAgent* target = nullptr;
+  std::string ids;
+  for (ScenarioAgent& a : scenario.agents) {
+    ids += (ids.empty() ? "" : ", ") + a.config->agent_id;
+    if (a.config->agent_id == config->agent_id) target = &a;
+  }
+  if (target == nullptr && scenario.agents.size() == 1) target = &scenario.agents[0];
+  if (target == nullptr) {
+    return InvalidArgument(display_path + ": agent_id \"" + config->agent_id +
+                           "\" is none of the scenario's agents (" + ids +
+                           "); a variant replaces the agent with its agent_id");
+  }
+  target->config_path = display_path;
+  target->json_text = json_text;
+  target->config = std::make_shared<const AgentConfig>(std::move(*config));
+  return scenario;
+}
+
+}  // namespace agentsim
