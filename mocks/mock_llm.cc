@@ -19,8 +19,22 @@ std::string_view MalformedKindName(MalformedKind kind) {
   return "not_json";
 }
 
+namespace {
+
+BackendFaults DefaultFaults(const MockLlmOptions& o) {
+  BackendFaults f = o.faults;
+  f.error_rate = std::max(f.error_rate, o.error_rate);
+  return f;
+}
+
+}  // namespace
+
 MockLlm::MockLlm(EventLoop* loop, Rng rng, MockLlmOptions options, const ResponseCorpus* corpus)
-    : loop_(loop), rng_(rng), options_(options), corpus_(corpus) {}
+    : loop_(loop),
+      rng_(rng),
+      options_(options),
+      corpus_(corpus),
+      faults_("llm", "mock LLM", DefaultFaults(options_), options_.provider_faults) {}
 
 namespace {
 
@@ -82,15 +96,27 @@ std::string MockLlm::GenerateText(const LlmRequest& request, Rng& rng) {
 Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
   ++stats_.calls;
   Rng rng = rng_.Fork(request.seed);
-  const Micros ttft = options_.ttft_ms.SampleMillisAsMicros(rng);
-  const bool fail = rng.Bernoulli(options_.error_rate);
+  Rng fault_rng = rng.Fork("faults");
+  const Micros issued_at_us = loop_->NowMicros();
+  const FaultDecision fault = faults_.Decide(request.provider, issued_at_us, fault_rng);
+  const Micros ttft = options_.ttft_ms.SampleMillisAsMicros(rng) + fault.stall_us;
+  const bool fail = fault.failure.has_value();
   const double per_token_ms = options_.per_token_ms.Sample(rng);
   std::string text = fail ? std::string() : GenerateText(request, rng);
+  if (fault.stall_us > 0) ++stats_.stalls;
 
+  if (fault.failure == FaultKind::kTimeout) {
+    co_await loop_->Sleep(fault.hang_us);
+    ++stats_.errors;
+    ++stats_.timeouts;
+    co_return std::unexpected(faults_.ToError(fault, issued_at_us));
+  }
   co_await loop_->Sleep(ttft);
   if (fail) {
     ++stats_.errors;
-    co_return Unavailable("mock LLM: provider error (error_rate)");
+    if (fault.failure == FaultKind::kRateLimited) ++stats_.rate_limited;
+    if (fault.failure == FaultKind::kOutage) ++stats_.outages;
+    co_return std::unexpected(faults_.ToError(fault, issued_at_us));
   }
   LlmResponse response;
   response.first_token_at_us = loop_->NowMicros();

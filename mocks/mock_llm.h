@@ -10,16 +10,26 @@
 //
 // Timing: time to first token ~ LogNormal(ttft_ms), then each token at a per-call rate
 // ~ LogNormal(per_token_ms). The call completes through the event loop (two sleeps), never
-// inline. Errors (kUnavailable) with probability `error_rate`, after the time to first token.
+// inline.
+//
+// Faults (mocks/backend_faults.h), per provider: request.provider's entry of `provider_faults`,
+// or `faults` for the others (whose error rate is the larger of `error_rate` and
+// faults.error_rate). Outages, errors and rate limits fail after the time to first token; a
+// timeout hangs for hang_us and then fails with kDeadlineExceeded; a stall delays the first
+// token. Fault draws come from the call's stream forked with "faults", so a run without faults
+// draws exactly what it did before fault models existed.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "core/async/event_loop.h"
 #include "core/ports/llm_client.h"
 #include "core/rng/distributions.h"
 #include "core/rng/rng.h"
+#include "mocks/backend_faults.h"
 #include "mocks/response_corpus.h"
 
 namespace agentsim {
@@ -37,6 +47,8 @@ struct MockLlmOptions {
   double missing_required_weight = 1.0;
   double wrong_type_weight = 1.0;
   double error_rate = 0.0;
+  BackendFaults faults;  // providers without an entry below
+  std::map<std::string, BackendFaults, std::less<>> provider_faults;
 };
 
 class MockLlm final : public LlmClient {
@@ -45,8 +57,12 @@ class MockLlm final : public LlmClient {
     std::uint64_t calls = 0;
     std::uint64_t structured_calls = 0;
     std::uint64_t malformed[3] = {0, 0, 0};  // by MalformedKind
-    std::uint64_t errors = 0;
+    std::uint64_t errors = 0;      // calls that failed, whatever the fault
     std::uint64_t truncated = 0;
+    std::uint64_t timeouts = 0;    // calls that hung (counted in errors)
+    std::uint64_t rate_limited = 0;
+    std::uint64_t outages = 0;
+    std::uint64_t stalls = 0;
   };
 
   // `corpus` not owned; REQUIRES: loop and corpus outlive the mock.
@@ -58,6 +74,8 @@ class MockLlm final : public LlmClient {
   std::string GenerateText(const LlmRequest& request, Rng& rng);
 
   const Stats& stats() const { return stats_; }
+  // Every fault injected, in the order the calls were issued.
+  const std::vector<InjectedFault>& faults_injected() const { return faults_.log(); }
 
  private:
   std::string GenerateStructured(const DynamicSchema& schema, Rng& rng);
@@ -67,6 +85,7 @@ class MockLlm final : public LlmClient {
   MockLlmOptions options_;
   const ResponseCorpus* corpus_;
   Stats stats_;
+  FaultInjector faults_;
 };
 
 }  // namespace agentsim
