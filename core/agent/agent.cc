@@ -53,6 +53,51 @@ Result<TtsClient*> Agent::Tts(const AgentConfig& config) {
   return tts_;
 }
 
+Result<LlmClient*> Agent::FallbackLlm(const AgentConfig& config, std::size_t index) {
+  const LlmFallback& fallback = config.llm.fallback_providers.at(index);
+  for (const auto& [provider, client] : fallback_llms_) {
+    if (provider == fallback.provider) return client;
+  }
+  LlmConfig llm = config.llm;
+  llm.provider = fallback.provider;
+  llm.model = fallback.model;
+  llm.api_key_env = fallback.api_key_env;
+  Result<LlmClient*> created = services_.clients->CreateLlm(llm);
+  if (created) fallback_llms_.emplace_back(fallback.provider, *created);
+  return created;
+}
+
+Task<Result<LlmResponse>> Agent::CompleteLlm(const AgentConfig& config, LlmRequest request,
+                                             TurnRecord& record) {
+  // The turn's deadline starts with its first LLM call.
+  if (record.llm_attempts.empty()) {
+    turn_deadline_at_us_ = TurnDeadlineAt(config.llm.retry, services_.clock->NowMicros());
+  }
+  std::vector<LlmRoute> routes;
+  routes.reserve(1 + config.llm.fallback_providers.size());
+  routes.push_back(LlmRoute{config.llm.provider, config.llm.model});
+  for (const LlmFallback& f : config.llm.fallback_providers) {
+    routes.push_back(LlmRoute{f.provider, f.model});
+  }
+  ResilientLlmContext context;
+  context.clock = services_.clock;
+  context.registry = services_.resilience;
+  context.policy = config.llm.retry;
+  context.deadline_at_us = turn_deadline_at_us_;
+  context.rng = &rng_;
+  context.call_index = record.llm_calls - 1;
+  context.keep_alive = config_;  // the turn's config: owns the schema
+  LlmClientLookup clients = [this, &config](std::size_t i) -> Result<LlmClient*> {
+    return i == 0 ? Llm(config) : FallbackLlm(config, i - 1);
+  };
+  Task<ResilientLlmResult> call =
+      CompleteResilient(std::move(context), std::move(routes), std::move(clients), request);
+  ResilientLlmResult result = co_await std::move(call);
+  for (LlmAttempt& a : result.attempts) record.llm_attempts.push_back(std::move(a));
+  if (result.response) record.llm_provider = std::move(result.provider);
+  co_return std::move(result.response);
+}
+
 bool Agent::TakeLlmCall(const AgentConfig& config, TurnRecord& record) {
   if (services_.quotas == nullptr) return true;
   Status taken = services_.quotas->Acquire(config.tenant.tenant_id, QuotaResource::kLlmCallsPerDay);
@@ -79,7 +124,7 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
   request.response_schema = &config.schema;
   const Micros llm_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  Result<LlmResponse> response = co_await (*llm)->Complete(request);
+  Result<LlmResponse> response = co_await CompleteLlm(config, request, record);
   if (response) {
     record.output_tokens += response->output_tokens;
     record.timings.llm_ttft_us = response->first_token_at_us - llm_start;
@@ -119,7 +164,7 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
   LlmRequest plain = BaseRequest(config, user_text);
   const Micros fallback_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  Result<LlmResponse> fallback = co_await (*llm)->Complete(plain);
+  Result<LlmResponse> fallback = co_await CompleteLlm(config, plain, record);
   if (!fallback) {
     record.outcome = TurnOutcome::kError;
     log_.Warn("fallback_llm_error error={}", fallback.error().ToString());
@@ -138,6 +183,7 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   Result<TtsClient*> tts = Tts(config);
   if (!tts) {
     if (record.reason == reason::kOk) record.reason = reason::kClientError;
+    record.text_only = true;
     log_.Warn("tts_client_error error={}", tts.error().ToString());
     co_return;
   }
@@ -153,6 +199,7 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   if (!audio) {
     // Text was delivered (published or in the transcript); only the audio is missing.
     if (record.reason == reason::kOk) record.reason = reason::kTtsError;
+    record.text_only = true;
     log_.Warn("tts_error error={}", audio.error().ToString());
     co_return;
   }

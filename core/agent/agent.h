@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/agent/client_factory.h"
@@ -26,6 +27,8 @@
 #include "core/ports/llm_client.h"
 #include "core/ports/room.h"
 #include "core/ports/tts_client.h"
+#include "core/resilience/resilience_registry.h"
+#include "core/resilience/resilient_llm.h"
 #include "core/rng/rng.h"
 #include "core/tenancy/tenant_quota_manager.h"
 
@@ -37,6 +40,9 @@ struct AgentServices {
   ConfigurationStore* configs = nullptr;
   ClientFactory* clients = nullptr;        // LLM and TTS clients, created on first use
   TenantQuotaManager* quotas = nullptr;    // may be null: no quotas
+  // Circuit breakers and retry budgets per LLM provider, shared by the worker's sessions. May
+  // be null: retries (llm_config.retry) still run, without breakers or budgets.
+  ResilienceRegistry* resilience = nullptr;
 };
 
 class Agent {
@@ -65,6 +71,13 @@ class Agent {
   // The client for this session, created on first use. Errors: the factory's.
   Result<LlmClient*> Llm(const AgentConfig& config);
   Result<TtsClient*> Tts(const AgentConfig& config);
+  // The client of llm_config.fallback_providers[index], created on first use.
+  Result<LlmClient*> FallbackLlm(const AgentConfig& config, std::size_t index);
+  // One logical LLM call through retries, breakers, budgets and the fallback providers
+  // (core/resilience/resilient_llm.h); appends its attempts to record.llm_attempts and sets
+  // record.llm_provider when a provider answered. The turn's deadline starts at its first call.
+  Task<Result<LlmResponse>> CompleteLlm(const AgentConfig& config, LlmRequest request,
+                                        TurnRecord& record);
   // One LLM call against the tenant's daily quota; false (and the turn errs) when refused.
   bool TakeLlmCall(const AgentConfig& config, TurnRecord& record);
   void Remember(const AgentConfig& config, std::string user_text, std::string reply_text);
@@ -79,6 +92,8 @@ class Agent {
   std::vector<ChatMessage> history_;
   LlmClient* llm_ = nullptr;
   TtsClient* tts_ = nullptr;
+  std::vector<std::pair<std::string, LlmClient*>> fallback_llms_;  // by provider, first use
+  Micros turn_deadline_at_us_ = kNoDeadline;                        // of the current turn
 };
 
 }  // namespace agentsim

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/ports/clock.h"
+#include "core/resilience/llm_attempt.h"
 
 namespace agentsim {
 
@@ -79,6 +80,10 @@ struct TurnRecord {
   // in CoercionKind order. Also set when the turn fell back after all.
   int coercions = 0;
   std::vector<std::pair<std::string_view, int>> coercion_kinds{};
+  // Every attempt of the turn's LLM calls, in order (core/resilience/llm_attempt.h).
+  std::vector<LlmAttempt> llm_attempts{};
+  std::string llm_provider{};        // the provider that answered the turn's last LLM call
+  bool text_only = false;            // text delivered without audio: TTS failed
 };
 
 struct SessionRecord {
