@@ -3,6 +3,8 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -91,6 +93,12 @@ InMemoryDocumentStoreOptions FixedLatency(double ms) {
   return o;
 }
 
+void ReplaceOnce(std::string& text, std::string_view from, std::string_view to) {
+  const std::size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+}
+
 class AgentTest : public ::testing::Test {
  protected:
   AgentTest()
@@ -109,15 +117,24 @@ class AgentTest : public ::testing::Test {
     record.tenant_id = "acme-hr";
     record.json_text = *text;
     EXPECT_TRUE(store_.Seed(record).has_value());
+    // The same agent reading its LLM's output leniently (schema_config.coercion).
+    ConfigRecord lenient = record;
+    lenient.agent_id = "interview-lenient-v1";
+    ReplaceOnce(lenient.json_text, "\"interview-strict-v1\"", "\"interview-lenient-v1\"");
+    ReplaceOnce(lenient.json_text, "\"schema_id\": \"interview_v1\",",
+                "\"schema_id\": \"interview_v1\", \"coercion\": \"lenient\",");
+    EXPECT_TRUE(store_.Seed(lenient).has_value());
     hidden_ = std::make_shared<std::set<std::string, std::less<>>>(
         std::set<std::string, std::less<>>{"internal_assessment"});
     room_ = std::make_unique<MockRoom>(&monitor_, 1, hidden_);
   }
 
-  // Creates session 1 and runs `turns` user turns through it, returning their records.
-  std::vector<TurnRecord> RunTurns(std::vector<std::string> turns) {
+  // Creates session 1 of `agent_id` and runs `turns` user turns through it, returning their
+  // records.
+  std::vector<TurnRecord> RunTurns(std::vector<std::string> turns,
+                                   std::string agent_id = "interview-strict-v1") {
     std::vector<TurnRecord> records;
-    loop_.Spawn(Drive(this, std::move(turns), &records), "drive");
+    loop_.Spawn(Drive(this, std::move(turns), &records, std::move(agent_id)), "drive");
     loop_.Run();
     EXPECT_TRUE(loop_.failures().empty());
     EXPECT_TRUE(loop_.UnfinishedRoots().empty());
@@ -125,9 +142,8 @@ class AgentTest : public ::testing::Test {
   }
 
   static Task<void> Drive(AgentTest* t, std::vector<std::string> turns,
-                          std::vector<TurnRecord>* out) {
-    auto id = co_await t->sessions_.CreateSession("interview-strict-v1", "user-1", "acme-hr",
-                                                  t->room_.get());
+                          std::vector<TurnRecord>* out, std::string agent_id) {
+    auto id = co_await t->sessions_.CreateSession(agent_id, "user-1", "acme-hr", t->room_.get());
     if (!id) throw std::runtime_error(id.error().ToString());
     Agent* agent = t->sessions_.Find(*id);
     for (std::string& text : turns) {
@@ -196,6 +212,57 @@ TEST_F(AgentTest, ValidOutputIsPublishedWithoutHiddenFieldsAndSpoken) {
   EXPECT_EQ(monitor_.stats().audio_segments, 1u);
 }
 
+// A valid output as a sloppy model writes it: fenced, a number as a string, an enum capitalised.
+constexpr const char* kSloppyOutput =
+    "```json\n"
+    R"({"system_response":"Tell me about your last project.","voice_instructions":"Speak warmly.",)"
+    R"("internal_assessment":"Strong opener.","credibility_score":"72",)"
+    R"("interview_stage":"introduction","sentiment":"Positive"})"
+    "\n```";
+
+TEST_F(AgentTest, LenientConfigRepairsAndCountsCoercions) {
+  EXPECT_CALL(llm_, Complete(Field(&LlmRequest::response_schema, NotNull())))
+      .WillOnce([this](LlmRequest) { return Reply(&loop_, kSloppyOutput, 100'000, 300'000); });
+  EXPECT_CALL(tts_, Synthesize(AllOf(Field(&TtsRequest::text, "Tell me about your last project."),
+                                     Field(&TtsRequest::voice_instructions, "Speak warmly."))))
+      .WillOnce([this](TtsRequest) { return Audio(&loop_, 150'000, 2'000'000); });
+
+  std::vector<TurnRecord> records = RunTurns({"Hello, I'm Ana."}, "interview-lenient-v1");
+  ASSERT_EQ(records.size(), 1u);
+  const TurnRecord& r = records[0];
+  EXPECT_EQ(r.outcome, TurnOutcome::kStructured);
+  EXPECT_EQ(r.reason, "ok");
+  EXPECT_EQ(r.llm_calls, 1);
+  EXPECT_EQ(r.coercions, 3);
+  EXPECT_EQ(r.coercion_kinds, (std::vector<std::pair<std::string_view, int>>{
+                                  {"fenced", 1}, {"string_to_int", 1}, {"enum_case", 1}}));
+  EXPECT_EQ(r.published_fields, 5);
+  ASSERT_EQ(monitor_.messages().size(), 1u);
+  auto payload = nlohmann::json::parse(monitor_.messages()[0].payload);
+  EXPECT_EQ(payload["credibility_score"], 72);
+  EXPECT_EQ(payload["sentiment"], "positive");
+  EXPECT_FALSE(payload.contains("internal_assessment"));
+}
+
+TEST_F(AgentTest, StrictConfigFallsBackOnTheSameOutput) {
+  {
+    ::testing::InSequence seq;
+    EXPECT_CALL(llm_, Complete(Field(&LlmRequest::response_schema, NotNull())))
+        .WillOnce([this](LlmRequest) { return Reply(&loop_, kSloppyOutput, 100'000, 300'000); });
+    EXPECT_CALL(llm_, Complete(Field(&LlmRequest::response_schema, IsNull())))
+        .WillOnce([this](LlmRequest) { return Reply(&loop_, "Go on.", 10, 20); });
+  }
+  EXPECT_CALL(tts_, Synthesize(Field(&TtsRequest::text, "Go on.")))
+      .WillOnce([this](TtsRequest) { return Audio(&loop_, 10, 10); });
+  std::vector<TurnRecord> records = RunTurns({"Hello, I'm Ana."});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].outcome, TurnOutcome::kFallback);
+  EXPECT_EQ(records[0].reason, "not_json");
+  EXPECT_EQ(records[0].coercions, 0);
+  EXPECT_TRUE(records[0].coercion_kinds.empty());
+  EXPECT_TRUE(monitor_.messages().empty());
+}
+
 struct FallbackCase {
   const char* name;
   const char* raw;
@@ -241,8 +308,8 @@ INSTANTIATE_TEST_SUITE_P(
     Outputs, AgentFallbackTest,
     ::testing::Values(
         FallbackCase{"ProseAroundJson", "Sure! {\"system_response\": \"x\"}", "not_json", 0},
-        FallbackCase{"Truncated", "{\"system_response\": \"Tell me ab", "not_json", 0},
-        FallbackCase{"Empty", "", "not_json", 0},
+        FallbackCase{"Truncated", "{\"system_response\": \"Tell me ab", "truncated", 0},
+        FallbackCase{"Empty", "", "empty_output", 0},
         FallbackCase{"Array", "[1, 2]", "not_an_object", 0},
         FallbackCase{"MissingRequired",
                      R"({"system_response":"Hi","credibility_score":5,"interview_stage":"closing"})",
