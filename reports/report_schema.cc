@@ -100,9 +100,21 @@ CREATE TABLE counter (
   name  TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 );
+CREATE TABLE threshold (
+  seq                 INTEGER PRIMARY KEY,
+  metric_key          TEXT NOT NULL,
+  metric              TEXT NOT NULL,
+  expression          TEXT NOT NULL,
+  aggregation         TEXT NOT NULL,
+  observed            REAL,
+  samples             INTEGER NOT NULL,
+  passed              INTEGER NOT NULL,
+  abort_on_fail       INTEGER NOT NULL,
+  delay_abort_eval_us INTEGER
+);
 )sql";
 
-constexpr std::array<DigestTable, 8> kDigestTables = {{
+constexpr std::array<DigestTable, 9> kDigestTables = {{
     {"run", "run_id"},
     {"session", "session_id"},
     {"turn", "session_id, turn_index"},
@@ -111,6 +123,7 @@ constexpr std::array<DigestTable, 8> kDigestTables = {{
     {"cache_window", "window_start_us, level"},
     {"quota_refusal", "tenant_id, resource"},
     {"counter", "name"},
+    {"threshold", "seq"},
 }};
 
 }  // namespace

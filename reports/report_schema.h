@@ -14,8 +14,8 @@ inline constexpr std::int32_t kReportApplicationId = 0x4147534D;
 // PRAGMA user_version: the report schema version.
 inline constexpr std::int32_t kReportSchemaVersion = 2;
 
-// CREATE TABLE statements for run, run_wall, session, turn, check_failure and the run
-// statistics tables (cache_level, cache_window, quota_refusal, counter).
+// CREATE TABLE statements for run, run_wall, session, turn, check_failure, the run
+// statistics tables (cache_level, cache_window, quota_refusal, counter) and threshold.
 std::string_view ReportSchemaSql();
 
 // A table covered by the report digest and the ORDER BY clause that lists its rows in primary-key
@@ -25,8 +25,8 @@ struct DigestTable {
   std::string_view order_by;
 };
 
-// run, session, turn, check_failure, cache_level, cache_window, quota_refusal, counter, in this
-// fixed order (run_wall is excluded: wall-clock facts).
+// run, session, turn, check_failure, cache_level, cache_window, quota_refusal, counter,
+// threshold, in this fixed order (run_wall is excluded: wall-clock facts).
 std::span<const DigestTable> DigestTables();
 
 }  // namespace agentsim
