@@ -1,6 +1,7 @@
 // The `agentsim` subcommands. Each returns the process exit code:
 //   0 success; 1 the run finished but a check failed (e.g. a hidden field was published);
-//   2 bad input or usage (the message names file, line:column and JSON pointer).
+//   2 bad input or usage (the message names file, line:column and JSON pointer);
+//   99 the run finished but a threshold failed (k6's code; a failed check takes precedence).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitDenied = 3;  // RBAC or tenant isolation refused the operation
+inline constexpr int kExitThresholdsFailed = 99;  // as k6
 
 struct RunArgs {
   std::string scenario;                 // empty: the embedded default scenario
@@ -22,6 +24,8 @@ struct RunArgs {
   std::optional<std::string> transcripts;
   int verbosity = 0;                    // -v: info, -vv: debug
   std::string command_line;             // for the report's run_wall table
+  std::optional<std::string> summary_export;  // --summary-export FILE.json (k6's summary shape)
+  std::optional<std::string> junit;           // --junit FILE.xml (one testcase per threshold)
 };
 int RunCommand(const RunArgs& args);
 

@@ -54,6 +54,13 @@ int main(int argc, char** argv) {
       "Replace the utterance source: OpenAI chat JSONL file, LiveKit ChatContext JSON file or "
       "folder");
   run_cmd->add_flag("-v,--verbose", run.verbosity, "Log on virtual time (-vv: debug)");
+  std::string summary_export;
+  CLI::Option* summary_export_opt = run_cmd->add_option(
+      "--summary-export", summary_export,
+      "Write the end-of-test summary as JSON in k6's summary shape (docs/thresholds.md)");
+  std::string junit;
+  CLI::Option* junit_opt = run_cmd->add_option(
+      "--junit", junit, "Write JUnit XML with one testcase per threshold (docs/thresholds.md)");
 
   agentsim::app::ReportArgs report;
   CLI::App* report_cmd = cli.add_subcommand("report", "Summarise an existing report");
@@ -146,6 +153,8 @@ int main(int argc, char** argv) {
       }
     }
     if (*transcripts_opt) run.transcripts = transcripts;
+    if (*summary_export_opt) run.summary_export = summary_export;
+    if (*junit_opt) run.junit = junit;
     return agentsim::app::RunCommand(run);
   }
   if (*validate_cmd) return agentsim::app::ValidateCommand(validate_files);

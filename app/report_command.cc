@@ -4,6 +4,8 @@
 #include "app/commands.h"
 #include "reports/digest.h"
 #include "reports/summary.h"
+#include "reports/thresholds/threshold_format.h"
+#include "reports/thresholds/threshold_table.h"
 
 namespace agentsim::app {
 
@@ -29,8 +31,21 @@ int ReportCommand(const ReportArgs& args) {
     return kExitBadInput;
   }
   std::cout << FormatSummary(*summary);
-  // An unfinished run is not a pass: its checks did not all run.
-  return summary->check_failures > 0 || !summary->finished ? kExitCheckFailed : kExitOk;
+  // Reports of a schema without the threshold table have no results to show.
+  auto thresholds = ReadThresholdResults(args.db);
+  if (!thresholds) {
+    std::cerr << "agentsim: error: " << thresholds.error().message << "\n";
+    return kExitBadInput;
+  }
+  bool threshold_failed = false;
+  if (thresholds->has_value()) {
+    std::cout << FormatThresholds(**thresholds);
+    for (const ThresholdResult& r : **thresholds) threshold_failed = threshold_failed || !r.passed;
+  }
+  // An unfinished run is not a pass: its checks did not all run. A failed check outranks a
+  // failed threshold, as in `agentsim run`.
+  if (summary->check_failures > 0 || !summary->finished) return kExitCheckFailed;
+  return threshold_failed ? kExitThresholdsFailed : kExitOk;
 }
 
 }  // namespace agentsim::app

@@ -9,11 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
+#include "app/run_thresholds.h"
 #include "app/shell_words.h"
 #include "core/log/logger.h"
 #include "reports/digest.h"
 #include "reports/report_writer.h"
 #include "reports/summary.h"
+#include "reports/thresholds/threshold_format.h"
 #include "scenarios/embedded_scenarios.h"
 #include "sim/file_source.h"
 #include "sim/runner.h"
@@ -164,6 +166,10 @@ int RunCommand(const RunArgs& args) {
   Result<std::string> scenario_text = files->Read(relative);
   if (!scenario_text) return BadInput(scenario_text.error());
   const std::uint64_t seed = args.seed.value_or(scenario->seed);
+  const ThresholdOutputs threshold_outputs{
+      args.report, args.summary_export, args.junit,
+      "agentsim thresholds: " + scenario->name + " (seed " + std::to_string(seed) + ")"};
+  if (Status s = CheckOutputPaths(threshold_outputs); !s) return BadInput(s.error());
 
   RunInfo info;
   info.scenario_name = scenario->name;
@@ -198,13 +204,24 @@ int RunCommand(const RunArgs& args) {
   Result<Summary> summary = ReadSummary(args.report);
   if (!summary) return BadInput(summary.error());
   std::cout << FormatSummary(*summary);
+  Result<ThresholdEvaluation> thresholds =
+      RecordThresholds(scenario->thresholds, threshold_outputs);
+  if (!thresholds) return BadInput(thresholds.error());
+  std::cout << FormatThresholds(thresholds->results);
   std::cout << FormatSummaryLine("report", args.report);
+  if (args.summary_export) std::cout << FormatSummaryLine("summary export", *args.summary_export);
+  if (args.junit) std::cout << FormatSummaryLine("junit", *args.junit);
   const std::string reproduce = ReproduceCommand(args, seed);
-  if (outcome.check_failures > 0) {
-    std::cout << "FAILED: " << outcome.check_failures
-              << " check(s) failed; see the check_failure table\n";
+  // A failed check (a broken invariant) outranks a failed threshold; the reproduce line is last.
+  const std::string threshold_failures = ThresholdFailureLine(*thresholds);
+  if (outcome.check_failures > 0 || !threshold_failures.empty()) {
+    if (outcome.check_failures > 0) {
+      std::cout << "FAILED: " << outcome.check_failures
+                << " check(s) failed; see the check_failure table\n";
+    }
+    std::cout << threshold_failures;
     std::cout << "reproduce: " << reproduce << "\n";
-    return kExitCheckFailed;
+    return outcome.check_failures > 0 ? kExitCheckFailed : kExitThresholdsFailed;
   }
   std::cout << FormatSummaryLine("reproduce", reproduce);
   return kExitOk;

@@ -352,7 +352,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   if (!top.present()) return InvalidArgument(JoinLines(errors));
   top.AllowOnly({"name", "description", "seed", "agents", "workload", "utterances", "backends",
                  "response_corpus", "workers", "config_store", "tenants", "quotas",
-                 "quotas_enabled", "secrets"});
+                 "quotas_enabled", "secrets", "thresholds"});
   s.name = top.String("name", Required::kYes).value_or("");
   s.description = top.String("description", Required::kNo, false).value_or("");
   if (auto seed = top.Integer("seed", Required::kNo, 0, INT64_MAX)) {
@@ -365,6 +365,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   ReadConfigStore(doc, s, &errors);
   ReadTenancy(doc, s, &errors);
   ReadSecrets(doc, s, &errors);
+  s.thresholds = ParseThresholds(doc, "/thresholds", &errors);
   if (auto workers = top.Integer("workers", Required::kNo, 1, 10'000)) s.workers = *workers;
 
   if (auto corpus_path = top.String("response_corpus", Required::kNo)) {

@@ -20,6 +20,7 @@
 #include "mocks/mock_llm.h"
 #include "mocks/mock_tts.h"
 #include "mocks/response_corpus.h"
+#include "reports/thresholds/threshold_parser.h"
 #include "sim/file_source.h"
 #include "sim/interview_corpus.h"
 #include "sim/transcripts.h"
@@ -78,6 +79,8 @@ struct Scenario {
   std::map<std::string, std::string> tenant_tiers;
   // Secrets the simulated SecretResolver knows (env name -> value); never written to reports.
   std::map<std::string, std::string> secrets;
+  // k6 thresholds, evaluated on the report after the run (reports/thresholds/threshold_parser.h).
+  std::vector<ThresholdSpec> thresholds;
 };
 
 struct ScenarioOverrides {
