@@ -2,7 +2,6 @@
 
 #include <map>
 
-#include "core/util/percentile.h"
 #include "reports/report_open.h"
 #include "reports/thresholds/metric_values.h"
 
