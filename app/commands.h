@@ -69,4 +69,16 @@ struct ParseArgs {
 // raw LLM output. 0 structured; 1 fallback; 2 bad input.
 int ParseCommand(const ParseArgs& args);
 
+struct CompareArgs {
+  std::string scenario;                 // scenario file (required)
+  std::vector<std::string> variants;    // NAME=CONFIG, at least 2; the first is the baseline
+  std::optional<std::uint64_t> seed;    // default: the scenario's seed
+  std::string report = "agentsim-compare.db";
+  std::string command_line;
+};
+// `agentsim compare`: runs the scenario once per variant with the same seed (common random
+// numbers) and reports paired differences per metric (docs/cli.md). 0 ok; 1 a check failed in
+// a variant run; 2 bad input.
+int CompareCommand(const CompareArgs& args);
+
 }  // namespace agentsim::app

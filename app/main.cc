@@ -136,6 +136,22 @@ int main(int argc, char** argv) {
                   "Print each entry's JSON Patch (RFC 6902) instead of its number of operations");
   store_option(audit);
 
+  agentsim::app::CompareArgs compare;
+  compare.command_line = run.command_line;
+  CLI::App* compare_cmd = cli.add_subcommand(
+      "compare",
+      "Run a scenario under each config variant with common random numbers; paired differences");
+  compare_cmd->add_option("scenario", compare.scenario, "Scenario file")->required();
+  compare_cmd
+      ->add_option("--variant", compare.variants,
+                   "NAME=CONFIG (repeat; at least 2; the first is the baseline)")
+      ->required();
+  std::string compare_seed_text;
+  CLI::Option* compare_seed_opt =
+      compare_cmd->add_option("--seed", compare_seed_text, "Seed (default: the scenario's)");
+  compare_cmd->add_option("--report", compare.report, "Report path (SQLite)")
+      ->capture_default_str();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -160,6 +176,18 @@ int main(int argc, char** argv) {
   if (*validate_cmd) return agentsim::app::ValidateCommand(validate_files);
   if (*schema_cmd) return agentsim::app::SchemaCommand(schema);
   if (*parse_cmd) return agentsim::app::ParseCommand(parse);
+  if (*compare_cmd) {
+    if (*compare_seed_opt) {
+      compare.seed = ParseSeed(compare_seed_text);
+      if (!compare.seed) {
+        std::cerr << "agentsim: error: --seed: expected a decimal integer from 0 to "
+                     "18446744073709551615, got \""
+                  << agentsim::EscapeForMessage(compare_seed_text) << "\"\n";
+        return agentsim::app::kExitBadInput;
+      }
+    }
+    return agentsim::app::CompareCommand(compare);
+  }
   if (*configs_cmd) {
     for (CLI::App* sub : configs_cmd->get_subcommands()) configs.action = sub->get_name();
     return agentsim::app::ConfigsCommand(configs);

@@ -3,6 +3,7 @@
 
 #include "app/commands.h"
 #include "reports/digest.h"
+#include "reports/routing_summary.h"
 #include "reports/summary.h"
 #include "reports/thresholds/threshold_format.h"
 #include "reports/thresholds/threshold_table.h"
@@ -31,6 +32,12 @@ int ReportCommand(const ReportArgs& args) {
     return kExitBadInput;
   }
   std::cout << FormatSummary(*summary);
+  Result<std::string> routing = FormatRoutingSummary(args.db);
+  if (!routing) {
+    std::cerr << "agentsim: error: " << routing.error().message << "\n";
+    return kExitBadInput;
+  }
+  std::cout << *routing;
   // Reports of a schema without the threshold table have no results to show.
   auto thresholds = ReadThresholdResults(args.db);
   if (!thresholds) {

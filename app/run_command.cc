@@ -10,10 +10,13 @@
 
 #include "app/commands.h"
 #include "app/run_thresholds.h"
+#include "app/routing_statistics.h"
+#include "app/wall_clock.h"
 #include "app/shell_words.h"
 #include "core/log/logger.h"
 #include "reports/digest.h"
 #include "reports/report_writer.h"
+#include "reports/routing_summary.h"
 #include "reports/summary.h"
 #include "reports/thresholds/threshold_format.h"
 #include "scenarios/embedded_scenarios.h"
@@ -58,14 +61,6 @@ std::string ParametersJson(const Scenario& s, std::uint64_t seed) {
   return p.dump();
 }
 
-std::string UtcNow() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // The run's statistics tables (see docs/report-schema.md).
 RunStatistics Statistics(const RunOutcome& o) {
@@ -105,7 +100,10 @@ RunStatistics Statistics(const RunOutcome& o) {
       {"tts_calls", i64(o.tts.calls)},
       {"tts_clients_created", i64(o.clients.tts_clients_created)},
       {"tts_errors", i64(o.tts.errors)},
+      {"config_watch_polls", i64(o.config_watch_polls)},
+      {"config_watch_poll_errors", i64(o.config_watch_poll_errors)},
   };
+  std::sort(st.counters.begin(), st.counters.end());
   return st;
 }
 
@@ -147,7 +145,7 @@ int BadInput(const Error& e) {
 
 int RunCommand(const RunArgs& args) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const std::string started_at = UtcNow();
+  const std::string started_at = UtcNowIso8601();
 
   std::unique_ptr<FileSource> files;
   std::string relative;
@@ -190,7 +188,11 @@ int RunCommand(const RunArgs& args) {
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
           .count();
-  if (Status s = (*writer)->WriteStatistics(Statistics(outcome)); !s) {
+  RunStatistics statistics = Statistics(outcome);
+  Result<RoutingTables> routing = RoutingTablesOf(outcome);
+  if (!routing) return BadInput(routing.error());
+  statistics.routing = std::move(*routing);
+  if (Status s = (*writer)->WriteStatistics(statistics); !s) {
     std::cerr << "agentsim: error: writing the report: " << s.error().message << "\n";
     return kExitBadInput;
   }
@@ -204,6 +206,9 @@ int RunCommand(const RunArgs& args) {
   Result<Summary> summary = ReadSummary(args.report);
   if (!summary) return BadInput(summary.error());
   std::cout << FormatSummary(*summary);
+  Result<std::string> routing_summary = FormatRoutingSummary(args.report);
+  if (!routing_summary) return BadInput(routing_summary.error());
+  std::cout << *routing_summary;
   Result<ThresholdEvaluation> thresholds =
       RecordThresholds(scenario->thresholds, threshold_outputs);
   if (!thresholds) return BadInput(thresholds.error());

@@ -37,8 +37,18 @@ CREATE TABLE session (
   turns_started   INTEGER NOT NULL,
   turns_completed INTEGER NOT NULL,
   status          TEXT NOT NULL,
-  error           TEXT NOT NULL
+  error           TEXT NOT NULL,
+  route           TEXT NOT NULL,
+  route_key       TEXT NOT NULL,
+  variant         INTEGER NOT NULL,
+  feature_flags   TEXT NOT NULL
 );
+CREATE TABLE session_outcome (
+  session_id INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  value      REAL NOT NULL,
+  PRIMARY KEY (session_id, name)
+) WITHOUT ROWID;
 CREATE TABLE turn (
   session_id             INTEGER NOT NULL,
   turn_index             INTEGER NOT NULL,
@@ -112,9 +122,104 @@ CREATE TABLE threshold (
   abort_on_fail       INTEGER NOT NULL,
   delay_abort_eval_us INTEGER
 );
+CREATE TABLE timeline_event (
+  seq     INTEGER PRIMARY KEY,
+  at_us   INTEGER NOT NULL,
+  source  TEXT NOT NULL,
+  kind    TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  detail  TEXT NOT NULL
+);
+CREATE TABLE config_propagation (
+  sequence           INTEGER NOT NULL,
+  worker             INTEGER NOT NULL,
+  agent_id           TEXT NOT NULL,
+  version            TEXT NOT NULL,
+  published_at_us    INTEGER NOT NULL,
+  applied_at_us      INTEGER NOT NULL,
+  first_served_at_us INTEGER,
+  sessions_notified  INTEGER NOT NULL,
+  PRIMARY KEY (sequence, worker)
+) WITHOUT ROWID;
+CREATE TABLE experiment_variant (
+  experiment TEXT NOT NULL,
+  variant    INTEGER NOT NULL,
+  agent_id   TEXT NOT NULL,
+  weight     REAL NOT NULL,
+  users      INTEGER NOT NULL,
+  PRIMARY KEY (experiment, variant)
+) WITHOUT ROWID;
+CREATE TABLE experiment_metric (
+  experiment  TEXT NOT NULL,
+  metric      TEXT NOT NULL,
+  variant     INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  n           INTEGER NOT NULL,
+  sum         REAL NOT NULL,
+  sum_squares REAL NOT NULL,
+  PRIMARY KEY (experiment, metric, variant)
+) WITHOUT ROWID;
+CREATE TABLE experiment_srm (
+  experiment  TEXT PRIMARY KEY,
+  chi2        REAL NOT NULL,
+  dof         REAL NOT NULL,
+  p_value     REAL NOT NULL,
+  total_users INTEGER NOT NULL,
+  health      TEXT NOT NULL
+);
+CREATE TABLE experiment_result (
+  experiment   TEXT NOT NULL,
+  metric       TEXT NOT NULL,
+  variant      INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  n_control    INTEGER NOT NULL,
+  n_variant    INTEGER NOT NULL,
+  control_mean REAL NOT NULL,
+  variant_mean REAL NOT NULL,
+  abs_effect   REAL NOT NULL,
+  abs_ci_low   REAL NOT NULL,
+  abs_ci_high  REAL NOT NULL,
+  p_value      REAL NOT NULL,
+  lift         REAL NOT NULL,
+  lift_ci_low  REAL NOT NULL,
+  lift_ci_high REAL NOT NULL,
+  status       TEXT NOT NULL,
+  PRIMARY KEY (experiment, metric, variant)
+) WITHOUT ROWID;
+CREATE TABLE rollout_evaluation (
+  rollout_id        TEXT NOT NULL,
+  stage             INTEGER NOT NULL,
+  at_us             INTEGER NOT NULL,
+  old_outcomes      INTEGER NOT NULL,
+  old_fallback_rate REAL NOT NULL,
+  old_error_rate    REAL NOT NULL,
+  old_ttfa_p95_us   REAL NOT NULL,
+  new_outcomes      INTEGER NOT NULL,
+  new_fallback_rate REAL NOT NULL,
+  new_error_rate    REAL NOT NULL,
+  new_ttfa_p95_us   REAL NOT NULL,
+  passed            INTEGER NOT NULL,
+  breaches          TEXT NOT NULL,
+  PRIMARY KEY (rollout_id, stage)
+) WITHOUT ROWID;
+CREATE TABLE comparison (
+  metric        TEXT NOT NULL,
+  variant       TEXT NOT NULL,
+  baseline      TEXT NOT NULL,
+  pairs         INTEGER NOT NULL,
+  baseline_mean REAL NOT NULL,
+  variant_mean  REAL NOT NULL,
+  mean_diff     REAL NOT NULL,
+  ci_low        REAL NOT NULL,
+  ci_high       REAL NOT NULL,
+  p_value       REAL NOT NULL,
+  status        TEXT NOT NULL,
+  PRIMARY KEY (metric, variant)
+) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<DigestTable, 9> kDigestTables = {{
+constexpr std::array<DigestTable, 18> kDigestTables = {{
     {"run", "run_id"},
     {"session", "session_id"},
     {"turn", "session_id, turn_index"},
@@ -124,6 +229,15 @@ constexpr std::array<DigestTable, 9> kDigestTables = {{
     {"quota_refusal", "tenant_id, resource"},
     {"counter", "name"},
     {"threshold", "seq"},
+    {"session_outcome", "session_id, name"},
+    {"timeline_event", "seq"},
+    {"config_propagation", "sequence, worker"},
+    {"experiment_variant", "experiment, variant"},
+    {"experiment_metric", "experiment, metric, variant"},
+    {"experiment_srm", "experiment"},
+    {"experiment_result", "experiment, metric, variant"},
+    {"rollout_evaluation", "rollout_id, stage"},
+    {"comparison", "metric, variant"},
 }};
 
 }  // namespace

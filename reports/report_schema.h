@@ -12,10 +12,12 @@ namespace agentsim {
 // PRAGMA application_id of every agentsim report: "AGSM" in ASCII.
 inline constexpr std::int32_t kReportApplicationId = 0x4147534D;
 // PRAGMA user_version: the report schema version.
-inline constexpr std::int32_t kReportSchemaVersion = 2;
+inline constexpr std::int32_t kReportSchemaVersion = 3;
 
 // CREATE TABLE statements for run, run_wall, session, turn, check_failure, the run
-// statistics tables (cache_level, cache_window, quota_refusal, counter) and threshold.
+// statistics tables (cache_level, cache_window, quota_refusal, counter), threshold, and the
+// routing tables (session_outcome, timeline_event, config_propagation, experiment_*,
+// rollout_evaluation, comparison).
 std::string_view ReportSchemaSql();
 
 // A table covered by the report digest and the ORDER BY clause that lists its rows in primary-key
@@ -26,7 +28,9 @@ struct DigestTable {
 };
 
 // run, session, turn, check_failure, cache_level, cache_window, quota_refusal, counter,
-// threshold, in this fixed order (run_wall is excluded: wall-clock facts).
+// threshold, session_outcome, timeline_event, config_propagation, experiment_variant,
+// experiment_metric, experiment_srm, experiment_result, rollout_evaluation, comparison, in this
+// fixed order (run_wall is excluded: wall-clock facts).
 std::span<const DigestTable> DigestTables();
 
 }  // namespace agentsim

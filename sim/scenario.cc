@@ -29,7 +29,10 @@ std::optional<LogNormalSpec> ReadLogNormal(const JsonDocument& doc, const std::s
 void ReadWorkload(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
   ObjectReader r(doc, "/workload", errors);
   r.AllowOnly({"sessions", "arrival_rate_per_s", "turns_per_session", "think_time_ms", "users",
-               "speech_chars_per_s"});
+               "speech_chars_per_s", "user_ids"});
+  if (auto v = r.Enum("user_ids", Required::kNo, {"sequential", "random"})) {
+    s.routing.random_user_ids = *v == "random";
+  }
   WorkloadSpec& w = s.workload;
   if (auto v = r.Integer("sessions", Required::kYes, 1, 100'000'000)) w.sessions = *v;
   if (auto v = r.Number("arrival_rate_per_s", Required::kYes, 1e-6, 1e7)) {
@@ -352,7 +355,8 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   if (!top.present()) return InvalidArgument(JoinLines(errors));
   top.AllowOnly({"name", "description", "seed", "agents", "workload", "utterances", "backends",
                  "response_corpus", "workers", "config_store", "tenants", "quotas",
-                 "quotas_enabled", "secrets", "thresholds"});
+                 "quotas_enabled", "secrets", "experiments", "rollout", "outcomes",
+                 "hot_reload", "timeline", "thresholds"});
   s.name = top.String("name", Required::kYes).value_or("");
   s.description = top.String("description", Required::kNo, false).value_or("");
   if (auto seed = top.Integer("seed", Required::kNo, 0, INT64_MAX)) {
@@ -365,6 +369,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   ReadConfigStore(doc, s, &errors);
   ReadTenancy(doc, s, &errors);
   ReadSecrets(doc, s, &errors);
+  ReadRouting(doc, files, s, &errors);
   s.thresholds = ParseThresholds(doc, "/thresholds", &errors);
   if (auto workers = top.Integer("workers", Required::kNo, 1, 10'000)) s.workers = *workers;
 

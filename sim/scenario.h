@@ -23,6 +23,7 @@
 #include "reports/thresholds/threshold_parser.h"
 #include "sim/file_source.h"
 #include "sim/interview_corpus.h"
+#include "sim/scenario_routing.h"
 #include "sim/transcripts.h"
 
 namespace agentsim {
@@ -79,6 +80,8 @@ struct Scenario {
   std::map<std::string, std::string> tenant_tiers;
   // Secrets the simulated SecretResolver knows (env name -> value); never written to reports.
   std::map<std::string, std::string> secrets;
+  // Experiments, rollout, outcome metrics, hot reload and timeline (sim/scenario_routing.h).
+  RoutingSpec routing;
   // k6 thresholds, evaluated on the report after the run (reports/thresholds/threshold_parser.h).
   std::vector<ThresholdSpec> thresholds;
 };

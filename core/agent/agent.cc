@@ -22,6 +22,13 @@ Agent::Agent(AgentServices services, std::shared_ptr<const AgentConfig> config, 
       rng_(rng),
       log_(std::move(log)) {}
 
+std::uint64_t Agent::CallSeed(std::string_view kind) {
+  // Counted per kind: a fallback LLM call does not shift the TTS call's seed.
+  std::uint64_t& n = kind == "tts" ? tts_calls_in_turn_ : llm_calls_in_turn_;
+  Rng call = rng_.Fork(kind).Fork(static_cast<std::uint64_t>(turn_index_)).Fork(n++);
+  return call.NextU64();
+}
+
 LlmRequest Agent::BaseRequest(const AgentConfig& config, const std::string& user_text) {
   LlmRequest request;
   request.provider = config.llm.provider;
@@ -31,7 +38,7 @@ LlmRequest Agent::BaseRequest(const AgentConfig& config, const std::string& user
   request.system_prompt = config.prompt.system_prompt;
   request.history = history_;
   request.user_text = user_text;
-  request.seed = rng_.NextU64();
+  request.seed = CallSeed("llm");
   return request;
 }
 
@@ -193,7 +200,7 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   request.speed = config.tts.speed;
   request.text = reply.spoken_text;
   request.voice_instructions = reply.voice_instructions;
-  request.seed = rng_.NextU64();
+  request.seed = CallSeed("tts");
   const Micros tts_start = services_.clock->NowMicros();
   Result<TtsResponse> audio = co_await (*tts)->Synthesize(request);
   if (!audio) {
@@ -213,6 +220,20 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   }
 }
 
+std::string_view ConfigReloadPolicyName(ConfigReloadPolicy policy) {
+  return policy == ConfigReloadPolicy::kNextTurn ? "next_turn" : "until_reconnect";
+}
+
+Status Agent::NotifyConfigUpdate(std::string_view version) {
+  ++config_updates_received_;
+  nlohmann::json notice = {
+      {"type", "config_changed"},
+      {"message", "Agent configuration updated. Reconnect to use new version."},
+      {"agent_id", config_->agent_id},
+      {"version", version}};
+  return room_->PublishData(kConfigUpdateTopic, notice.dump());
+}
+
 void Agent::Remember(const AgentConfig& config, std::string user_text, std::string reply_text) {
   const std::size_t bound = 2 * static_cast<std::size_t>(config.prompt.max_history_turns);
   history_.push_back(ChatMessage{ChatMessage::Role::kUser, std::move(user_text)});
@@ -227,21 +248,28 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
   TurnRecord record;
   record.session_id = session_id_;
   record.turn_index = turn_index_++;
+  llm_calls_in_turn_ = 0;
+  tts_calls_in_turn_ = 0;
   record.user_turn_end_us = user_turn_end_us;
   record.user_text_bytes = user_text.size();
 
-  const Micros fetch_start = services_.clock->NowMicros();
-  Result<std::shared_ptr<const AgentConfig>> fetched =
-      co_await services_.configs->GetAgentConfig(config_->agent_id);
-  record.timings.config_fetch_us = services_.clock->NowMicros() - fetch_start;
-  if (fetched) config_ = std::move(*fetched);  // a turn uses one version throughout
-  const AgentConfig& config = *config_;
+  if (services_.reload_policy == ConfigReloadPolicy::kNextTurn) {
+    const Micros fetch_start = services_.clock->NowMicros();
+    Result<std::shared_ptr<const AgentConfig>> fetched =
+        co_await services_.configs->GetAgentConfig(config_->agent_id);
+    record.timings.config_fetch_us = services_.clock->NowMicros() - fetch_start;
+    if (fetched) {
+      config_ = std::move(*fetched);
+    } else {
+      log_.Warn("config_fetch_failed error={}; using the session's version",
+                fetched.error().ToString());
+    }
+  }
+  // A turn uses one version throughout: `config` is not reassigned below.
+  const std::shared_ptr<const AgentConfig> config_holder = config_;
+  const AgentConfig& config = *config_holder;
   record.agent_id = config.agent_id;
   record.config_version = config.version;
-  if (!fetched) {
-    log_.Warn("config_fetch_failed error={}; using the session's version",
-              fetched.error().ToString());
-  }
   if (!config.enabled) {
     record.outcome = TurnOutcome::kError;
     record.reason = reason::kAgentDisabled;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,12 +35,26 @@
 
 namespace agentsim {
 
+// What a session does when its agent's config changes (seed: "Hot Configuration Reload").
+enum class ConfigReloadPolicy {
+  // Every turn asks the ConfigurationStore for the current version and uses it for the whole
+  // turn: a new version is served from the first turn after the worker's caches have it.
+  kNextTurn,
+  // The session keeps the version it started with until it reconnects (the seed's behaviour:
+  // "Reconnect to use new version"); turns do not fetch the config.
+  kUntilReconnect,
+};
+
+// "next_turn", "until_reconnect".
+std::string_view ConfigReloadPolicyName(ConfigReloadPolicy policy);
+
 // The shared services an agent uses. Not owned; REQUIRES: they outlive every agent.
 struct AgentServices {
   Clock* clock = nullptr;
   ConfigurationStore* configs = nullptr;
   ClientFactory* clients = nullptr;        // LLM and TTS clients, created on first use
   TenantQuotaManager* quotas = nullptr;    // may be null: no quotas
+  ConfigReloadPolicy reload_policy = ConfigReloadPolicy::kNextTurn;
   // Circuit breakers and retry budgets per LLM provider, shared by the worker's sessions. May
   // be null: retries (llm_config.retry) still run, without breakers or budgets.
   ResilienceRegistry* resilience = nullptr;
@@ -55,6 +70,12 @@ class Agent {
   // Handles the user turn that ended at `user_turn_end_us` (REQUIRES: <= now).
   Task<TurnRecord> HandleTurn(std::string user_text, Micros user_turn_end_us);
 
+  // A new version of this agent's config was published: tells the room on kConfigUpdateTopic
+  // ({"type": "config_changed", "message": ..., "agent_id": ..., "version": ...}, the seed's
+  // notice plus the version). Errors: the room's.
+  Status NotifyConfigUpdate(std::string_view version);
+  int config_updates_received() const { return config_updates_received_; }
+
   const AgentConfig& config() const { return *config_; }
   std::uint64_t session_id() const { return session_id_; }
   int turns_handled() const { return turn_index_; }
@@ -68,6 +89,11 @@ class Agent {
   Task<void> Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
                    TurnRecord& record);
   LlmRequest BaseRequest(const AgentConfig& config, const std::string& user_text);
+  // The seed of the turn's next backend call of `kind` ("llm", "tts"): a function of (session
+  // stream, kind, turn, call number in the turn) only, never of how many numbers the session
+  // drew before (retry jitter, earlier fallbacks), so runs that differ only in config keep
+  // common random numbers for every call they share (agentsim compare).
+  std::uint64_t CallSeed(std::string_view kind);
   // The client for this session, created on first use. Errors: the factory's.
   Result<LlmClient*> Llm(const AgentConfig& config);
   Result<TtsClient*> Tts(const AgentConfig& config);
@@ -89,6 +115,9 @@ class Agent {
   Rng rng_;
   Logger log_;
   int turn_index_ = 0;
+  std::uint64_t llm_calls_in_turn_ = 0;
+  std::uint64_t tts_calls_in_turn_ = 0;
+  int config_updates_received_ = 0;
   std::vector<ChatMessage> history_;
   LlmClient* llm_ = nullptr;
   TtsClient* tts_ = nullptr;

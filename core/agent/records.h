@@ -100,6 +100,13 @@ struct SessionRecord {
   int turns_completed = 0;           // handled with a structured or fallback outcome
   std::string status;                // completed | refused | error
   std::string error;                 // message when status != completed
+  // Routing decision (sim/session_router.h): how the agent was chosen.
+  std::string route = "weights";     // experiment | rollout | weights
+  std::string route_key;             // experiment key or rollout id; empty for weights
+  int variant = -1;                  // experiment variant; rollout 0 old / 1 new; -1 weights
+  std::string feature_flags;         // JSON object of the session's config's flags, read once
+  // Outcome metrics the scenario defines (name, value: 0/1 for proportions), in scenario order.
+  std::vector<std::pair<std::string, double>> outcomes;
 };
 
 // A run-level finding: an invariant that did not hold (hidden field published, a root task that

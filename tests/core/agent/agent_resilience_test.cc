@@ -159,8 +159,8 @@ TEST_F(AgentResilienceTest, OutageOfThePrimaryIsRetriedThenServedByTheFallback) 
   EXPECT_FALSE(r.text_only);
   EXPECT_THAT(Describe(r.llm_attempts),
               ElementsAre("0:openai#0 delay=0 error at=10720 for=100000",
-                          "0:openai#1 delay=82548 error at=193268 for=100000",
-                          "0:anthropic#0 delay=0 ok at=293268 for=300000"));
+                          "0:openai#1 delay=63715 error at=174435 for=100000",
+                          "0:anthropic#0 delay=0 ok at=274435 for=300000"));
   // The fallback's client is created on first use, once.
   EXPECT_THAT(clients_.providers, ElementsAre("openai", "anthropic"));
   EXPECT_EQ(llm_.stats().outages, 2u);
@@ -222,8 +222,8 @@ TEST_F(AgentBreakerTest, BreakerSharedByTheWorkerSkipsTheProviderInOutage) {
                           ::testing::StartsWith("0:openai#1 delay="),
                           ::testing::StartsWith("0:anthropic#0 delay=0 ok")));
   EXPECT_THAT(Describe(records[1].llm_attempts),
-              ElementsAre("0:openai#0 delay=0 breaker_open at=1826601 for=0",
-                          "0:anthropic#0 delay=0 ok at=1826601 for=330000"));
+              ElementsAre("0:openai#0 delay=0 breaker_open at=1807768 for=0",
+                          "0:anthropic#0 delay=0 ok at=1807768 for=300000"));
   EXPECT_EQ(records[1].llm_provider, "anthropic");
   ASSERT_EQ(registry_storage_.Transitions().size(), 1u);
   EXPECT_EQ(registry_storage_.Transitions()[0].provider, "openai");
