@@ -128,7 +128,23 @@ Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
     text.resize(static_cast<std::size_t>(tokens) * 4);
   }
   const Micros streaming = static_cast<Micros>(std::llround(per_token_ms * 1000.0 * (tokens - 1)));
-  co_await loop_->Sleep(streaming);
+  if (request.stream == nullptr) {
+    co_await loop_->Sleep(streaming);
+  } else {
+    // Token i (four bytes) arrives per_token_ms * i after the first: the last one at the same
+    // instant as without a stream, and no extra draws.
+    const Micros first_us = response.first_token_at_us;
+    for (int i = 0; i < tokens; ++i) {
+      if (i > 0) {
+        co_await loop_->SleepUntil(
+            first_us + static_cast<Micros>(std::llround(per_token_ms * 1000.0 * i)));
+      }
+      const std::size_t at = static_cast<std::size_t>(i) * 4;
+      const std::string_view chunk =
+          at < text.size() ? std::string_view(text).substr(at, 4) : std::string_view();
+      request.stream->OnChunk(chunk, loop_->NowMicros());
+    }
+  }
   response.completed_at_us = loop_->NowMicros();
   response.output_tokens = tokens;
   response.text = std::move(text);

@@ -10,7 +10,8 @@
 //
 // Timing: time to first token ~ LogNormal(ttft_ms), then each token at a per-call rate
 // ~ LogNormal(per_token_ms). The call completes through the event loop (two sleeps), never
-// inline.
+// inline. With request.stream set, the output is streamed in tokens of four bytes, token i at
+// first token + per_token_ms * i (one sleep each): same text, same instants, same draws.
 //
 // Faults (mocks/backend_faults.h), per provider: request.provider's entry of `provider_faults`,
 // or `faults` for the others (whose error rate is the larger of `error_rate` and

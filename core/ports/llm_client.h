@@ -16,6 +16,17 @@ namespace agentsim {
 
 class DynamicSchema;
 
+// Receives a streamed completion as it arrives (llm_config.stream). A client that streams calls
+// OnChunk with each chunk of the output text, in order, at the virtual instant it arrived (µs on
+// the session's Clock); the chunks concatenate to LlmResponse::text. A failed call may have
+// delivered some chunks before its error. Clients that cannot stream never call it: the
+// response still carries the whole text.
+class LlmStreamObserver {
+ public:
+  virtual ~LlmStreamObserver() = default;
+  virtual void OnChunk(std::string_view chunk, Micros at_us) = 0;
+};
+
 struct ChatMessage {
   enum class Role { kSystem, kUser, kAssistant };
   Role role = Role::kUser;
@@ -38,6 +49,9 @@ struct LlmRequest {
   // of its choices for this call from it, so a call's output depends only on (run seed, session,
   // turn, attempt).
   std::uint64_t seed = 0;
+  // Optional (not owned; REQUIRES: outlives the awaited call): streamed chunks go here. Setting
+  // it changes neither the output nor its timing.
+  LlmStreamObserver* stream = nullptr;
 };
 
 struct LlmResponse {
