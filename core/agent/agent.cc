@@ -3,12 +3,16 @@
 #include <utility>
 
 #include "core/agent/llm_output_parser.h"
+#include "core/agent/stream_field_extractor.h"
+#include "core/async/async_event.h"
+#include "core/async/when_all.h"
 #include "core/agent/structured_output.h"
 
 namespace agentsim {
 
 struct Agent::Reply {
   bool delivered = false;      // there is text to speak
+  bool spoken = false;         // already sent to TTS while the output streamed
   std::string spoken_text;
   std::string voice_instructions;
 };
@@ -131,7 +135,14 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
   request.response_schema = &config.schema;
   const Micros llm_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  Result<LlmResponse> response = co_await CompleteLlm(config, request, record);
+  bool spoken_early = false;
+  // GCC 12: no co_await inside a conditional expression.
+  Result<LlmResponse> response = LlmResponse{};
+  if (config.llm.stream) {
+    response = co_await CompleteStreamed(config, request, record, &spoken_early);
+  } else {
+    response = co_await CompleteLlm(config, request, record);
+  }
   if (response) {
     record.output_tokens += response->output_tokens;
     record.timings.llm_ttft_us = response->first_token_at_us - llm_start;
@@ -152,6 +163,7 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
         log_.Warn("publish_failed error={}", s.error().ToString());
       }
       reply.delivered = true;
+      reply.spoken = spoken_early;
       reply.spoken_text = std::move(parsed.spoken.text);
       reply.voice_instructions = std::move(parsed.spoken.voice_instructions);
       record.outcome = TurnOutcome::kStructured;
@@ -210,14 +222,63 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
     log_.Warn("tts_error error={}", audio.error().ToString());
     co_return;
   }
-  record.timings.tts_ttfb_us = audio->first_byte_at_us - tts_start;
-  record.timings.time_to_first_audio_us = audio->first_byte_at_us - user_turn_end_us;
-  record.audio_duration_us = audio->audio_duration_us;
-  record.spoken_text_bytes = reply.spoken_text.size();
+  // A fallback spoken after streamed audio keeps the first audio's TTS timings.
+  if (record.timings.time_to_first_audio_us < 0) {
+    record.timings.tts_ttfb_us = audio->first_byte_at_us - tts_start;
+    record.timings.time_to_first_audio_us = audio->first_byte_at_us - user_turn_end_us;
+  }
+  record.audio_duration_us += audio->audio_duration_us;
+  record.spoken_text_bytes += reply.spoken_text.size();
   AudioSegment segment{audio->first_byte_at_us, audio->audio_duration_us, audio->audio_bytes};
   if (Status s = room_->PublishAudio(segment); !s) {
     log_.Warn("publish_audio_failed error={}", s.error().ToString());
   }
+}
+
+// Watches the streamed output; `ready` is set when the text field is complete or the call ended.
+struct Agent::EarlyTts final : LlmStreamObserver {
+  EarlyTts(Clock* clock, std::string field) : extractor(std::move(field)), ready(clock) {}
+  void OnChunk(std::string_view chunk, Micros at_us) override {
+    if (std::optional<std::string> value = extractor.Feed(chunk)) {
+      text = std::move(*value);
+      ready_at_us = at_us;
+      ready.Set();
+    }
+  }
+  StreamFieldExtractor extractor;
+  AsyncEvent ready;
+  std::string text;
+  Micros ready_at_us = -1;  // -1: the field never completed
+  bool spoken = false;
+};
+
+Task<void> Agent::StreamLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
+                            EarlyTts* early, Result<LlmResponse>* out) {
+  request.stream = early;
+  *out = co_await CompleteLlm(config, request, record);
+  if (!early->ready.is_set()) early->ready.Set();  // the field never came: no early audio
+}
+
+Task<void> Agent::SpeakEarly(const AgentConfig& config, EarlyTts* early, TurnRecord& record) {
+  co_await early->ready.Wait();
+  if (early->ready_at_us < 0) co_return;
+  record.timings.text_field_ready_us = early->ready_at_us - record.user_turn_end_us;
+  early->spoken = true;
+  Reply reply;
+  reply.spoken_text = early->text;
+  co_await Speak(config, reply, record.user_turn_end_us, record);
+}
+
+Task<Result<LlmResponse>> Agent::CompleteStreamed(const AgentConfig& config, LlmRequest request,
+                                                  TurnRecord& record, bool* spoken) {
+  EarlyTts early(services_.clock, config.tts.text_field);
+  Result<LlmResponse> response = LlmResponse{};
+  std::vector<Task<void>> tasks;
+  tasks.push_back(StreamLlm(config, request, record, &early, &response));
+  tasks.push_back(SpeakEarly(config, &early, record));
+  co_await WhenAll(std::move(tasks));
+  *spoken = early.spoken;
+  co_return response;
 }
 
 std::string_view ConfigReloadPolicyName(ConfigReloadPolicy policy) {
@@ -279,7 +340,7 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
 
   Reply reply = co_await GenerateReply(config, user_text, record);
   if (reply.delivered) {
-    co_await Speak(config, reply, user_turn_end_us, record);
+    if (!reply.spoken) co_await Speak(config, reply, user_turn_end_us, record);
     Remember(config, std::move(user_text), reply.spoken_text);
   }
   record.timings.turn_total_us = services_.clock->NowMicros() - user_turn_end_us;

@@ -88,6 +88,15 @@ class Agent {
                             TurnRecord& record);
   Task<void> Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
                    TurnRecord& record);
+  // llm_config.stream: the structured call with its output streamed; TTS of the text field
+  // starts (concurrently) as soon as the field's value is complete. Sets `*spoken` when that
+  // early audio was attempted, and record.timings.text_field_ready_us.
+  struct EarlyTts;
+  Task<Result<LlmResponse>> CompleteStreamed(const AgentConfig& config, LlmRequest request,
+                                             TurnRecord& record, bool* spoken);
+  Task<void> StreamLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
+                       EarlyTts* early, Result<LlmResponse>* out);
+  Task<void> SpeakEarly(const AgentConfig& config, EarlyTts* early, TurnRecord& record);
   LlmRequest BaseRequest(const AgentConfig& config, const std::string& user_text);
   // The seed of the turn's next backend call of `kind` ("llm", "tts"): a function of (session
   // stream, kind, turn, call number in the turn) only, never of how many numbers the session

@@ -57,6 +57,9 @@ struct TurnTimings {
   Micros tts_ttfb_us = -1;             // TTS request sent -> first audio byte
   Micros time_to_first_audio_us = -1;  // end of user turn -> first audio byte in the room
   Micros turn_total_us = -1;           // end of user turn -> turn handled (audio scheduled)
+  // llm_config.stream only: end of user turn -> the tts text field's value complete in the
+  // stream (TTS starts then); -1 without streaming or when it never completed.
+  Micros text_field_ready_us = -1;
 };
 
 struct TurnRecord {

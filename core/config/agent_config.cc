@@ -274,6 +274,7 @@ void CheckLlm(ConfigChecker& c, const json& root, LlmConfig& out) {
       out.temperature);
   c.Int(*llm, p, "max_tokens", 1, 1000000, out.max_tokens);
   c.String(*llm, p, "api_key_env", false, false, out.api_key_env);
+  c.Bool(*llm, p, "stream", out.stream);
   // seed, Secrets Management: reference secrets (api_key_env), never store them.
   if (llm->contains("api_key")) {
     c.Add(p + "/api_key",
@@ -284,7 +285,7 @@ void CheckLlm(ConfigChecker& c, const json& root, LlmConfig& out) {
   CheckRetry(c, *llm, p, out.retry);
   // Other keys are provider-specific options, unless they look like a typo of ours.
   c.MisspelledKeys(*llm, p, {"provider", "model", "temperature", "max_tokens", "api_key_env",
-                             "fallback_providers", "retry"});
+                             "fallback_providers", "retry", "stream"});
 }
 
 void CheckTts(ConfigChecker& c, const json& root, const DynamicSchema* schema, TtsConfig& out) {

@@ -58,6 +58,9 @@ struct LlmConfig {
   // llm_config.retry {max_attempts, base_delay_ms, max_delay_ms, deadline_ms, call_timeout_ms},
   // in µs here; absent keys keep RetryPolicy's defaults (one attempt, no timeout, no deadline).
   RetryPolicy retry;
+  // llm_config.stream (default false): stream the structured output and start TTS as soon as
+  // the tts text field's value is complete (core/agent/stream_field_extractor.h).
+  bool stream = false;
 };
 
 struct TtsConfig {

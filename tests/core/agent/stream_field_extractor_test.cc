@@ -63,7 +63,7 @@ INSTANTIATE_TEST_SUITE_P(
                     0, true},
         ExtractCase{"lone_surrogate", R"({"system_response":"\ud83d"})", 4, std::nullopt, 0,
                     true}),
-    [](const ::testing::TestParamInfo<ExtractCase>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<ExtractCase>& p) { return p.param.name; });
 
 }  // namespace
 }  // namespace agentsim
