@@ -1,5 +1,7 @@
 #include "core/agent/agent.h"
 
+#include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include "core/agent/llm_output_parser.h"
@@ -24,7 +26,14 @@ Agent::Agent(AgentServices services, std::shared_ptr<const AgentConfig> config, 
       room_(room),
       session_id_(session_id),
       rng_(rng),
-      log_(std::move(log)) {}
+      log_(std::move(log)) {
+  const auto flag = [this](std::string_view name) {
+    auto it = config_->feature_flags.find(std::string(name));
+    return it != config_->feature_flags.end() && it->second;
+  };
+  sentiment_analysis_ = flag("enable_sentiment_analysis");
+  voice_analytics_ = flag("enable_voice_analytics");
+}
 
 std::uint64_t Agent::CallSeed(std::string_view kind) {
   // Counted per kind: a fallback LLM call does not shift the TTS call's seed.
@@ -156,6 +165,9 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
     record.validation_errors = static_cast<int>(parsed.violations.size());
     record.coercions = parsed.coercions.Total();
     record.coercion_kinds = parsed.coercions.NonZero();
+    if (parsed.structured() && sentiment_analysis_) {
+      co_await FillSentiment(config, user_text, &parsed, record);
+    }
     if (parsed.structured()) {
       record.published_fields = static_cast<int>(parsed.room_payload.size());
       if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload.dump());
@@ -229,6 +241,10 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   }
   record.audio_duration_us += audio->audio_duration_us;
   record.spoken_text_bytes += reply.spoken_text.size();
+  if (voice_analytics_ && record.audio_duration_us > 0) {
+    record.speaking_rate_bytes_per_s = static_cast<double>(record.spoken_text_bytes) * 1e6 /
+                                       static_cast<double>(record.audio_duration_us);
+  }
   AudioSegment segment{audio->first_byte_at_us, audio->audio_duration_us, audio->audio_bytes};
   if (Status s = room_->PublishAudio(segment); !s) {
     log_.Warn("publish_audio_failed error={}", s.error().ToString());
@@ -279,6 +295,50 @@ Task<Result<LlmResponse>> Agent::CompleteStreamed(const AgentConfig& config, Llm
   co_await WhenAll(std::move(tasks));
   *spoken = early.spoken;
   co_return response;
+}
+
+Task<void> Agent::FillSentiment(const AgentConfig& config, const std::string& user_text,
+                                ParsedLlmOutput* parsed, TurnRecord& record) {
+  const SchemaField* field = config.schema.Find("sentiment");
+  if (field == nullptr) co_return;
+  const bool defaulted = std::find(parsed->defaults_applied.begin(),
+                                   parsed->defaults_applied.end(),
+                                   "sentiment") != parsed->defaults_applied.end();
+  if (parsed->object.contains("sentiment") && !defaulted) co_return;
+  if (!TakeLlmCall(config, record)) {
+    // The structured answer stands; only the sentiment is missing.
+    record.outcome = TurnOutcome::kStructured;
+    record.reason = reason::kOk;
+    co_return;
+  }
+  LlmRequest request = BaseRequest(config, user_text);
+  request.system_prompt =
+      "Classify the sentiment of the user's message. Answer with one word: positive, neutral "
+      "or negative.";
+  ++record.llm_calls;
+  Result<LlmResponse> answer = co_await CompleteLlm(config, request, record);
+  if (!answer) {
+    log_.Info("sentiment_call_failed error={}", answer.error().ToString());
+    co_return;
+  }
+  record.output_tokens += answer->output_tokens;
+  std::string word;
+  for (char c : answer->text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '.') {
+      if (!word.empty()) break;
+      continue;
+    }
+    word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  nlohmann::json candidate = parsed->object;
+  candidate["sentiment"] = word;
+  if (!config.schema.Validate(candidate).empty()) {
+    log_.Info("sentiment_answer_rejected answer_bytes={}", answer->text.size());
+    co_return;
+  }
+  parsed->object = std::move(candidate);
+  parsed->room_payload = config.schema.PublicPayload(parsed->object);
+  record.sentiment_filled = true;
 }
 
 std::string_view ConfigReloadPolicyName(ConfigReloadPolicy policy) {

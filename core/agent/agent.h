@@ -7,6 +7,10 @@
 //   kStructuredOutputTopic -> send the spoken text and use_in_tts fields to TTS -> audio to the
 //   room.
 //
+// Feature flags (feature_flags in the config), read once when the agent is created:
+// enable_sentiment_analysis (FillSentiment) and enable_voice_analytics
+// (TurnRecord::speaking_rate_bytes_per_s).
+//
 // Expected failures never throw: the TurnRecord says what happened (outcome, reason, per-stage
 // timings in µs). One turn at a time per agent.
 #pragma once
@@ -19,6 +23,7 @@
 #include <vector>
 
 #include "core/agent/client_factory.h"
+#include "core/agent/llm_output_parser.h"
 #include "core/agent/records.h"
 #include "core/async/task.h"
 #include "core/config/agent_config.h"
@@ -115,6 +120,11 @@ class Agent {
                                         TurnRecord& record);
   // One LLM call against the tenant's daily quota; false (and the turn errs) when refused.
   bool TakeLlmCall(const AgentConfig& config, TurnRecord& record);
+  // enable_sentiment_analysis: a plain-text "classify sentiment" call after a structured
+  // answer whose schema has a `sentiment` field that the model left absent; fills it when the
+  // answer (trimmed, lower-cased) validates. Counted in record.llm_calls.
+  Task<void> FillSentiment(const AgentConfig& config, const std::string& user_text,
+                           ParsedLlmOutput* parsed, TurnRecord& record);
   void Remember(const AgentConfig& config, std::string user_text, std::string reply_text);
 
   AgentServices services_;
@@ -123,6 +133,10 @@ class Agent {
   std::uint64_t session_id_;
   Rng rng_;
   Logger log_;
+  // Feature flags, read once from the config the session started with: a hot-reloaded config
+  // does not change them mid-session.
+  bool sentiment_analysis_ = false;  // enable_sentiment_analysis
+  bool voice_analytics_ = false;     // enable_voice_analytics
   int turn_index_ = 0;
   std::uint64_t llm_calls_in_turn_ = 0;
   std::uint64_t tts_calls_in_turn_ = 0;

@@ -87,6 +87,12 @@ struct TurnRecord {
   std::vector<LlmAttempt> llm_attempts{};
   std::string llm_provider{};        // the provider that answered the turn's last LLM call
   bool text_only = false;            // text delivered without audio: TTS failed
+  // feature_flags.enable_voice_analytics (read once per session): spoken text bytes per second
+  // of audio sent to TTS in this turn; -1 when the flag is off or there was no audio.
+  double speaking_rate_bytes_per_s = -1.0;
+  // feature_flags.enable_sentiment_analysis: the sentiment call ran (counted in llm_calls) and
+  // its answer filled the absent `sentiment` field.
+  bool sentiment_filled = false;
 };
 
 struct SessionRecord {
