@@ -168,6 +168,7 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
     if (parsed.structured() && sentiment_analysis_) {
       co_await FillSentiment(config, user_text, &parsed, record);
     }
+    if (parsed.structured() && interrupt_requested_) co_return reply;
     if (parsed.structured()) {
       record.published_fields = static_cast<int>(parsed.room_payload.size());
       if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload.dump());
@@ -190,7 +191,8 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
     log_.Info("llm_error error={}", response.error().ToString());
   }
 
-  // 2. Graceful degradation: plain text.
+  // 2. Graceful degradation: plain text (not after a barge-in).
+  if (interrupt_requested_) co_return reply;
   if (!TakeLlmCall(config, record)) co_return reply;
   LlmRequest plain = BaseRequest(config, user_text);
   const Micros fallback_start = services_.clock->NowMicros();
@@ -245,6 +247,7 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
     record.speaking_rate_bytes_per_s = static_cast<double>(record.spoken_text_bytes) * 1e6 /
                                        static_cast<double>(record.audio_duration_us);
   }
+  if (interrupt_requested_) co_return;  // barge-in: the audio is dropped
   AudioSegment segment{audio->first_byte_at_us, audio->audio_duration_us, audio->audio_bytes};
   if (Status s = room_->PublishAudio(segment); !s) {
     log_.Warn("publish_audio_failed error={}", s.error().ToString());
@@ -398,10 +401,20 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
     co_return record;
   }
 
+  turn_in_flight_ = true;
+  interrupt_requested_ = false;
   Reply reply = co_await GenerateReply(config, user_text, record);
-  if (reply.delivered) {
+  if (reply.delivered && !interrupt_requested_) {
     if (!reply.spoken) co_await Speak(config, reply, user_turn_end_us, record);
+  }
+  if (reply.delivered && !interrupt_requested_) {
     Remember(config, std::move(user_text), reply.spoken_text);
+  }
+  turn_in_flight_ = false;
+  if (interrupt_requested_) {
+    record.interrupted = true;
+    record.reason = reason::kInterrupted;
+    interrupt_requested_ = false;
   }
   record.timings.turn_total_us = services_.clock->NowMicros() - user_turn_end_us;
   log_.Debug("turn_done turn={} outcome={} reason={} ttfa_us={}", record.turn_index,

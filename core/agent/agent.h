@@ -81,6 +81,15 @@ class Agent {
   Status NotifyConfigUpdate(std::string_view version);
   int config_updates_received() const { return config_updates_received_; }
 
+  // Barge-in: the user started speaking over the turn in flight (no-op between turns). The
+  // turn stops cooperatively: after each await it checks the flag, so the LLM or TTS call in
+  // flight runs to its end in virtual time but its result is dropped; from this call on the
+  // turn publishes nothing to the room (no data, no audio), is not remembered in the history,
+  // and its record has interrupted = true and reason "interrupted".
+  void Interrupt() {
+    if (turn_in_flight_) interrupt_requested_ = true;
+  }
+
   const AgentConfig& config() const { return *config_; }
   std::uint64_t session_id() const { return session_id_; }
   int turns_handled() const { return turn_index_; }
@@ -138,6 +147,8 @@ class Agent {
   bool sentiment_analysis_ = false;  // enable_sentiment_analysis
   bool voice_analytics_ = false;     // enable_voice_analytics
   int turn_index_ = 0;
+  bool turn_in_flight_ = false;
+  bool interrupt_requested_ = false;
   std::uint64_t llm_calls_in_turn_ = 0;
   std::uint64_t tts_calls_in_turn_ = 0;
   int config_updates_received_ = 0;

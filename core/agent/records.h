@@ -46,6 +46,8 @@ inline constexpr std::string_view kTooDeep = "too_deep";
 inline constexpr std::string_view kTruncated = "truncated";
 inline constexpr std::string_view kRefusal = "refusal";
 inline constexpr std::string_view kMultipleObjects = "multiple_objects";
+// The user barged in (Agent::Interrupt): nothing more from the turn reached the room.
+inline constexpr std::string_view kInterrupted = "interrupted";
 }  // namespace reason
 
 struct TurnTimings {
@@ -93,6 +95,8 @@ struct TurnRecord {
   // feature_flags.enable_sentiment_analysis: the sentiment call ran (counted in llm_calls) and
   // its answer filled the absent `sentiment` field.
   bool sentiment_filled = false;
+  // The user interrupted the turn (Agent::Interrupt); reason is then "interrupted".
+  bool interrupted = false;
 };
 
 struct SessionRecord {
