@@ -36,6 +36,16 @@ Result<RoutingTables> RoutingTablesOf(const RunOutcome& o) {
           JoinLines(e.breaches)});
     }
   }
+  for (const auto& [worker, p] : o.breaker_transitions) {
+    t.breaker_transitions.push_back({worker, p.provider, p.transition.at_us,
+                                     std::string(BreakerStateName(p.transition.from)),
+                                     std::string(BreakerStateName(p.transition.to)),
+                                     p.transition.reason});
+  }
+  for (const InjectedFault& f : o.injected_faults) {
+    t.injected_faults.push_back(
+        {f.at_us, std::string(f.backend), f.provider, std::string(FaultKindName(f.kind))});
+  }
   return t;
 }
 

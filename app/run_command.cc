@@ -101,6 +101,12 @@ RunStatistics Statistics(const RunOutcome& o) {
       {"tts_clients_created", i64(o.clients.tts_clients_created)},
       {"tts_errors", i64(o.tts.errors)},
       {"config_watch_polls", i64(o.config_watch_polls)},
+      {"llm_timeouts", i64(o.llm.timeouts)},
+      {"llm_rate_limited", i64(o.llm.rate_limited)},
+      {"llm_outage_errors", i64(o.llm.outages)},
+      {"llm_stalls", i64(o.llm.stalls)},
+      {"tts_stalls", i64(o.tts.stalls)},
+      {"tts_outage_errors", i64(o.tts.outages)},
       {"config_watch_poll_errors", i64(o.config_watch_poll_errors)},
   };
   std::sort(st.counters.begin(), st.counters.end());

@@ -72,8 +72,42 @@ CREATE TABLE turn (
   tts_ttfb_us            INTEGER,
   time_to_first_audio_us INTEGER,
   turn_total_us          INTEGER,
+  llm_provider           TEXT NOT NULL,
+  llm_attempts           INTEGER NOT NULL,
+  text_only              INTEGER NOT NULL,
+  coercions              INTEGER NOT NULL,
+  coercion_kinds         TEXT NOT NULL,
   PRIMARY KEY (session_id, turn_index)
 ) WITHOUT ROWID;
+CREATE TABLE llm_attempt (
+  session_id    INTEGER NOT NULL,
+  turn_index    INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  call          INTEGER NOT NULL,
+  provider      TEXT NOT NULL,
+  attempt       INTEGER NOT NULL,
+  delay_us      INTEGER NOT NULL,
+  outcome       TEXT NOT NULL,
+  started_at_us INTEGER NOT NULL,
+  duration_us   INTEGER NOT NULL,
+  PRIMARY KEY (session_id, turn_index, seq)
+) WITHOUT ROWID;
+CREATE TABLE breaker_transition (
+  seq        INTEGER PRIMARY KEY,
+  worker     INTEGER NOT NULL,
+  provider   TEXT NOT NULL,
+  at_us      INTEGER NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state   TEXT NOT NULL,
+  reason     TEXT NOT NULL
+);
+CREATE TABLE injected_fault (
+  seq      INTEGER PRIMARY KEY,
+  at_us    INTEGER NOT NULL,
+  backend  TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  kind     TEXT NOT NULL
+);
 CREATE TABLE check_failure (
   seq        INTEGER PRIMARY KEY,
   at_us      INTEGER NOT NULL,
@@ -219,7 +253,7 @@ CREATE TABLE comparison (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<DigestTable, 18> kDigestTables = {{
+constexpr std::array<DigestTable, 21> kDigestTables = {{
     {"run", "run_id"},
     {"session", "session_id"},
     {"turn", "session_id, turn_index"},
@@ -238,6 +272,9 @@ constexpr std::array<DigestTable, 18> kDigestTables = {{
     {"experiment_result", "experiment, metric, variant"},
     {"rollout_evaluation", "rollout_id, stage"},
     {"comparison", "metric, variant"},
+    {"llm_attempt", "session_id, turn_index, seq"},
+    {"breaker_transition", "seq"},
+    {"injected_fault", "seq"},
 }};
 
 }  // namespace

@@ -29,7 +29,8 @@ struct DigestTable {
 
 // run, session, turn, check_failure, cache_level, cache_window, quota_refusal, counter,
 // threshold, session_outcome, timeline_event, config_propagation, experiment_variant,
-// experiment_metric, experiment_srm, experiment_result, rollout_evaluation, comparison, in this
+// experiment_metric, experiment_srm, experiment_result, rollout_evaluation, comparison,
+// llm_attempt, breaker_transition, injected_fault, in this
 // fixed order (run_wall is excluded: wall-clock facts).
 std::span<const DigestTable> DigestTables();
 

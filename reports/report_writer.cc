@@ -10,6 +10,8 @@
 #include <limits>
 #include <string_view>
 #include <system_error>
+
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "reports/report_schema.h"
@@ -22,7 +24,11 @@ constexpr std::string_view kInsertTurnSql =
     "outcome, reason, validation_errors, llm_calls, output_tokens, published_fields, "
     "user_text_bytes, spoken_text_bytes, audio_duration_us, config_fetch_us, llm_ttft_us, "
     "llm_total_us, parse_validate_us, fallback_llm_total_us, tts_ttfb_us, time_to_first_audio_us, "
-    "turn_total_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "turn_total_us, llm_provider, llm_attempts, text_only, coercions, coercion_kinds) VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertAttemptSql =
+    "INSERT INTO llm_attempt (session_id, turn_index, seq, call, provider, attempt, delay_us, "
+    "outcome, started_at_us, duration_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertSessionSql =
     "INSERT INTO session (session_id, user_id, tenant_id, agent_id, config_version, conversation, "
     "started_at_us, ended_at_us, turns_planned, turns_started, turns_completed, status, error, "
@@ -212,7 +218,8 @@ Status ReportWriter::Initialise(const RunInfo& info) {
 
   for (auto [stmt, sql] :
        {std::pair{&insert_turn_, kInsertTurnSql}, std::pair{&insert_session_, kInsertSessionSql},
-        std::pair{&insert_check_, kInsertCheckSql}, std::pair{&insert_outcome_, kInsertOutcomeSql}}) {
+        std::pair{&insert_check_, kInsertCheckSql}, std::pair{&insert_outcome_, kInsertOutcomeSql},
+        std::pair{&insert_attempt_, kInsertAttemptSql}}) {
     auto prepared = sqlite::Prepare(db_.get(), sql, path_);
     if (!prepared) return std::unexpected(std::move(prepared.error()));
     *stmt = std::move(*prepared);
@@ -244,6 +251,14 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
         t.fallback_llm_total_us, t.tts_ttfb_us, t.time_to_first_audio_us, t.turn_total_us}) {
     b.Duration(value);
   }
+  b.Text(turn.llm_provider);
+  b.Int(static_cast<std::int64_t>(turn.llm_attempts.size()));
+  b.Int(turn.text_only ? 1 : 0);
+  b.Int(turn.coercions);
+  nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
+  for (const auto& [kind, count] : turn.coercion_kinds) kinds[std::string(kind)] = count;
+  const std::string kinds_text = kinds.dump();
+  b.Text(kinds_text);
   if (!b.overflow_field().empty()) {
     Remember(Error{ErrorCode::kInvalidArgument, path_ + ": " + KeyOf(turn) + ": " +
                                                     std::string(b.overflow_field()) +
@@ -252,6 +267,25 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
   }
   if (int rc = StepInsert(stmt, b.rc()); rc != SQLITE_DONE) {
     Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(turn)));
+    return;
+  }
+  std::int64_t seq = 0;
+  for (const LlmAttempt& a : turn.llm_attempts) {
+    Binder r(insert_attempt_.get());
+    r.Unsigned(turn.session_id, "session_id");
+    r.Int(turn.turn_index);
+    r.Int(seq++);
+    r.Int(a.call);
+    r.Text(a.provider);
+    r.Int(a.attempt);
+    r.Int(a.delay_us);
+    r.Text(AttemptOutcomeName(a.outcome));
+    r.Int(a.started_at_us);
+    r.Int(a.duration_us);
+    if (int rc = StepInsert(insert_attempt_.get(), r.rc()); rc != SQLITE_DONE) {
+      Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(turn) + " attempt"));
+      return;
+    }
   }
 }
 
@@ -370,6 +404,7 @@ void ReportWriter::Close(bool commit) {
   insert_session_.reset();
   insert_check_.reset();
   insert_outcome_.reset();
+  insert_attempt_.reset();
   if (db_ != nullptr && commit && sqlite3_get_autocommit(db_.get()) == 0) {
     if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) Remember(s.error());
   }

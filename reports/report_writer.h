@@ -135,6 +135,7 @@ class ReportWriter final : public RecordSink {
   sqlite::StmtPtr insert_session_;
   sqlite::StmtPtr insert_check_;
   sqlite::StmtPtr insert_outcome_;
+  sqlite::StmtPtr insert_attempt_;
   int rows_in_transaction_ = 0;
   std::int64_t next_check_seq_ = 1;
   bool finished_ = false;

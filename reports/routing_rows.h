@@ -110,6 +110,22 @@ struct ComparisonRow {
   std::string status;  // ok | no_pairs | zero_variance
 };
 
+// Resilience and fault injection (issue #4/#5).
+struct BreakerTransitionRow {
+  int worker = 0;
+  std::string provider;
+  Micros at_us = 0;
+  std::string from_state;
+  std::string to_state;
+  std::string reason;
+};
+struct InjectedFaultRow {
+  Micros at_us = 0;
+  std::string backend;  // llm | tts
+  std::string provider;
+  std::string kind;     // outage | rate_limited | error | timeout | stall
+};
+
 struct RoutingTables {
   std::vector<TimelineEventRow> timeline;
   std::vector<PropagationRow> propagation;
@@ -119,6 +135,8 @@ struct RoutingTables {
   std::vector<ExperimentResultRow> experiment_results;
   std::vector<RolloutEvaluationRow> rollout_evaluations;
   std::vector<ComparisonRow> comparisons;
+  std::vector<BreakerTransitionRow> breaker_transitions;  // by (at_us, worker, provider)
+  std::vector<InjectedFaultRow> injected_faults;          // by (at_us, backend)
 };
 
 }  // namespace agentsim

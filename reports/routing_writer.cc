@@ -94,6 +94,22 @@ Status ReportWriter::WriteRoutingTables(const RoutingTables& t) {
               .Real(c.p_value).Text(c.status);
         });
   }
+  std::int64_t breaker_seq = 0;
+  if (s) {
+    s = insert("INSERT INTO breaker_transition VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+               "breaker_transition", t.breaker_transitions,
+               [&](SqlRow& r, const BreakerTransitionRow& b) {
+                 r.Int(++breaker_seq).Int(b.worker).Text(b.provider).Int(b.at_us)
+                     .Text(b.from_state).Text(b.to_state).Text(b.reason);
+               });
+  }
+  std::int64_t fault_seq = 0;
+  if (s) {
+    s = insert("INSERT INTO injected_fault VALUES (?1, ?2, ?3, ?4, ?5)", "injected_fault",
+               t.injected_faults, [&](SqlRow& r, const InjectedFaultRow& f) {
+                 r.Int(++fault_seq).Int(f.at_us).Text(f.backend).Text(f.provider).Text(f.kind);
+               });
+  }
   return s;
 }
 

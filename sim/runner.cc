@@ -1,5 +1,6 @@
 #include "sim/runner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -32,6 +33,7 @@ struct Worker {
   std::unique_ptr<ConfigurationStore> configs;
   std::unique_ptr<SessionManager> sessions;
   std::unique_ptr<ConfigWatcher> watcher;
+  std::unique_ptr<ResilienceRegistry> resilience;  // breakers and budgets; null: none
 };
 
 // Everything the session coroutines share. Lives on RunScenario's stack for the whole run.
@@ -356,6 +358,10 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     AgentServices services{&loop, worker.configs.get(), &clients,
                            scenario.quotas_enabled ? &quotas : nullptr};
     services.reload_policy = reload.policy;
+    if (scenario.resilience) {
+      worker.resilience = std::make_unique<ResilienceRegistry>(*scenario.resilience);
+      services.resilience = worker.resilience.get();
+    }
     worker.sessions = std::make_unique<SessionManager>(
         services, run.Fork("agent"), base_log.Bind("worker", std::to_string(i)));
   }
@@ -455,6 +461,12 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     out.isolation_denials += worker.configs->isolation_denials();
     out.schema_registry_hits += worker.schemas->stats().hits;
     out.schema_registry_misses += worker.schemas->stats().misses;
+    if (worker.resilience) {
+      const int index = static_cast<int>(&worker - workers.data());
+      for (ProviderTransition& t : worker.resilience->Transitions()) {
+        out.breaker_transitions.emplace_back(index, std::move(t));
+      }
+    }
     if (worker.watcher) {
       out.config_watch_polls += worker.watcher->stats().polls;
       out.config_watch_poll_errors += worker.watcher->stats().poll_errors;
@@ -466,6 +478,13 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   out.llm = llm.stats();
   out.tts = tts.stats();
   out.room = monitor.stats();
+  std::stable_sort(out.breaker_transitions.begin(), out.breaker_transitions.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.second.transition.at_us < b.second.transition.at_us;
+                   });
+  out.injected_faults = llm.faults_injected();
+  out.injected_faults.insert(out.injected_faults.end(), tts.faults_injected().begin(),
+                             tts.faults_injected().end());
   out.timeline = std::move(world.timeline);
   out.propagation = std::move(world.propagation);
   for (const ExperimentConfig& e : scenario.routing.experiments) {

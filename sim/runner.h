@@ -27,6 +27,7 @@
 #include "mocks/mock_tts.h"
 #include "core/experiments/ab_test_manager.h"
 #include "core/experiments/traffic_router.h"
+#include "core/resilience/resilience_registry.h"
 #include "sim/scenario.h"
 
 namespace agentsim {
@@ -89,6 +90,10 @@ struct RunOutcome {
   std::vector<PropagationRecord> propagation;  // by (sequence, worker)
   std::vector<ExperimentOutcome> experiments;  // scenario order
   std::optional<RolloutOutcome> rollout;
+  // Resilience: breaker state changes per worker (ordered by instant, then worker) and every
+  // fault the mocks injected (LLM then TTS, each in issue order).
+  std::vector<std::pair<int, ProviderTransition>> breaker_transitions;
+  std::vector<InjectedFault> injected_faults;
   std::uint64_t config_watch_polls = 0;
   std::uint64_t config_watch_poll_errors = 0;
 };

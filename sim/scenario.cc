@@ -6,6 +6,7 @@
 #include "core/json/json_document.h"
 #include "core/util/strings.h"
 #include "core/json/object_reader.h"
+#include "sim/scenario_faults.h"
 
 namespace agentsim {
 namespace {
@@ -181,7 +182,9 @@ void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>
   backends.AllowOnly({"llm", "tts", "store", "shared_cache"});
   ObjectReader llm(doc, "/backends/llm", errors, false);
   llm.AllowOnly({"ttft_ms", "per_token_ms", "optional_field_rate", "malformed_rate",
-                 "malformed_weights", "error_rate"});
+                 "malformed_weights", "error_rate", "faults", "providers"});
+  s.llm.faults = ReadBackendFaults(doc, "/backends/llm/faults", errors);
+  s.llm.provider_faults = ReadProviderFaults(doc, "/backends/llm/providers", errors);
   if (auto v = ReadLogNormal(doc, "/backends/llm/ttft_ms", errors, s.llm.ttft_ms)) {
     s.llm.ttft_ms = *v;
   }
@@ -205,7 +208,10 @@ void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>
   }
 
   ObjectReader tts(doc, "/backends/tts", errors, false);
-  tts.AllowOnly({"ttfb_ms", "chars_per_second", "realtime_factor", "error_rate"});
+  tts.AllowOnly({"ttfb_ms", "chars_per_second", "realtime_factor", "error_rate", "faults",
+                 "providers"});
+  s.tts.faults = ReadBackendFaults(doc, "/backends/tts/faults", errors);
+  s.tts.provider_faults = ReadProviderFaults(doc, "/backends/tts/providers", errors);
   if (auto v = ReadLogNormal(doc, "/backends/tts/ttfb_ms", errors, s.tts.ttfb_ms)) {
     s.tts.ttfb_ms = *v;
   }
@@ -356,7 +362,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   top.AllowOnly({"name", "description", "seed", "agents", "workload", "utterances", "backends",
                  "response_corpus", "workers", "config_store", "tenants", "quotas",
                  "quotas_enabled", "secrets", "experiments", "rollout", "outcomes",
-                 "hot_reload", "timeline", "thresholds"});
+                 "hot_reload", "timeline", "thresholds", "resilience"});
   s.name = top.String("name", Required::kYes).value_or("");
   s.description = top.String("description", Required::kNo, false).value_or("");
   if (auto seed = top.Integer("seed", Required::kNo, 0, INT64_MAX)) {
@@ -370,6 +376,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   ReadTenancy(doc, s, &errors);
   ReadSecrets(doc, s, &errors);
   ReadRouting(doc, files, s, &errors);
+  s.resilience = ReadResilience(doc, &errors);
   s.thresholds = ParseThresholds(doc, "/thresholds", &errors);
   if (auto workers = top.Integer("workers", Required::kNo, 1, 10'000)) s.workers = *workers;
 

@@ -13,6 +13,7 @@
 
 #include "core/config/agent_config.h"
 #include "core/config/configuration_store.h"
+#include "core/resilience/resilience_registry.h"
 #include "core/tenancy/tenant_quota_manager.h"
 #include "core/rng/distributions.h"
 #include "mocks/in_memory_document_store.h"
@@ -80,6 +81,9 @@ struct Scenario {
   std::map<std::string, std::string> tenant_tiers;
   // Secrets the simulated SecretResolver knows (env name -> value); never written to reports.
   std::map<std::string, std::string> secrets;
+  // Circuit breakers and retry budgets per worker and provider; nullopt: none (configs' retry
+  // policies still apply). sim/scenario_faults.h.
+  std::optional<ResilienceOptions> resilience;
   // Experiments, rollout, outcome metrics, hot reload and timeline (sim/scenario_routing.h).
   RoutingSpec routing;
   // k6 thresholds, evaluated on the report after the run (reports/thresholds/threshold_parser.h).

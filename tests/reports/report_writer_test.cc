@@ -55,19 +55,19 @@ TEST(ReportWriterTest, WritesTurnsWithNullForStagesThatDidNotRun) {
             (Rows{
                 {"1",      "0",  "1000000", s,       v,        "structured", "ok",  "0",
                  "1",      "40", "3",       "20",    "60",     "1500000",    "100", "300000",
-                 "600000", "50", n,         "80000", "400000", "700000"},
+                 "600000", "50", n,         "80000", "400000", "700000", "", "0", "0", "0", "{}"},
                 {"1",      "1",  "3000000", s,       v,        "fallback", "not_json", "0",
                  "2",      "41", "0",       "20",    "60",     "1500000",  "100",      "300000",
-                 "600000", "50", "500000",  "80000", "900000", "1200000"},
+                 "600000", "50", "500000",  "80000", "900000", "1200000", "", "0", "0", "0", "{}"},
                 {"2",      "0",  "2000000", s,       v,        "structured", "ok",  "0",
                  "1",      "40", "3",       "20",    "60",     "1500000",    "100", "300000",
-                 "600000", "50", n,         "80000", "500000", "800000"},
+                 "600000", "50", n,         "80000", "500000", "800000", "", "0", "0", "0", "{}"},
                 {"2",      "1",      "4000000", s,    v,        "fallback", "validation_failed",
                  "2",      "2",      "41",      "0",  "20",     "60",       "1500000",
                  "100",    "300000", "600000",  "50", "500000", "80000",    "1000000",
-                 "1500000"},
+                 "1500000", "", "0", "0", "0", "{}"},
                 {"2",  "2",  "6000000", s,     v, "error", "llm_error", "0", "1", "42", "0",
-                 "20", "60", "1500000", "100", n, n,       n,           n,   n,   n,    n},
+                 "20", "60", "1500000", "100", n, n,       n,           n,   n,   n,    n, "", "0", "0", "0", "{}"},
             }));
 }
 
@@ -96,7 +96,12 @@ TEST(ReportWriterTest, TurnColumnsAreNamedAfterTheRecordFields) {
                            "fallback_llm_total_us",
                            "tts_ttfb_us",
                            "time_to_first_audio_us",
-                           "turn_total_us"}) {
+                           "turn_total_us",
+                           "llm_provider",
+                           "llm_attempts",
+                           "text_only",
+                           "coercions",
+                           "coercion_kinds"}) {
     expected.push_back({name});
   }
   EXPECT_EQ(QueryRows(path, "SELECT name FROM pragma_table_info('turn') ORDER BY cid"), expected);
@@ -138,6 +143,34 @@ TEST(ReportWriterTest, WritesRoutingDecisionsFlagsAndOutcomes) {
                    R"({"enable_voice_analytics":true})"}}));
   EXPECT_EQ(QueryRows(path, "SELECT * FROM session_outcome ORDER BY name"),
             (Rows{{"9", "candidate_rating", "4.25"}, {"9", "task_completed", "1.0"}}));
+}
+
+TEST(ReportWriterTest, WritesAttemptsProviderAndCoercionsOfATurn) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  TurnRecord t;
+  t.session_id = 4;
+  t.turn_index = 2;
+  t.agent_id = "a-v1";
+  t.config_version = "1.0.0";
+  t.outcome = TurnOutcome::kStructured;
+  t.llm_provider = "anthropic";
+  t.text_only = true;
+  t.coercions = 3;
+  t.coercion_kinds = {{"fenced", 1}, {"string_to_int", 2}};
+  t.llm_attempts = {{0, "openai", 0, 0, AttemptOutcome::kError, 1000, 100000},
+                    {0, "openai", 1, 63715, AttemptOutcome::kRateLimited, 164715, 5000},
+                    {0, "anthropic", 0, 0, AttemptOutcome::kOk, 169715, 300000}};
+  (*writer)->OnTurn(t);
+  ASSERT_TRUE((*writer)->Finish({}, {}).has_value());
+  EXPECT_EQ(QueryRows(path, "SELECT llm_provider, llm_attempts, text_only, coercions, "
+                            "coercion_kinds FROM turn"),
+            (Rows{{"anthropic", "3", "1", "3", R"({"fenced":1,"string_to_int":2})"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT * FROM llm_attempt ORDER BY seq"),
+            (Rows{{"4", "2", "0", "0", "openai", "0", "0", "error", "1000", "100000"},
+                  {"4", "2", "1", "0", "openai", "1", "63715", "rate_limited", "164715", "5000"},
+                  {"4", "2", "2", "0", "anthropic", "0", "0", "ok", "169715", "300000"}}));
 }
 
 TEST(ReportWriterTest, NumbersCheckFailuresInArrivalOrder) {

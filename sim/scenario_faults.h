@@ -1,0 +1,32 @@
+// Fault models and resilience settings of a scenario (docs/scenario-format.md, "Faults and
+// resilience"):
+//   backends.llm.faults / backends.tts.faults        defaults for every provider
+//   backends.llm.providers.<name> / .tts.providers   per provider (request.provider)
+//   resilience: {breaker: {...}, budget: {...}}      per worker and provider (core/resilience)
+// Fault object keys (mocks/backend_faults.h): error_rate, timeout_rate, hang_ms,
+// rate_limit_rate, retry_after_ms, rate_limit_per_second, rate_limit_burst, stall_rate,
+// stall_ms, outages [{start_s, end_s}].
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json/json_document.h"
+#include "core/resilience/resilience_registry.h"
+#include "mocks/backend_faults.h"
+
+namespace agentsim {
+
+// Reads the fault object at `pointer` (absent: `fallback`). Every problem goes to `errors`.
+BackendFaults ReadBackendFaults(const JsonDocument& doc, const std::string& pointer,
+                                std::vector<std::string>* errors, BackendFaults fallback = {});
+// Reads the object of provider -> fault object at `pointer` (absent: empty).
+std::map<std::string, BackendFaults, std::less<>> ReadProviderFaults(
+    const JsonDocument& doc, const std::string& pointer, std::vector<std::string>* errors);
+// Reads "resilience" (absent: nullopt: no breakers or budgets; configs still retry).
+std::optional<ResilienceOptions> ReadResilience(const JsonDocument& doc,
+                                                std::vector<std::string>* errors);
+
+}  // namespace agentsim
