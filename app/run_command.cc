@@ -101,6 +101,7 @@ RunStatistics Statistics(const RunOutcome& o) {
       {"tts_clients_created", i64(o.clients.tts_clients_created)},
       {"tts_errors", i64(o.tts.errors)},
       {"config_watch_polls", i64(o.config_watch_polls)},
+      {"barge_ins_during_audio", i64(o.barge_ins_during_audio)},
       {"llm_timeouts", i64(o.llm.timeouts)},
       {"llm_rate_limited", i64(o.llm.rate_limited)},
       {"llm_outage_errors", i64(o.llm.outages)},

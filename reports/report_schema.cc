@@ -77,6 +77,10 @@ CREATE TABLE turn (
   text_only              INTEGER NOT NULL,
   coercions              INTEGER NOT NULL,
   coercion_kinds         TEXT NOT NULL,
+  text_field_ready_us    INTEGER,
+  interrupted            INTEGER NOT NULL,
+  sentiment_filled       INTEGER NOT NULL,
+  speaking_rate_bytes_per_s REAL,
   PRIMARY KEY (session_id, turn_index)
 ) WITHOUT ROWID;
 CREATE TABLE llm_attempt (

@@ -24,8 +24,9 @@ constexpr std::string_view kInsertTurnSql =
     "outcome, reason, validation_errors, llm_calls, output_tokens, published_fields, "
     "user_text_bytes, spoken_text_bytes, audio_duration_us, config_fetch_us, llm_ttft_us, "
     "llm_total_us, parse_validate_us, fallback_llm_total_us, tts_ttfb_us, time_to_first_audio_us, "
-    "turn_total_us, llm_provider, llm_attempts, text_only, coercions, coercion_kinds) VALUES "
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "turn_total_us, llm_provider, llm_attempts, text_only, coercions, coercion_kinds, "
+    "text_field_ready_us, interrupted, sentiment_filled, speaking_rate_bytes_per_s) VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertAttemptSql =
     "INSERT INTO llm_attempt (session_id, turn_index, seq, call, provider, attempt, delay_us, "
     "outcome, started_at_us, duration_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -61,6 +62,7 @@ class Binder {
                               SQLITE_UTF8));
   }
   // -1 ("stage did not run") is stored as NULL.
+  void Null() { Check(sqlite3_bind_null(stmt_, ++index_)); }
   void Duration(Micros value) {
     if (value == -1) {
       Check(sqlite3_bind_null(stmt_, ++index_));
@@ -259,6 +261,14 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
   for (const auto& [kind, count] : turn.coercion_kinds) kinds[std::string(kind)] = count;
   const std::string kinds_text = kinds.dump();
   b.Text(kinds_text);
+  b.Duration(turn.timings.text_field_ready_us);
+  b.Int(turn.interrupted ? 1 : 0);
+  b.Int(turn.sentiment_filled ? 1 : 0);
+  if (turn.speaking_rate_bytes_per_s >= 0) {
+    b.Real(turn.speaking_rate_bytes_per_s);
+  } else {
+    b.Null();
+  }
   if (!b.overflow_field().empty()) {
     Remember(Error{ErrorCode::kInvalidArgument, path_ + ": " + KeyOf(turn) + ": " +
                                                     std::string(b.overflow_field()) +

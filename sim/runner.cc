@@ -54,6 +54,7 @@ struct World {
   std::uint64_t sessions_started = 0;
   std::uint64_t turns_started = 0;
   std::uint64_t turns_recorded = 0;
+  std::uint64_t barge_ins_during_audio = 0;  // the user spoke over the agent's audio
   // Finishing: when arrivals are done and no session is active, background loops stop.
   bool arrivals_done = false;
   std::uint64_t sessions_active = 0;
@@ -154,6 +155,14 @@ std::string FlagsJson(const AgentConfig& config) {
   return flags.dump();
 }
 
+// Barge-in: the user starts speaking at `at_us`; a turn still in flight is interrupted.
+// `turn_done` is set by the session when the turn returns (the agent may be gone after that).
+Task<void> BargeIn(EventLoop* loop, Agent* agent, Micros at_us,
+                   std::shared_ptr<bool> turn_done) {
+  co_await loop->SleepUntil(at_us);
+  if (!*turn_done) agent->Interrupt();
+}
+
 Task<void> SimulateSession(World* w, std::int64_t index) {
   const Scenario& s = *w->scenario;
   Rng rng = w->users_rng.Fork(static_cast<std::uint64_t>(index));
@@ -205,17 +214,37 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     const Micros turn_end = w->loop->NowMicros();
     ++w->turns_started;
     ++session.turns_started;
+    // Barge-in, from its own stream per turn so the session's other draws do not move.
+    std::optional<Micros> barge_at;
+    if (s.workload.barge_in_probability > 0) {
+      Rng barge = rng.Fork("barge_in").Fork(static_cast<std::uint64_t>(session.turns_started));
+      if (barge.Bernoulli(s.workload.barge_in_probability)) {
+        barge_at = turn_end + s.workload.barge_in_after_ms.SampleMillisAsMicros(barge);
+      }
+    }
+    auto turn_done = std::make_shared<bool>(false);
+    if (barge_at) {
+      w->loop->Spawn(BargeIn(w->loop, agent, *barge_at, turn_done),
+                     fmt::format("barge-in-{}-{}", session.session_id, session.turns_started));
+    }
     TurnRecord turn = co_await agent->HandleTurn(std::move(text), turn_end);
+    *turn_done = true;
     ++w->turns_recorded;
     if (turn.outcome != TurnOutcome::kError) ++session.turns_completed;
     NoteServed(w, worker_index, turn);
     if (in_experiment) w->tracker->OnTurn(route.key, route.variant, session.user_id, turn);
     if (in_rollout && !w->finished) CountRolloutTurn(w, turn);
     w->sink->OnTurn(turn);
-    // Listen to the agent's audio to its end, then think before speaking again.
+    // Listen to the agent's audio to its end (or until the user barges in), then think
+    // before speaking again.
     if (turn.timings.time_to_first_audio_us >= 0) {
-      co_await w->loop->SleepUntil(turn_end + turn.timings.time_to_first_audio_us +
-                                   turn.audio_duration_us);
+      Micros listen_until =
+          turn_end + turn.timings.time_to_first_audio_us + turn.audio_duration_us;
+      if (barge_at && *barge_at < listen_until && *barge_at >= w->loop->NowMicros()) {
+        listen_until = *barge_at;
+        ++w->barge_ins_during_audio;
+      }
+      co_await w->loop->SleepUntil(listen_until);
     }
     co_await w->loop->Sleep(s.workload.think_time_ms.SampleMillisAsMicros(rng));
   }
@@ -430,6 +459,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   out.sessions_started = world.sessions_started;
   out.turns_started = world.turns_started;
   out.turns_recorded = world.turns_recorded;
+  out.barge_ins_during_audio = world.barge_ins_during_audio;
   std::map<std::pair<Micros, int>, CacheWindowStats> windows;
   for (const Worker& worker : workers) {
     for (int level = 0; level < 3; ++level) {

@@ -94,6 +94,7 @@ struct RunOutcome {
   // fault the mocks injected (LLM then TTS, each in issue order).
   std::vector<std::pair<int, ProviderTransition>> breaker_transitions;
   std::vector<InjectedFault> injected_faults;
+  std::uint64_t barge_ins_during_audio = 0;  // users who spoke over the agent's audio
   std::uint64_t config_watch_polls = 0;
   std::uint64_t config_watch_poll_errors = 0;
 };

@@ -30,11 +30,19 @@ std::optional<LogNormalSpec> ReadLogNormal(const JsonDocument& doc, const std::s
 void ReadWorkload(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
   ObjectReader r(doc, "/workload", errors);
   r.AllowOnly({"sessions", "arrival_rate_per_s", "turns_per_session", "think_time_ms", "users",
-               "speech_chars_per_s", "user_ids"});
+               "speech_chars_per_s", "user_ids", "barge_in"});
   if (auto v = r.Enum("user_ids", Required::kNo, {"sequential", "random"})) {
     s.routing.random_user_ids = *v == "random";
   }
   WorkloadSpec& w = s.workload;
+  ObjectReader barge(doc, "/workload/barge_in", errors, /*required=*/false);
+  if (barge.present()) {
+    barge.AllowOnly({"probability", "after_ms"});
+    if (auto v = barge.Number("probability", Required::kYes, 0, 1)) w.barge_in_probability = *v;
+    if (auto v = ReadLogNormal(doc, "/workload/barge_in/after_ms", errors, w.barge_in_after_ms)) {
+      w.barge_in_after_ms = *v;
+    }
+  }
   if (auto v = r.Integer("sessions", Required::kYes, 1, 100'000'000)) w.sessions = *v;
   if (auto v = r.Number("arrival_rate_per_s", Required::kYes, 1e-6, 1e7)) {
     w.arrival_rate_per_s = *v;
