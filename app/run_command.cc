@@ -110,6 +110,16 @@ RunStatistics Statistics(const RunOutcome& o) {
       {"tts_outage_errors", i64(o.tts.outages)},
       {"config_watch_poll_errors", i64(o.config_watch_poll_errors)},
   };
+  for (int k = 0; k < 3; ++k) {
+    st.counters.emplace_back(
+        "llm_malformed_" + std::string(MalformedKindName(static_cast<MalformedKind>(k))),
+        i64(o.llm.malformed[k]));
+  }
+  for (int m = 0; m < kOutputMalformationCount; ++m) {
+    st.counters.emplace_back(
+        "llm_malformed_" + std::string(OutputMalformationName(static_cast<OutputMalformation>(m))),
+        i64(o.llm.malformations[m]));
+  }
   std::sort(st.counters.begin(), st.counters.end());
   return st;
 }

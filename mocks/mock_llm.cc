@@ -53,6 +53,30 @@ std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
   nlohmann::ordered_json object = generator.Object(schema, options_.optional_field_rate, rng);
   if (!rng.Bernoulli(options_.malformed_rate)) return object.dump();
 
+  double extra_total = 0;
+  for (double w : options_.malformation_weights) extra_total += w;
+  if (extra_total > 0) {
+    // One pick over the three kinds and the malformations.
+    const double base = options_.not_json_weight + options_.missing_required_weight +
+                        options_.wrong_type_weight;
+    double x = rng.Uniform01() * (base + extra_total) - base;
+    if (x >= 0) {
+      int m = 0;
+      while (m + 1 < kOutputMalformationCount &&
+             x >= options_.malformation_weights[static_cast<std::size_t>(m)]) {
+        x -= options_.malformation_weights[static_cast<std::size_t>(m)];
+        ++m;
+      }
+      auto malformation = static_cast<OutputMalformation>(m);
+      std::optional<std::string> text = MalformOutput(object.dump(), malformation, schema, rng);
+      if (!text) {
+        malformation = OutputMalformation::kFenced;
+        text = MalformOutput(object.dump(), malformation, schema, rng);
+      }
+      ++stats_.malformations[m];
+      return text.value_or(object.dump());
+    }
+  }
   MalformedKind kind = PickKind(options_, rng);
   if (kind == MalformedKind::kMissingRequired) {
     std::vector<std::string> required;

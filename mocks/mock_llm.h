@@ -21,6 +21,7 @@
 // draws exactly what it did before fault models existed.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -31,6 +32,7 @@
 #include "core/rng/distributions.h"
 #include "core/rng/rng.h"
 #include "mocks/backend_faults.h"
+#include "mocks/malformed_output.h"
 #include "mocks/response_corpus.h"
 
 namespace agentsim {
@@ -47,6 +49,11 @@ struct MockLlmOptions {
   double not_json_weight = 1.0;
   double missing_required_weight = 1.0;
   double wrong_type_weight = 1.0;
+  // Relative weights of the output malformations of mocks/malformed_output.h (fenced, prose,
+  // trailing commas, string-encoded numbers, wrong-case enums, truncated, refusal, empty, ...),
+  // drawn in the same pick as the three kinds above; all 0 (the default) keeps the pick, and
+  // every draw, as it was. A malformation that does not apply to the object gives `fenced`.
+  std::array<double, kOutputMalformationCount> malformation_weights{};
   double error_rate = 0.0;
   BackendFaults faults;  // providers without an entry below
   std::map<std::string, BackendFaults, std::less<>> provider_faults;
@@ -58,6 +65,7 @@ class MockLlm final : public LlmClient {
     std::uint64_t calls = 0;
     std::uint64_t structured_calls = 0;
     std::uint64_t malformed[3] = {0, 0, 0};  // by MalformedKind
+    std::uint64_t malformations[kOutputMalformationCount] = {};  // by OutputMalformation
     std::uint64_t errors = 0;      // calls that failed, whatever the fault
     std::uint64_t truncated = 0;
     std::uint64_t timeouts = 0;    // calls that hung (counted in errors)

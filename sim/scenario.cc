@@ -205,13 +205,25 @@ void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>
   if (auto v = llm.Number("malformed_rate", Required::kNo, 0, 1)) s.llm.malformed_rate = *v;
   if (auto v = llm.Number("error_rate", Required::kNo, 0, 1)) s.llm.error_rate = *v;
   ObjectReader weights(doc, "/backends/llm/malformed_weights", errors, false);
-  weights.AllowOnly({"not_json", "missing_required", "wrong_type"});
+  weights.AllowOnly({"not_json", "missing_required", "wrong_type", "fenced", "prose_wrapped",
+                     "trailing_comma", "string_encoded_numbers", "wrong_case_enum", "truncated",
+                     "refusal", "empty", "whitespace_only", "multiple_objects", "raw_newline",
+                     "invalid_escape"});
+  double malformation_total = 0;
+  for (int m = 0; m < kOutputMalformationCount; ++m) {
+    const std::string_view name = OutputMalformationName(static_cast<OutputMalformation>(m));
+    if (auto v = weights.Number(name, Required::kNo, 0, 1e6)) {
+      s.llm.malformation_weights[static_cast<std::size_t>(m)] = *v;
+      malformation_total += *v;
+    }
+  }
   if (auto v = weights.Number("not_json", Required::kNo, 0, 1e6)) s.llm.not_json_weight = *v;
   if (auto v = weights.Number("missing_required", Required::kNo, 0, 1e6)) {
     s.llm.missing_required_weight = *v;
   }
   if (auto v = weights.Number("wrong_type", Required::kNo, 0, 1e6)) s.llm.wrong_type_weight = *v;
-  if (s.llm.not_json_weight + s.llm.missing_required_weight + s.llm.wrong_type_weight <= 0) {
+  if (s.llm.not_json_weight + s.llm.missing_required_weight + s.llm.wrong_type_weight +
+          malformation_total <= 0) {
     weights.Fail("", "expected at least one positive weight");
   }
 

@@ -218,6 +218,7 @@ void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
                         "\"disable_config\"}",
       errors);
   if (list == nullptr) return;
+  std::vector<std::pair<std::size_t, std::string>> targets;  // enable/disable: (index, pointer)
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string at = "/timeline/" + std::to_string(i);
     ObjectReader r(doc, at, errors);
@@ -267,16 +268,30 @@ void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
       target.AllowOnly({"agent_id", "version"});
       e.agent_id = target.String("agent_id", Required::kYes).value_or("");
       e.version = target.String("version", Required::kYes).value_or("");
-      const bool published = std::any_of(
-          s.routing.timeline.begin(), s.routing.timeline.end(),
-          [&](const TimelineEventSpec& p) { return p.config && p.agent_id == e.agent_id; });
-      if (!e.agent_id.empty() && !KnownAgent(s, e.agent_id) && !published) {
-        target.Fail("agent_id", "unknown agent_id \"" + e.agent_id +
-                                    "\"; expected one of the scenario's agents (" +
-                                    KnownAgents(s) + ") or one published earlier in the timeline");
-      }
+      // Checked once the whole timeline is read (below): it may name an agent that the
+      // timeline publishes before it in time.
+      targets.emplace_back(s.routing.timeline.size(), at + "/" + key);
     }
     s.routing.timeline.push_back(std::move(e));
+  }
+  const std::vector<TimelineEventSpec>& events = s.routing.timeline;
+  for (const auto& [index, pointer] : targets) {
+    const TimelineEventSpec& e = events[index];
+    if (e.agent_id.empty() || KnownAgent(s, e.agent_id)) continue;
+    bool published_before = false;
+    for (std::size_t j = 0; j < events.size(); ++j) {
+      const TimelineEventSpec& p = events[j];
+      if (p.config && p.agent_id == e.agent_id &&
+          (p.at_us < e.at_us || (p.at_us == e.at_us && j < index))) {
+        published_before = true;
+      }
+    }
+    if (!published_before) {
+      ObjectReader target(doc, pointer, errors);
+      target.Fail("agent_id", "unknown agent_id \"" + e.agent_id +
+                                  "\"; expected one of the scenario's agents (" + KnownAgents(s) +
+                                  ") or one the timeline publishes before this event");
+    }
   }
   std::stable_sort(s.routing.timeline.begin(), s.routing.timeline.end(),
                    [](const TimelineEventSpec& a, const TimelineEventSpec& b) {

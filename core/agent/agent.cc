@@ -236,6 +236,9 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
     log_.Warn("tts_error error={}", audio.error().ToString());
     co_return;
   }
+  // Barge-in during synthesis: the audio is dropped and never plays, so it is not recorded
+  // (no time to first audio, no duration) and nothing reaches the room.
+  if (interrupt_requested_) co_return;
   // A fallback spoken after streamed audio keeps the first audio's TTS timings.
   if (record.timings.time_to_first_audio_us < 0) {
     record.timings.tts_ttfb_us = audio->first_byte_at_us - tts_start;
@@ -247,7 +250,6 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
     record.speaking_rate_bytes_per_s = static_cast<double>(record.spoken_text_bytes) * 1e6 /
                                        static_cast<double>(record.audio_duration_us);
   }
-  if (interrupt_requested_) co_return;  // barge-in: the audio is dropped
   AudioSegment segment{audio->first_byte_at_us, audio->audio_duration_us, audio->audio_bytes};
   if (Status s = room_->PublishAudio(segment); !s) {
     log_.Warn("publish_audio_failed error={}", s.error().ToString());

@@ -154,6 +154,11 @@ INSTANTIATE_TEST_SUITE_P(
                                       "disable_config": {"agent_id": "a-v1", "version": "1.0.0"}}])",
                    "/timeline/0: expected exactly one of \"publish_config\" (a config file), "
                    "\"enable_config\" or \"disable_config\" ({\"agent_id\", \"version\"})"},
+        BadRouting{"timeline_unknown_target",
+                   R"(, "timeline": [{"at_s": 1, "enable_config": {"agent_id": "nope-v1", "version": "1.0.0"}}])",
+                   "/timeline/0/enable_config/agent_id: unknown agent_id \"nope-v1\"; expected one "
+                   "of the scenario's agents (interview-temp07-v1, interview-temp09-v1) or one the "
+                   "timeline publishes before this event"},
         BadRouting{"timeline_missing_file",
                    R"(, "timeline": [{"at_s": 1, "publish_config": "nope.json"}])",
                    "/timeline/0/publish_config: "},
