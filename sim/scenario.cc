@@ -65,36 +65,6 @@ void ReadWorkload(const JsonDocument& doc, Scenario& s, std::vector<std::string>
   }
 }
 
-std::vector<OutageWindow> ReadOutages(const JsonDocument& doc, const std::string& pointer,
-                                      std::vector<std::string>* errors) {
-  std::vector<OutageWindow> out;
-  const nlohmann::json* list = nullptr;
-  try {
-    nlohmann::json::json_pointer ptr(pointer);
-    if (doc.root().contains(ptr)) list = &doc.root().at(ptr);
-  } catch (const nlohmann::json::exception&) {
-    list = nullptr;
-  }
-  if (list == nullptr) return out;
-  if (!list->is_array()) {
-    errors->push_back(doc.Describe(pointer, "expected an array of {\"start_s\", \"end_s\"}, got " +
-                                                DescribeJson(*list)));
-    return out;
-  }
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    ObjectReader r(doc, pointer + "/" + std::to_string(i), errors);
-    r.AllowOnly({"start_s", "end_s"});
-    auto start = r.Number("start_s", Required::kYes, 0, 1e9);
-    auto end = r.Number("end_s", Required::kYes, 0, 1e9);
-    if (start && end && *end <= *start) r.Fail("end_s", "expected end_s > start_s");
-    if (start && end && *end > *start) {
-      out.push_back(OutageWindow{static_cast<Micros>(std::llround(*start * 1e6)),
-                                 static_cast<Micros>(std::llround(*end * 1e6))});
-    }
-  }
-  return out;
-}
-
 void ReadConfigStore(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
   ObjectReader r(doc, "/config_store", errors, /*required=*/false);
   r.AllowOnly({"l1_ttl_ms", "l1_capacity", "l2_ttl_ms", "negative_ttl_ms", "ttl_jitter",
@@ -246,7 +216,7 @@ void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>
   if (auto v = ReadLogNormal(doc, "/backends/store/latency_ms", errors, s.store.latency_ms)) {
     s.store.latency_ms = *v;
   }
-  s.store.outages = ReadOutages(doc, "/backends/store/outages", errors);
+  s.store.outages = ReadOutageList(doc, "/backends/store/outages", errors);
 
   ObjectReader cache(doc, "/backends/shared_cache", errors, false);
   cache.AllowOnly({"enabled", "latency_ms", "outages"});
@@ -255,7 +225,7 @@ void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>
                              s.shared_cache.latency_ms)) {
     s.shared_cache.latency_ms = *v;
   }
-  s.shared_cache.outages = ReadOutages(doc, "/backends/shared_cache/outages", errors);
+  s.shared_cache.outages = ReadOutageList(doc, "/backends/shared_cache/outages", errors);
 }
 
 // Loads the agent configs; problems in a config file are reported with that file's locations.

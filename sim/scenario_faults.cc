@@ -9,6 +9,8 @@ namespace {
 
 Micros Ms(double ms) { return static_cast<Micros>(std::llround(ms * 1000.0)); }
 
+}  // namespace
+
 std::vector<OutageWindow> ReadOutageList(const JsonDocument& doc, const std::string& pointer,
                                          std::vector<std::string>* errors) {
   std::vector<OutageWindow> out;
@@ -32,13 +34,12 @@ std::vector<OutageWindow> ReadOutageList(const JsonDocument& doc, const std::str
     auto end = r.Number("end_s", Required::kYes, 0, 1e9);
     if (start && end && *end <= *start) r.Fail("end_s", "expected end_s > start_s");
     if (start && end && *end > *start) {
-      out.push_back(OutageWindow{Ms(*start * 1000.0), Ms(*end * 1000.0)});
+      out.push_back(OutageWindow{static_cast<Micros>(std::llround(*start * 1e6)),
+                                  static_cast<Micros>(std::llround(*end * 1e6))});
     }
   }
   return out;
 }
-
-}  // namespace
 
 BackendFaults ReadBackendFaults(const JsonDocument& doc, const std::string& pointer,
                                 std::vector<std::string>* errors, BackendFaults f) {

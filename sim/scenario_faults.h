@@ -19,6 +19,9 @@
 
 namespace agentsim {
 
+// Reads an optional array of outage windows [{start_s, end_s}] at `pointer` (absent: empty).
+std::vector<OutageWindow> ReadOutageList(const JsonDocument& doc, const std::string& pointer,
+                                         std::vector<std::string>* errors);
 // Reads the fault object at `pointer` (absent: `fallback`). Every problem goes to `errors`.
 BackendFaults ReadBackendFaults(const JsonDocument& doc, const std::string& pointer,
                                 std::vector<std::string>* errors, BackendFaults fallback = {});
