@@ -13,11 +13,14 @@
 #include "mocks/in_memory_document_store.h"
 #include "mocks/mock_room.h"
 #include "sim/file_source.h"
+#include "tests/core/agent/fixed_clients.h"
 
 namespace agent_interrupt_test {
 namespace {
 
 using namespace agentsim;  // NOLINT: test file
+using SlowTts = agent_test_clients::FixedTts;
+using Factory = agent_test_clients::FixedClientFactory;
 
 constexpr const char* kValid =
     R"({"system_response":"Tell me about your last project.","voice_instructions":"Warm.",)"
@@ -40,36 +43,6 @@ class SlowLlm : public LlmClient {
 
  private:
   EventLoop* loop_;
-};
-
-class SlowTts : public TtsClient {
- public:
-  explicit SlowTts(EventLoop* loop) : loop_(loop) {}
-  Task<Result<TtsResponse>> Synthesize(TtsRequest) override {
-    co_await loop_->Sleep(50'000);
-    TtsResponse r;
-    r.first_byte_at_us = loop_->NowMicros();
-    r.completed_at_us = r.first_byte_at_us;
-    r.audio_duration_us = 2'000'000;
-    r.audio_bytes = 4800;
-    co_return r;
-  }
-
- private:
-  EventLoop* loop_;
-};
-
-class Factory : public ClientFactory {
- public:
-  Factory(LlmClient* llm, TtsClient* tts) : llm_(llm), tts_(tts) {}
-  Result<LlmClient*> CreateLlm(const LlmConfig&) override { return llm_; }
-  Result<TtsClient*> CreateTts(const TtsConfig&) override { return tts_; }
-  const Stats& stats() const override { return stats_; }
-
- private:
-  LlmClient* llm_;
-  TtsClient* tts_;
-  Stats stats_;
 };
 
 struct InterruptCase {

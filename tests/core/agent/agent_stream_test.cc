@@ -15,24 +15,13 @@
 #include "mocks/mock_room.h"
 #include "mocks/mock_tts.h"
 #include "sim/file_source.h"
+#include "tests/core/agent/fixed_clients.h"
 
 namespace agent_stream_test {
 namespace {
 
 using namespace agentsim;  // NOLINT: test file
-
-class StreamClientFactory : public ClientFactory {
- public:
-  StreamClientFactory(LlmClient* llm, TtsClient* tts) : llm_(llm), tts_(tts) {}
-  Result<LlmClient*> CreateLlm(const LlmConfig&) override { return llm_; }
-  Result<TtsClient*> CreateTts(const TtsConfig&) override { return tts_; }
-  const Stats& stats() const override { return stats_; }
-
- private:
-  LlmClient* llm_;
-  TtsClient* tts_;
-  Stats stats_;
-};
+using StreamClientFactory = agent_test_clients::FixedClientFactory;
 
 struct RunResult {
   TurnRecord record;
