@@ -349,10 +349,13 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   std::vector<std::string> errors;
   ObjectReader top(doc, "", &errors);
   if (!top.present()) return InvalidArgument(JoinLines(errors));
-  top.AllowOnly({"name", "description", "seed", "agents", "workload", "utterances", "backends",
+  // "$schema" names docs/scenario.schema.json for editors; it must be a string, and is ignored.
+  top.AllowOnly({"$schema", "name", "description", "seed", "agents", "workload", "utterances",
+                 "backends",
                  "response_corpus", "workers", "config_store", "tenants", "quotas",
                  "quotas_enabled", "secrets", "experiments", "rollout", "outcomes",
                  "hot_reload", "timeline", "thresholds", "resilience"});
+  (void)top.String("$schema", Required::kNo, /*non_empty=*/false);
   s.name = top.String("name", Required::kYes).value_or("");
   s.description = top.String("description", Required::kNo, false).value_or("");
   if (auto seed = top.Integer("seed", Required::kNo, 0, INT64_MAX)) {
