@@ -15,7 +15,6 @@
 #include <coroutine>
 #include <cstdint>
 #include <map>
-#include <queue>
 #include <set>
 #include <string>
 #include <vector>
@@ -78,13 +77,35 @@ class EventLoop final : public Clock {
   std::size_t pending_events() const { return queue_.size() - cancelled_.size(); }
 
  private:
+  // A queued resumption, ordered by (time, sequence number). Times are >= 0 (ScheduleAt
+  // clamps them to now), so the pair compares as one unsigned 128-bit number: a branch-free
+  // compare (cmp/sbb) that the heap's child selection turns into a conditional move.
   struct Event {
-    Micros at_us;
+    std::uint64_t at_us;
     std::uint64_t seq;
     void* handle;  // std::coroutine_handle<>::address()
-    bool operator>(const Event& o) const {
-      return at_us != o.at_us ? at_us > o.at_us : seq > o.seq;
-    }
+  };
+  __extension__ typedef unsigned __int128 Key;  // GCC/Clang builtin; -Wpedantic-clean
+  static bool Earlier(const Event& a, const Event& b) {
+    return ((static_cast<Key>(a.at_us) << 64) | a.seq) <
+           ((static_cast<Key>(b.at_us) << 64) | b.seq);
+  }
+  // 4-ary min-heap of events (half the levels of a binary heap: a pop is a chain of dependent
+  // loads, one per level). Pop is Floyd's: the hole walks down to a leaf taking the earliest
+  // child (no compare against the moved element on the way), then the last element sifts up
+  // from there. Keys are unique, so the pop order is fully determined.
+  class EventHeap {
+   public:
+    bool empty() const { return v_.empty(); }
+    std::size_t size() const { return v_.size(); }
+    const Event& top() const { return v_.front(); }
+    void push(Event e);
+    void pop();
+    void clear() { v_.clear(); }
+
+   private:
+    void SiftUp(std::size_t i, Event e);
+    std::vector<Event> v_;
   };
   struct RootPromise;
   struct Root;
@@ -97,7 +118,7 @@ class EventLoop final : public Clock {
   std::uint64_t next_seq_ = 0;
   std::uint64_t next_root_id_ = 0;
   std::uint64_t events_run_ = 0;
-  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> queue_;
+  EventHeap queue_;
   struct RootEntry {
     std::string name;
     std::coroutine_handle<> handle;
