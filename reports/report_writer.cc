@@ -189,7 +189,9 @@ ReportWriter::~ReportWriter() { Close(/*commit=*/true); }
 Status ReportWriter::Initialise(const RunInfo& info) {
   sqlite3* raw = nullptr;
   const int rc =
-      sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+      sqlite3_open_v2(path_.c_str(), &raw,
+                      // One thread uses the connection: no per-call mutex.
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) {
     Error error = sqlite::MakeSqliteError(db_.get(), rc, path_, "cannot create the report");
@@ -257,9 +259,13 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
   b.Int(static_cast<std::int64_t>(turn.llm_attempts.size()));
   b.Int(turn.text_only ? 1 : 0);
   b.Int(turn.coercions);
-  nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
-  for (const auto& [kind, count] : turn.coercion_kinds) kinds[std::string(kind)] = count;
-  const std::string kinds_text = kinds.dump();
+  // Most turns have no coercions: "{}" without building a JSON object.
+  std::string kinds_text = "{}";
+  if (!turn.coercion_kinds.empty()) {
+    nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
+    for (const auto& [kind, count] : turn.coercion_kinds) kinds[std::string(kind)] = count;
+    kinds_text = kinds.dump();
+  }
   b.Text(kinds_text);
   b.Duration(turn.timings.text_field_ready_us);
   b.Int(turn.interrupted ? 1 : 0);
