@@ -23,6 +23,7 @@ struct RunArgs {
   std::string report = "agentsim-report.db";
   std::optional<std::string> transcripts;
   int verbosity = 0;                    // -v: info, -vv: debug
+  bool no_progress = false;             // --quiet / --no-progress: no progress on stderr
   std::string command_line;             // for the report's run_wall table
   std::optional<std::string> summary_export;  // --summary-export FILE.json (k6's summary shape)
   std::optional<std::string> junit;           // --junit FILE.xml (one testcase per threshold)
@@ -75,6 +76,7 @@ struct CompareArgs {
   std::optional<std::uint64_t> seed;    // default: the scenario's seed
   std::string report = "agentsim-compare.db";
   std::string command_line;
+  bool no_progress = false;             // --quiet / --no-progress: no progress on stderr
 };
 // `agentsim compare`: runs the scenario once per variant with the same seed (common random
 // numbers) and reports paired differences per metric (docs/cli.md). 0 ok; 1 a check failed in

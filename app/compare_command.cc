@@ -9,7 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include "app/commands.h"
+#include "app/progress.h"
 #include "app/wall_clock.h"
 #include "core/log/logger.h"
 #include "core/util/sha256.h"
@@ -148,7 +151,20 @@ int CompareCommand(const CompareArgs& args) {
     ChecksTo checks(writer->get(), v.name);
     // Only the sessions of the replaced agent are compared (the others run the same config).
     SessionMetricsSink sink(&checks, v.agent_id);
-    v.outcome = RunScenario(v.scenario, seed, sink, MakeNullLogger());
+    // Progress on stderr (docs/cli.md#progress); it changes no record.
+    std::optional<ProgressPrinter> progress;
+    RunControl control;
+    if (!args.no_progress) {
+      progress.emplace(&std::cerr, isatty(STDERR_FILENO) == 1, WallSeconds,
+                       "agentsim: " + v.name + ": ");
+      control.progress_interval_us = kMicrosPerSecond;
+      control.on_progress = [&progress](const RunProgress& p) -> std::optional<RunAbort> {
+        progress->Update(p);
+        return std::nullopt;
+      };
+    }
+    v.outcome = RunScenario(v.scenario, seed, sink, MakeNullLogger(), control);
+    if (progress) progress->Finish();
     v.metrics = sink.Metrics();
     check_failures += v.outcome.check_failures;
   }

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
       "Replace the utterance source: OpenAI chat JSONL file, LiveKit ChatContext JSON file or "
       "folder");
   run_cmd->add_flag("-v,--verbose", run.verbosity, "Log on virtual time (-vv: debug)");
+  run_cmd->add_flag("-q,--quiet,--no-progress", run.no_progress,
+                    "No progress line on stderr (docs/cli.md#progress)");
   std::string summary_export;
   CLI::Option* summary_export_opt = run_cmd->add_option(
       "--summary-export", summary_export,
@@ -151,6 +153,8 @@ int main(int argc, char** argv) {
       compare_cmd->add_option("--seed", compare_seed_text, "Seed (default: the scenario's)");
   compare_cmd->add_option("--report", compare.report, "Report path (SQLite)")
       ->capture_default_str();
+  compare_cmd->add_flag("-q,--quiet,--no-progress", compare.no_progress,
+                        "No progress line on stderr (docs/cli.md#progress)");
 
   try {
     cli.parse(argc, argv);

@@ -6,9 +6,12 @@
 #include <memory>
 #include <string_view>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
+#include "app/progress.h"
 #include "app/run_thresholds.h"
 #include "app/routing_statistics.h"
 #include "app/wall_clock.h"
@@ -200,7 +203,26 @@ int RunCommand(const RunArgs& args) {
                                            : spdlog::level::warn;
   std::cerr << "agentsim: running " << scenario->source_path << " (seed " << seed << ", "
             << scenario->workload.sessions << " sessions)\n";
-  RunOutcome outcome = RunScenario(*scenario, seed, **writer, MakeStderrLogger(level));
+  // Live abortOnFail thresholds sit in front of the report; progress goes to stderr. Both are
+  // driven every virtual second by the runner's RunControl, which changes no record.
+  LiveThresholds live(scenario->thresholds, writer->get());
+  for (const std::string& t : live.EndOnly()) {
+    std::cerr << "agentsim: note: abortOnFail of " << EscapeForMessage(t)
+              << " is evaluated at the end only (its metric or tags are not known during the "
+                 "run)\n";
+  }
+  std::optional<ProgressPrinter> progress;
+  if (!args.no_progress) progress.emplace(&std::cerr, isatty(STDERR_FILENO) == 1, WallSeconds);
+  RunControl control;
+  if (progress || live.watching()) {
+    control.progress_interval_us = kMicrosPerSecond;
+    control.on_progress = [&](const RunProgress& p) -> std::optional<RunAbort> {
+      if (progress) progress->Update(p);
+      return live.watching() ? live.Check(p.now_us) : std::nullopt;
+    };
+  }
+  RunOutcome outcome = RunScenario(*scenario, seed, live, MakeStderrLogger(level), control);
+  if (progress) progress->Finish();
 
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
@@ -234,13 +256,15 @@ int RunCommand(const RunArgs& args) {
   if (args.summary_export) std::cout << FormatSummaryLine("summary export", *args.summary_export);
   if (args.junit) std::cout << FormatSummaryLine("junit", *args.junit);
   const std::string reproduce = ReproduceCommand(args, seed);
-  // A failed check (a broken invariant) outranks a failed threshold; the reproduce line is last.
+  // A failed check (a broken invariant) outranks a failed threshold or an abort (exit 99, as
+  // k6's abortOnFail); the reproduce line is last.
   const std::string threshold_failures = ThresholdFailureLine(*thresholds);
-  if (outcome.check_failures > 0 || !threshold_failures.empty()) {
+  if (outcome.check_failures > 0 || !threshold_failures.empty() || outcome.abort) {
     if (outcome.check_failures > 0) {
       std::cout << "FAILED: " << outcome.check_failures
                 << " check(s) failed; see the check_failure table\n";
     }
+    if (outcome.abort) std::cout << AbortLine(*outcome.abort);
     std::cout << threshold_failures;
     std::cout << "reproduce: " << reproduce << "\n";
     return outcome.check_failures > 0 ? kExitCheckFailed : kExitThresholdsFailed;

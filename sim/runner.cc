@@ -61,6 +61,12 @@ struct World {
   bool finished = false;
   WakeableSleep* timeline_sleep = nullptr;
   WakeableSleep* rollout_sleep = nullptr;
+  // RunControl (RunScenario's `control`): the progress task's sleep and its own events (not
+  // counted in events_run); an abort.
+  WakeableSleep* progress_sleep = nullptr;
+  std::uint64_t control_events = 0;
+  bool aborted = false;
+  std::optional<TimelineRecord> abort;
   std::vector<TimelineRecord> timeline;
   std::vector<PropagationRecord> propagation;
   // (worker, agent_id, version) -> index into propagation, until first served.
@@ -81,6 +87,7 @@ void MaybeFinish(World* w) {
   }
   if (w->timeline_sleep) w->timeline_sleep->Wake();
   if (w->rollout_sleep) w->rollout_sleep->Wake();
+  if (w->progress_sleep) w->progress_sleep->Wake();
 }
 
 std::string UserId(const World& w, std::int64_t index) {
@@ -210,7 +217,9 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
   session.feature_flags = FlagsJson(agent->config());
 
   for (std::string& text : utterances) {
+    if (w->aborted) break;  // RunControl stopped the run (see Abort)
     co_await w->loop->Sleep(SpeakingTime(*w, text));
+    if (w->aborted) break;
     const Micros turn_end = w->loop->NowMicros();
     ++w->turns_started;
     ++session.turns_started;
@@ -235,6 +244,7 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     if (in_experiment) w->tracker->OnTurn(route.key, route.variant, session.user_id, turn);
     if (in_rollout && !w->finished) CountRolloutTurn(w, turn);
     w->sink->OnTurn(turn);
+    if (w->aborted) break;
     // Listen to the agent's audio to its end (or until the user barges in), then think
     // before speaking again.
     if (turn.timings.time_to_first_audio_us >= 0) {
@@ -249,9 +259,12 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     co_await w->loop->Sleep(s.workload.think_time_ms.SampleMillisAsMicros(rng));
   }
   (void)sessions->EndSession(*created);
-  session.status = "completed";
+  const bool aborted = w->aborted && session.turns_started < session.turns_planned;
+  session.status = aborted ? "aborted" : "completed";
   session.ended_at_us = w->loop->NowMicros();
-  session.outcomes = DrawOutcomes(s.routing.outcomes, session.agent_id, rng.Fork("outcomes"));
+  if (!aborted) {
+    session.outcomes = DrawOutcomes(s.routing.outcomes, session.agent_id, rng.Fork("outcomes"));
+  }
   if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
   w->sink->OnSession(session);
   --w->sessions_active;
@@ -266,10 +279,54 @@ Task<void> ArriveSessions(World* w) {
     if (i > 0) {
       co_await w->loop->Sleep(static_cast<Micros>(std::llround(arrivals.Exponential(mean_gap_us))));
     }
+    if (w->aborted) break;  // RunControl stopped the run
     w->loop->Spawn(SimulateSession(w, i), "session-" + std::to_string(i + 1));
   }
   w->arrivals_done = true;
   // The last session spawned has not started yet; it finishes the run when it ends.
+}
+
+RunProgress Progress(const World& w) {
+  RunProgress p;
+  p.now_us = w.loop->NowMicros();
+  p.sessions_started = w.sessions_started;
+  p.sessions_active = w.sessions_active;
+  p.turns_started = w.turns_started;
+  p.turns_recorded = w.turns_recorded;
+  const std::int64_t planned = w.scenario->workload.sessions;
+  if (planned > 0) {
+    p.done = std::min(1.0, static_cast<double>(w.sessions_started) / static_cast<double>(planned));
+  }
+  return p;
+}
+
+// Stops the run now (RunControl::on_progress asked): no more arrivals; every session stops at
+// its next step (SimulateSession checks `aborted`: a turn in flight finishes first, so every
+// started turn is recorded) and ends as usual. Background loops stop once no session is active.
+void Abort(World* w, RunAbort why) {
+  w->aborted = true;
+  w->arrivals_done = true;
+  Record(w, "run", why.kind, why.subject, "ok", why.detail);
+  w->abort = w->timeline.back();
+  MaybeFinish(w);
+}
+
+// Calls RunControl::on_progress every interval of virtual time until the run finishes. Every
+// resumption of this task is counted in control_events (subtracted from events_run); it stops
+// when woken by MaybeFinish, or when nothing else is queued (the run would end here).
+Task<void> ReportProgress(World* w, const RunControl* control) {
+  ++w->control_events;  // this start
+  while (!w->finished) {
+    const bool woken = co_await w->progress_sleep->Until(w->loop->NowMicros() +
+                                                         control->progress_interval_us);
+    ++w->control_events;
+    if (woken || w->finished || w->loop->pending_events() == 0) break;
+    std::optional<RunAbort> abort = control->on_progress(Progress(*w));
+    if (abort && !w->aborted) {
+      Abort(w, std::move(*abort));
+      break;
+    }
+  }
 }
 
 // Applies the scenario's timeline through worker 0's ConfigurationStore (the real write path,
@@ -344,7 +401,7 @@ void OnConfigApplied(World* w, int worker, const ConfigUpdateApplied& applied) {
 }  // namespace
 
 RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink& sink,
-                       std::shared_ptr<spdlog::logger> log) {
+                       std::shared_ptr<spdlog::logger> log, const RunControl& control) {
   EventLoop loop;
   Rng run(seed);
   Logger base_log(std::move(log), &loop);
@@ -431,6 +488,11 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   if (router->rollout() != nullptr) loop.Spawn(DriveRollout(&world), "rollout");
   if (!scenario.routing.timeline.empty()) loop.Spawn(DriveTimeline(&world), "timeline");
   loop.Spawn(ArriveSessions(&world), "arrivals");
+  WakeableSleep progress_sleep(&loop);
+  if (control.on_progress && control.progress_interval_us > 0) {
+    world.progress_sleep = &progress_sleep;
+    loop.Spawn(ReportProgress(&world, &control), "progress");
+  }
   loop.Run();
 
   RunOutcome out;
@@ -455,7 +517,8 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     report("experiment_metrics", "run", finished.error().ToString());
   }
   out.virtual_duration_us = loop.NowMicros();
-  out.events_run = loop.events_run();
+  out.events_run = loop.events_run() - world.control_events;
+  out.abort = world.abort;
   out.sessions_started = world.sessions_started;
   out.turns_started = world.turns_started;
   out.turns_recorded = world.turns_recorded;

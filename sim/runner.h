@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,12 +98,48 @@ struct RunOutcome {
   std::uint64_t barge_ins_during_audio = 0;  // users who spoke over the agent's audio
   std::uint64_t config_watch_polls = 0;
   std::uint64_t config_watch_poll_errors = 0;
+  // Set when RunControl::on_progress stopped the run (also in `timeline`, source "run").
+  std::optional<TimelineRecord> abort;
+};
+
+// The run's state as RunControl::on_progress sees it, at a virtual instant.
+struct RunProgress {
+  Micros now_us = 0;                  // virtual time
+  std::uint64_t sessions_started = 0;
+  std::uint64_t sessions_active = 0;  // started and not ended
+  std::uint64_t turns_started = 0;
+  std::uint64_t turns_recorded = 0;
+  // Share of the planned work done, 0 .. 1: sessions started of workload.sessions; -1 when
+  // unknown.
+  double done = -1;
+};
+
+// Why on_progress stops a run: recorded as a timeline row (source "run", outcome "ok").
+struct RunAbort {
+  std::string kind = "threshold_abort";
+  std::string subject;  // e.g. the threshold's metric key
+  std::string detail;   // e.g. "p(95)<1500: observed 1734.2 (42 samples)"
+};
+
+// Observation and control of a run from outside (the CLI's progress line, live abortOnFail
+// thresholds). on_progress is called every progress_interval_us of VIRTUAL time (at
+// interval, 2 x interval, ...) while the run is active, never after the last session ended, by
+// a task that neither keeps the event loop alive nor draws random numbers: a run with a
+// control gives the same records, report rows and digest as one without (events_run excludes
+// the control's own events). Returning a RunAbort stops the run at that instant: no further
+// session arrives, every active session stops at its next step (a turn in flight
+// finishes and is recorded) and is recorded with status "aborted", timeline
+// actions not yet due are recorded as not_applied, and RunOutcome::abort is set.
+struct RunControl {
+  Micros progress_interval_us = 0;  // 0 or no on_progress: no calls
+  std::function<std::optional<RunAbort>(const RunProgress&)> on_progress;
 };
 
 // Runs `scenario` with `seed` (the CLI's --seed, or scenario.seed). Check failures (hidden field
 // published, a session task that threw or never finished, a started turn without a record) go
 // to `sink` and are counted in the outcome.
+// `control` (optional) observes the run and may stop it early (see RunControl).
 RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink& sink,
-                       std::shared_ptr<spdlog::logger> log);
+                       std::shared_ptr<spdlog::logger> log, const RunControl& control = {});
 
 }  // namespace agentsim
