@@ -107,6 +107,7 @@ Task<Result<LlmResponse>> Agent::CompleteLlm(const AgentConfig& config, LlmReque
   context.rng = &rng_;
   context.call_index = record.llm_calls - 1;
   context.keep_alive = config_;  // the turn's config: owns the schema
+  context.cancelled = &interrupt_requested_;
   LlmClientLookup clients = [this, &config](std::size_t i) -> Result<LlmClient*> {
     return i == 0 ? Llm(config) : FallbackLlm(config, i - 1);
   };
@@ -351,6 +352,7 @@ std::string_view ConfigReloadPolicyName(ConfigReloadPolicy policy) {
 }
 
 Status Agent::NotifyConfigUpdate(std::string_view version) {
+  if (closed_) return FailedPrecondition("session " + std::to_string(session_id_) + " is closed");
   ++config_updates_received_;
   nlohmann::json notice = {
       {"type", "config_changed"},
@@ -370,6 +372,16 @@ void Agent::Remember(const AgentConfig& config, std::string user_text, std::stri
   }
 }
 
+void Agent::Close(std::function<void()> release) {
+  if (closed_) return;
+  closed_ = true;
+  log_.Info("session_closed turn_in_flight={}", turn_in_flight_);
+  if (turn_in_flight_) {
+    interrupt_requested_ = true;
+    release_ = std::move(release);
+  }
+}
+
 Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_us) {
   TurnRecord record;
   record.session_id = session_id_;
@@ -378,6 +390,16 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
   tts_calls_in_turn_ = 0;
   record.user_turn_end_us = user_turn_end_us;
   record.user_text_bytes = user_text.size();
+  record.agent_id = config_->agent_id;
+  record.config_version = config_->version;
+  if (closed_) {
+    record.outcome = TurnOutcome::kError;
+    record.reason = reason::kSessionClosed;
+    co_return record;
+  }
+  // In flight from here: an Interrupt or Close during the config fetch cancels the turn too.
+  turn_in_flight_ = true;
+  interrupt_requested_ = false;
 
   if (services_.reload_policy == ConfigReloadPolicy::kNextTurn) {
     const Micros fetch_start = services_.clock->NowMicros();
@@ -399,29 +421,30 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
   if (!config.enabled) {
     record.outcome = TurnOutcome::kError;
     record.reason = reason::kAgentDisabled;
-    record.timings.turn_total_us = services_.clock->NowMicros() - user_turn_end_us;
-    co_return record;
-  }
-
-  turn_in_flight_ = true;
-  interrupt_requested_ = false;
-  Reply reply = co_await GenerateReply(config, user_text, record);
-  if (reply.delivered && !interrupt_requested_) {
-    if (!reply.spoken) co_await Speak(config, reply, user_turn_end_us, record);
-  }
-  if (reply.delivered && !interrupt_requested_) {
-    Remember(config, std::move(user_text), reply.spoken_text);
+  } else if (!interrupt_requested_) {
+    Reply reply = co_await GenerateReply(config, user_text, record);
+    if (reply.delivered && !interrupt_requested_) {
+      if (!reply.spoken) co_await Speak(config, reply, user_turn_end_us, record);
+    }
+    if (reply.delivered && !interrupt_requested_) {
+      Remember(config, std::move(user_text), reply.spoken_text);
+    }
   }
   turn_in_flight_ = false;
   if (interrupt_requested_) {
     record.interrupted = true;
-    record.reason = reason::kInterrupted;
+    record.reason = closed_ ? reason::kSessionClosed : reason::kInterrupted;
     interrupt_requested_ = false;
   }
   record.timings.turn_total_us = services_.clock->NowMicros() - user_turn_end_us;
   log_.Debug("turn_done turn={} outcome={} reason={} ttfa_us={}", record.turn_index,
              TurnOutcomeName(record.outcome), record.reason,
              record.timings.time_to_first_audio_us);
+  if (release_) {
+    // The last use of the agent: the hook may destroy it (SessionManager::EndSession).
+    std::function<void()> release = std::move(release_);
+    release();
+  }
   co_return record;
 }
 

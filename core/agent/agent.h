@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -90,6 +91,18 @@ class Agent {
     if (turn_in_flight_) interrupt_requested_ = true;
   }
 
+  // Session close (SessionManager::EndSession): cancels the turn in flight as Interrupt does —
+  // no retry, fallback provider, sentiment call or TTS starts after it, and nothing more is
+  // published — with reason "session_closed". A HandleTurn after Close publishes nothing and
+  // returns an error record with that reason; NotifyConfigUpdate fails (kFailedPrecondition).
+  // The backend call in flight (if any) runs to its end in virtual time and its result is
+  // dropped; `release` (if set) is then called as the turn's last use of the agent, so it may
+  // destroy the agent (the SessionManager frees it there). Without a turn in flight `release`
+  // is not called: the caller frees the agent itself.
+  void Close(std::function<void()> release = {});
+  bool closed() const { return closed_; }
+  bool turn_in_flight() const { return turn_in_flight_; }
+
   const AgentConfig& config() const { return *config_; }
   std::uint64_t session_id() const { return session_id_; }
   int turns_handled() const { return turn_index_; }
@@ -148,7 +161,9 @@ class Agent {
   bool voice_analytics_ = false;     // enable_voice_analytics
   int turn_index_ = 0;
   bool turn_in_flight_ = false;
-  bool interrupt_requested_ = false;
+  bool interrupt_requested_ = false;  // also the cancellation flag of the turn's LLM calls
+  bool closed_ = false;
+  std::function<void()> release_;      // Close's hook, called at the end of the turn
   std::uint64_t llm_calls_in_turn_ = 0;
   std::uint64_t tts_calls_in_turn_ = 0;
   int config_updates_received_ = 0;

@@ -48,6 +48,7 @@ inline constexpr std::string_view kRefusal = "refusal";
 inline constexpr std::string_view kMultipleObjects = "multiple_objects";
 // The user barged in (Agent::Interrupt): nothing more from the turn reached the room.
 inline constexpr std::string_view kInterrupted = "interrupted";
+inline constexpr std::string_view kSessionClosed = "session_closed";
 }  // namespace reason
 
 struct TurnTimings {

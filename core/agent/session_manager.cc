@@ -15,7 +15,7 @@ Task<Result<std::uint64_t>> SessionManager::CreateSession(std::string agent_id,
                                  " is disabled");
   }
   std::uint64_t id = options.session_id.value_or(next_id_);
-  if (sessions_.contains(id)) {
+  if (sessions_.contains(id) || closing_.contains(id)) {
     co_return InvalidArgument("session id " + std::to_string(id) + " is already active");
   }
   if (services_.quotas != nullptr) {
@@ -58,7 +58,15 @@ Status SessionManager::EndSession(std::uint64_t session_id) {
   if (services_.quotas != nullptr) {
     services_.quotas->ReleaseSession(it->second->config().tenant.tenant_id);
   }
+  std::unique_ptr<Agent> agent = std::move(it->second);
   sessions_.erase(it);
+  if (!agent->turn_in_flight()) {
+    agent->Close();
+    return {};  // freed here
+  }
+  Agent* closing = agent.get();
+  closing_.emplace(session_id, std::move(agent));
+  closing->Close([this, session_id] { closing_.erase(session_id); });
   return {};
 }
 

@@ -109,8 +109,13 @@ Task<ResilientLlmResult> CompleteResilient(ResilientLlmContext context,
   Error last_error{ErrorCode::kUnavailable, "no LLM provider configured"};
   int sent_so_far = 0;  // attempts sent over all providers: k of AttemptSeed
   bool stop = false;
+  auto cancelled = [&context] { return context.cancelled != nullptr && *context.cancelled; };
   for (std::size_t i = 0; i < routes.size() && !stop; ++i) {
     const LlmRoute route = routes[i];
+    if (cancelled()) {
+      last_error = Error{ErrorCode::kCancelled, "cancelled before " + std::string(route.provider)};
+      break;
+    }
     auto record = [&](int attempt, Micros delay_us, AttemptOutcome outcome, Micros started_at_us) {
       out.attempts.push_back(LlmAttempt{context.call_index, std::string(route.provider), attempt,
                                         delay_us, outcome, started_at_us,
@@ -150,6 +155,13 @@ Task<ResilientLlmResult> CompleteResilient(ResilientLlmContext context,
           break;
         }
         co_await clock->SleepFor(delay_us);
+        if (cancelled()) {
+          last_error = Error{ErrorCode::kCancelled, "cancelled during the wait before retry " +
+                                                        std::to_string(attempt) + " of " +
+                                                        std::string(route.provider)};
+          stop = true;
+          break;
+        }
       }
       const Micros started_at_us = clock->NowMicros();
       std::optional<CircuitBreaker::Permit> permit;

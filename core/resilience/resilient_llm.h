@@ -13,6 +13,9 @@
 //   4. A non-retryable error, or attempts used up, moves on to the next provider at once.
 //   A deadline reached (a call cut by it, or no time left when a provider's first attempt would
 //   start) or kCancelled ends the call with no further provider.
+//   5. Cancellation (barge-in, session close): when *context.cancelled is true before a
+//      provider's first attempt or at the end of a retry wait, the call stops with kCancelled
+//      ("cancelled") and makes no further attempt. An attempt already sent runs to its end.
 //
 // Breakers count provider errors (kUnavailable, kInternal) and timeouts as failures; rate
 // limits, deadline cuts and other errors are neutral. Each provider's first attempt counts as a
@@ -61,6 +64,7 @@ struct ResilientLlmContext {
   Rng* rng = nullptr;                      // the session's stream, for the jitter
   int call_index = 0;                      // copied into LlmAttempt::call
   std::shared_ptr<const void> keep_alive;  // owns the schema when a timeout applies
+  const bool* cancelled = nullptr;         // nullable; read at the points of step 5
 };
 
 struct ResilientLlmResult {
