@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   nlohmann-json3-dev libspdlog-dev libsqlite3-dev sqlite3 libssl-dev libcli11-dev
   libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-math-dev
+  libsimdjson-dev  # core/agent/json_fast_parse.cc
   python3 python3-jsonschema  # tests/docs/scenario_schema_test.py (ctest scenario_schema)
 )
 

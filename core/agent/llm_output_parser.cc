@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/agent/json_fast_parse.h"
 #include "core/agent/json_repair.h"
 #include "core/agent/value_coercion.h"
 #include "core/json/json_document.h"
@@ -34,6 +35,13 @@ JsonAttempt TryParse(std::string_view text, int max_depth) {
   if (JsonNestingDepth(text, max_depth) > max_depth) {
     attempt.too_deep = true;
     attempt.error = "nesting deeper than " + std::to_string(max_depth) + " levels";
+    return attempt;
+  }
+  // simdjson where it vouches for the same value (core/agent/json_fast_parse.h); nlohmann for
+  // the rest and for every error (its message is the one reported).
+  if (std::optional<json> fast = FastParseJson(text)) {
+    attempt.value = std::move(*fast);
+    attempt.ok = true;
     return attempt;
   }
   try {

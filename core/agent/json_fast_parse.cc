@@ -1,0 +1,101 @@
+#include "core/agent/json_fast_parse.h"
+
+#include <cstdint>
+#include <string>
+
+#include <simdjson.h>
+
+namespace agentsim {
+namespace {
+
+using nlohmann::json;
+
+// True when `text` has nothing the two parsers might read differently (see the header).
+bool SafeForFastPath(std::string_view text) {
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) return false;
+    if (in_string) {
+      if (c == '\\') {
+        if (i + 1 < text.size() && text[i + 1] == 'u') return false;
+        ++i;  // the escaped byte
+      } else if (c == '"') {
+        in_string = false;
+      } else if (c < 0x20) {
+        return false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '0') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Converts a simdjson element; false on anything unexpected.
+bool Convert(simdjson::dom::element e, json& out) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+      out = json::object();
+      for (simdjson::dom::key_value_pair field : simdjson::dom::object(e)) {
+        json& slot = out[std::string(field.key)];  // a repeated key: the last value wins
+        if (!Convert(field.value, slot)) return false;
+      }
+      return true;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+      out = json::array();
+      for (simdjson::dom::element item : simdjson::dom::array(e)) {
+        json value;
+        if (!Convert(item, value)) return false;
+        out.push_back(std::move(value));
+      }
+      return true;
+    }
+    case simdjson::dom::element_type::INT64: {
+      const std::int64_t v = int64_t(e);
+      if (v >= 0) {
+        out = static_cast<std::uint64_t>(v);
+      } else {
+        out = v;
+      }
+      return true;
+    }
+    case simdjson::dom::element_type::UINT64:
+      out = uint64_t(e);
+      return true;
+    case simdjson::dom::element_type::DOUBLE:
+      out = double(e);
+      return true;
+    case simdjson::dom::element_type::STRING:
+      out = std::string(std::string_view(e));
+      return true;
+    case simdjson::dom::element_type::BOOL:
+      out = bool(e);
+      return true;
+    case simdjson::dom::element_type::NULL_VALUE:
+      out = nullptr;
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> FastParseJson(std::string_view text) {
+  if (!SafeForFastPath(text)) return std::nullopt;
+  // One parser per thread, reused: its buffers grow to the largest output seen.
+  static thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root) !=
+      simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  json out;
+  if (!Convert(root, out)) return std::nullopt;
+  return out;
+}
+
+}  // namespace agentsim
