@@ -199,7 +199,10 @@ Status ReportWriter::Initialise(const RunInfo& info) {
     db_.reset();
     return std::unexpected(std::move(error));
   }
-  std::string pragmas = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; ";
+  // cache_size: up to 64 MiB of pages (-KiB), so the primary-key indexes, which rows reach in
+  // session-interleaved order, stay in memory instead of being re-read from the file.
+  std::string pragmas =
+      "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; ";
   pragmas += "PRAGMA application_id = " + std::to_string(kReportApplicationId) + "; ";
   pragmas += "PRAGMA user_version = " + std::to_string(kReportSchemaVersion) + ";";
   if (auto s = sqlite::Exec(db_.get(), pragmas.c_str(), path_); !s) return s;
