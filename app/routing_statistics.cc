@@ -43,8 +43,13 @@ Result<RoutingTables> RoutingTablesOf(const RunOutcome& o) {
                                      p.transition.reason});
   }
   for (const InjectedFault& f : o.injected_faults) {
-    t.injected_faults.push_back(
-        {f.at_us, std::string(f.backend), f.provider, std::string(FaultKindName(f.kind))});
+    t.injected_faults.push_back({f.at_us, std::string(f.backend), f.provider,
+                                 std::string(FaultKindName(f.kind)), std::string(f.site)});
+  }
+  for (const ChaosSiteStats& c : o.chaos_sites) {
+    t.chaos_sites.push_back({std::string(c.site), c.enabled,
+                             static_cast<std::int64_t>(c.opportunities),
+                             static_cast<std::int64_t>(c.fired)});
   }
   return t;
 }

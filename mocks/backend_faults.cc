@@ -14,6 +14,9 @@ std::string_view FaultKindName(FaultKind kind) {
     case FaultKind::kError: return "error";
     case FaultKind::kTimeout: return "timeout";
     case FaultKind::kStall: return "stall";
+    case FaultKind::kMalformed: return "malformed";
+    case FaultKind::kDisconnect: return "disconnect";
+    case FaultKind::kSlow: return "slow";
   }
   return "error";
 }
@@ -33,7 +36,7 @@ const BackendFaults& FaultInjector::For(std::string_view provider) const {
 
 void FaultInjector::Log(Micros at_us, std::string_view provider, FaultKind kind) {
   ++counts_[static_cast<int>(kind)];
-  log_.push_back(InjectedFault{at_us, backend_, std::string(provider), kind});
+  log_.push_back(InjectedFault{at_us, backend_, std::string(provider), kind, ""});
 }
 
 std::optional<Micros> FaultInjector::TakeToken(std::string_view provider, const BackendFaults& f,
@@ -105,6 +108,9 @@ Error FaultInjector::ToError(const FaultDecision& d, Micros issued_at_us) const 
       return Error{ErrorCode::kDeadlineExceeded, label + ": no response (timeout_rate)"};
     case FaultKind::kError:
     case FaultKind::kStall:
+    case FaultKind::kMalformed:
+    case FaultKind::kDisconnect:
+    case FaultKind::kSlow:
       break;
   }
   return Error{ErrorCode::kUnavailable, label + ": provider error (error_rate)"};

@@ -47,16 +47,24 @@ struct BackendFaults {
   std::vector<OutageWindow> outages;
 };
 
-enum class FaultKind { kOutage, kRateLimited, kError, kTimeout, kStall };
-inline constexpr int kFaultKinds = 5;
-// "outage", "rate_limited", "error", "timeout", "stall".
+// The last three come only from chaos sites and room faults (mocks/chaos.h, mocks/mock_room.h):
+// a malformed LLM output, a dropped room connection, a slow store call.
+enum class FaultKind {
+  kOutage, kRateLimited, kError, kTimeout, kStall, kMalformed, kDisconnect, kSlow
+};
+inline constexpr int kFaultKinds = 8;
+// "outage", "rate_limited", "error", "timeout", "stall", "malformed", "disconnect", "slow".
 std::string_view FaultKindName(FaultKind kind);
 
 struct InjectedFault {
-  Micros at_us = 0;             // instant the call was issued
-  std::string_view backend;     // "llm" | "tts"
-  std::string provider;
+  Micros at_us = 0;             // instant the call was issued (room: of the publish)
+  std::string_view backend;     // "llm" | "tts" | "store" | "shared_cache" | "room"
+  std::string provider;         // llm/tts: request.provider; room: "session <id>"; else ""
   FaultKind kind = FaultKind::kError;
+  // Who injected it: "" the scenario's fault model (backends.*.faults, scripted outages, room
+  // faults), "timeline" a start_outage action, else the chaos site's name (mocks/chaos_sites.h).
+  // A string literal or a name from kChaosSites.
+  std::string_view site;
 };
 
 // What happens to one call.

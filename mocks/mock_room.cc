@@ -32,12 +32,57 @@ void RoomMonitor::OnAudio(const AudioSegment& segment) {
   stats_.audio_duration_us += segment.duration_us;
 }
 
+void MockRoom::EnableFaults(const RoomFaults* faults, FaultControl* control, Rng rng) {
+  faults_ = faults;
+  control_ = control;
+  rng_ = rng;
+  if (faults_ != nullptr && faults_->session_disconnect_rate > 0) {
+    Rng at = rng_.Fork("disconnect_at");
+    if (at.Bernoulli(faults_->session_disconnect_rate)) {
+      drop_at_us_ = monitor_->clock()->NowMicros() +
+                    faults_->disconnect_after_ms.SampleMillisAsMicros(at);
+    }
+  }
+}
+
+void MockRoom::Disconnect(Micros at_us, std::string_view site) {
+  disconnected_ = true;
+  disconnected_at_us_ = at_us;
+  monitor_->OnDisconnect();
+  if (control_ != nullptr) {
+    control_->LogAt(at_us, "room", "session " + std::to_string(session_id_),
+                    FaultKind::kDisconnect, site);
+  }
+  if (on_disconnect_) on_disconnect_();
+}
+
+bool MockRoom::CheckConnection() {
+  if (!disconnected_ && monitor_->clock()->NowMicros() >= drop_at_us_) Disconnect(drop_at_us_, "");
+  return !disconnected_;
+}
+
+bool MockRoom::Admit() {
+  if (control_ != nullptr && CheckConnection()) {
+    if (faults_ != nullptr && faults_->disconnect_per_publish > 0 &&
+        rng_.Bernoulli(faults_->disconnect_per_publish)) {
+      Disconnect(monitor_->clock()->NowMicros(), "");
+    } else if (control_->Fire(ChaosSite::kRoomDisconnect)) {
+      Disconnect(monitor_->clock()->NowMicros(), ChaosSiteName(ChaosSite::kRoomDisconnect));
+    }
+  }
+  if (!disconnected_) return true;
+  monitor_->OnRefused();
+  return false;
+}
+
 Status MockRoom::PublishData(std::string_view topic, std::string_view payload) {
+  if (!Admit()) return MakeError(ErrorCode::kUnavailable, "mock room: disconnected");
   monitor_->OnData(session_id_, *hidden_, topic, payload);
   return {};
 }
 
 Status MockRoom::PublishAudio(const AudioSegment& segment) {
+  if (!Admit()) return MakeError(ErrorCode::kUnavailable, "mock room: disconnected");
   monitor_->OnAudio(segment);
   return {};
 }

@@ -110,8 +110,15 @@ CREATE TABLE injected_fault (
   at_us    INTEGER NOT NULL,
   backend  TEXT NOT NULL,
   provider TEXT NOT NULL,
-  kind     TEXT NOT NULL
+  kind     TEXT NOT NULL,
+  site     TEXT NOT NULL
 );
+CREATE TABLE chaos_site (
+  site          TEXT PRIMARY KEY,
+  enabled       INTEGER NOT NULL,
+  opportunities INTEGER NOT NULL,
+  fired         INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE check_failure (
   seq        INTEGER PRIMARY KEY,
   at_us      INTEGER NOT NULL,
@@ -257,7 +264,7 @@ CREATE TABLE comparison (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<DigestTable, 21> kDigestTables = {{
+constexpr std::array<DigestTable, 22> kDigestTables = {{
     {"run", "run_id"},
     {"session", "session_id"},
     {"turn", "session_id, turn_index"},
@@ -279,6 +286,7 @@ constexpr std::array<DigestTable, 21> kDigestTables = {{
     {"llm_attempt", "session_id, turn_index, seq"},
     {"breaker_transition", "seq"},
     {"injected_fault", "seq"},
+    {"chaos_site", "site"},
 }};
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace agentsim {
 // PRAGMA application_id of every agentsim report: "AGSM" in ASCII.
 inline constexpr std::int32_t kReportApplicationId = 0x4147534D;
 // PRAGMA user_version: the report schema version.
-inline constexpr std::int32_t kReportSchemaVersion = 3;
+inline constexpr std::int32_t kReportSchemaVersion = 4;
 
 // CREATE TABLE statements for run, run_wall, session, turn, check_failure, the run
 // statistics tables (cache_level, cache_window, quota_refusal, counter), threshold, and the
@@ -30,7 +30,7 @@ struct DigestTable {
 // run, session, turn, check_failure, cache_level, cache_window, quota_refusal, counter,
 // threshold, session_outcome, timeline_event, config_propagation, experiment_variant,
 // experiment_metric, experiment_srm, experiment_result, rollout_evaluation, comparison,
-// llm_attempt, breaker_transition, injected_fault, in this
+// llm_attempt, breaker_transition, injected_fault, chaos_site, in this
 // fixed order (run_wall is excluded: wall-clock facts).
 std::span<const DigestTable> DigestTables();
 

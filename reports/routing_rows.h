@@ -121,9 +121,17 @@ struct BreakerTransitionRow {
 };
 struct InjectedFaultRow {
   Micros at_us = 0;
-  std::string backend;  // llm | tts
+  std::string backend;  // llm | tts | store | shared_cache | room
   std::string provider;
-  std::string kind;     // outage | rate_limited | error | timeout | stall
+  std::string kind;     // outage | rate_limited | error | timeout | stall | malformed |
+                        // disconnect | slow
+  std::string site;     // "" fault model, "timeline", or a chaos site (mocks/chaos_sites.h)
+};
+struct ChaosSiteRow {
+  std::string site;
+  bool enabled = false;
+  std::int64_t opportunities = 0;
+  std::int64_t fired = 0;
 };
 
 struct RoutingTables {
@@ -136,7 +144,8 @@ struct RoutingTables {
   std::vector<RolloutEvaluationRow> rollout_evaluations;
   std::vector<ComparisonRow> comparisons;
   std::vector<BreakerTransitionRow> breaker_transitions;  // by (at_us, worker, provider)
-  std::vector<InjectedFaultRow> injected_faults;          // by (at_us, backend)
+  std::vector<InjectedFaultRow> injected_faults;          // as RunOutcome::injected_faults
+  std::vector<ChaosSiteRow> chaos_sites;                  // chaos mode only
 };
 
 }  // namespace agentsim

@@ -105,9 +105,16 @@ Status ReportWriter::WriteRoutingTables(const RoutingTables& t) {
   }
   std::int64_t fault_seq = 0;
   if (s) {
-    s = insert("INSERT INTO injected_fault VALUES (?1, ?2, ?3, ?4, ?5)", "injected_fault",
+    s = insert("INSERT INTO injected_fault VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "injected_fault",
                t.injected_faults, [&](SqlRow& r, const InjectedFaultRow& f) {
-                 r.Int(++fault_seq).Int(f.at_us).Text(f.backend).Text(f.provider).Text(f.kind);
+                 r.Int(++fault_seq).Int(f.at_us).Text(f.backend).Text(f.provider).Text(f.kind)
+                     .Text(f.site);
+               });
+  }
+  if (s) {
+    s = insert("INSERT INTO chaos_site VALUES (?1, ?2, ?3, ?4)", "chaos_site", t.chaos_sites,
+               [&](SqlRow& r, const ChaosSiteRow& c) {
+                 r.Text(c.site).Int(c.enabled ? 1 : 0).Int(c.opportunities).Int(c.fired);
                });
   }
   return s;

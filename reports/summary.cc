@@ -111,7 +111,14 @@ Status ReadStatistics(sqlite3* db, const std::string& path, Summary& s) {
   if (rc != SQLITE_DONE) {
     return std::unexpected(sqlite::MakeSqliteError(db, rc, path, "quota_refusal"));
   }
-  return {};
+  return ForEachRow(db,
+                    "SELECT COUNT(*), COALESCE(SUM(enabled), 0), COALESCE(SUM(fired), 0) "
+                    "FROM chaos_site",
+                    path, [&](sqlite3_stmt* stmt) {
+                      s.chaos_sites = sqlite3_column_int64(stmt, 0);
+                      s.chaos_sites_on = sqlite3_column_int64(stmt, 1);
+                      s.chaos_fired = sqlite3_column_int64(stmt, 2);
+                    });
 }
 
 }  // namespace

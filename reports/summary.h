@@ -58,6 +58,10 @@ struct Summary {
     std::int64_t refusals = 0;
   };
   std::vector<QuotaRefusal> quota_refusals;
+  // Chaos mode (table chaos_site): sites, sites switched on, faults fired; all 0 without chaos.
+  std::int64_t chaos_sites = 0;
+  std::int64_t chaos_sites_on = 0;
+  std::int64_t chaos_fired = 0;
 };
 
 // Reads the summary of the report at `db_path` (opened read-only).
@@ -74,7 +78,8 @@ Result<Summary> ReadSummary(const std::string& db_path);
 //   turn latency         p50 1200.0 ms  p95 2400.5 ms  p99 3000.0 ms
 //   virtual time         2h 13m 05.120s    wall time 0.84 s (9,512x)
 //   checks               all passed
-// The reasons line is left out when every turn is ok. A run that did not finish (`finished`
+// The reasons line is left out when every turn is ok; a line "chaos  k/n sites on, m faults
+// fired" follows the quota refusals when the run had chaos mode on. A run that did not finish (`finished`
 // false) says so: virtual time "unknown (run not finished)" and checks "unknown: the run did not
 // finish" (or "N failed (see table check_failure); the run did not finish").
 std::string FormatSummary(const Summary& s);

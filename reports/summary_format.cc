@@ -140,6 +140,10 @@ std::string FormatSummary(const Summary& s) {
     }
     AddLine(out, "quota refusals", refusals);
   }
+  if (s.chaos_sites > 0) {
+    AddLine(out, "chaos", std::to_string(s.chaos_sites_on) + "/" + std::to_string(s.chaos_sites) +
+                              " sites on, " + WithThousands(s.chaos_fired) + " faults fired");
+  }
   AddLine(out, "time to first audio", Latency(s.time_to_first_audio));
   AddLine(out, "turn latency", Latency(s.turn_latency));
   AddLine(out, "virtual time", Times(s));

@@ -14,6 +14,9 @@
 #include "core/log/logger.h"
 #include "core/schema/schema_registry.h"
 #include "core/security/map_secret_resolver.h"
+#include "mocks/chaos_clients.h"
+#include "mocks/chaos_control.h"
+#include "mocks/chaos_stores.h"
 #include "mocks/in_memory_document_store.h"
 #include "mocks/mock_shared_cache.h"
 #include "sim/experiment_tracker.h"
@@ -50,6 +53,9 @@ struct World {
   RecordSink* sink;
   SessionRouter* router;
   ExperimentTracker* tracker;
+  FaultControl* faults = nullptr;  // timeline outages, chaos sites, the wrappers' fault log
+  Rng room_rng{0};                 // parent of each session's room stream (disconnects)
+  bool room_faults = false;        // rooms may disconnect (backends.room.faults or chaos)
   std::vector<std::shared_ptr<const HiddenSet>> hidden_by_agent;
   std::uint64_t sessions_started = 0;
   std::uint64_t turns_started = 0;
@@ -196,6 +202,9 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
   const int worker_index = static_cast<int>(static_cast<std::size_t>(index) % w->workers->size());
   SessionManager* sessions = (*w->workers)[static_cast<std::size_t>(worker_index)].sessions.get();
   MockRoom room(w->monitor, session.session_id, w->hidden_by_agent[agent_index]);
+  if (w->room_faults) {
+    room.EnableFaults(&s.room_faults, w->faults, w->room_rng.Fork(session.session_id));
+  }
   Result<std::uint64_t> created = co_await sessions->CreateSession(
       config.agent_id, session.user_id, session.tenant_id, &room,
       SessionOptions{session.session_id});
@@ -215,11 +224,16 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
   Agent* agent = sessions->Find(*created);
   session.config_version = agent->config().version;
   session.feature_flags = FlagsJson(agent->config());
+  // A dropped connection cuts the turn in flight (Agent::Interrupt only sets a flag) and ends
+  // the session at its next step.
+  if (w->room_faults) room.set_on_disconnect([agent] { agent->Interrupt(); });
 
   for (std::string& text : utterances) {
     if (w->aborted) break;  // RunControl stopped the run (see Abort)
+    if (w->room_faults && !room.CheckConnection()) break;
     co_await w->loop->Sleep(SpeakingTime(*w, text));
     if (w->aborted) break;
+    if (w->room_faults && !room.CheckConnection()) break;
     const Micros turn_end = w->loop->NowMicros();
     ++w->turns_started;
     ++session.turns_started;
@@ -245,6 +259,7 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     if (in_rollout && !w->finished) CountRolloutTurn(w, turn);
     w->sink->OnTurn(turn);
     if (w->aborted) break;
+    if (room.disconnected()) break;
     // Listen to the agent's audio to its end (or until the user barges in), then think
     // before speaking again.
     if (turn.timings.time_to_first_audio_us >= 0) {
@@ -260,9 +275,13 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
   }
   (void)sessions->EndSession(*created);
   const bool aborted = w->aborted && session.turns_started < session.turns_planned;
-  session.status = aborted ? "aborted" : "completed";
+  session.status = room.disconnected() ? "disconnected" : aborted ? "aborted" : "completed";
   session.ended_at_us = w->loop->NowMicros();
-  if (!aborted) {
+  if (room.disconnected()) {
+    session.error = "UNAVAILABLE: mock room: disconnected at " +
+                    FormatVirtualTime(room.disconnected_at_us());
+  }
+  if (!room.disconnected() && !aborted) {
     session.outcomes = DrawOutcomes(s.routing.outcomes, session.agent_id, rng.Fork("outcomes"));
   }
   if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
@@ -329,17 +348,43 @@ Task<void> ReportProgress(World* w, const RunControl* control) {
   }
 }
 
+bool IsOutageEvent(const TimelineEventSpec& e) {
+  return e.kind == TimelineEventSpec::Kind::kStartOutage ||
+         e.kind == TimelineEventSpec::Kind::kEndOutage;
+}
+
+// start_outage / end_outage: through the run's FaultControl (an outage never ended lasts to the
+// end of the run). Ending an outage that is not active is recorded as "not_active".
+void ApplyOutageEvent(World* w, const TimelineEventSpec& e, const std::string& kind,
+                      const std::string& subject) {
+  if (e.kind == TimelineEventSpec::Kind::kStartOutage) {
+    w->faults->StartOutage(e.outage_backend, e.outage_provider);
+    Record(w, "timeline", kind, subject, "ok", "");
+    return;
+  }
+  const bool was_active = w->faults->EndOutage(e.outage_backend, e.outage_provider);
+  Record(w, "timeline", kind, subject, was_active ? "ok" : "not_active",
+         was_active ? "" : "no outage of " + subject + " was active");
+}
+
 // Applies the scenario's timeline through worker 0's ConfigurationStore (the real write path,
 // as an admin of the config's tenant). Events due after the workload ended are not applied.
 Task<void> DriveTimeline(World* w) {
   ConfigurationStore* store = (*w->workers)[0].configs.get();
   for (const TimelineEventSpec& e : w->scenario->routing.timeline) {
-    const std::string subject = e.agent_id + "@" + e.version;
+    const bool outage = IsOutageEvent(e);
+    const std::string subject =
+        outage ? e.outage_backend + (e.outage_provider.empty() ? "" : "/" + e.outage_provider)
+               : e.agent_id + "@" + e.version;
     const std::string kind(TimelineEventKindName(e.kind));
     if (!w->finished && e.at_us > w->loop->NowMicros()) co_await w->timeline_sleep->Until(e.at_us);
     if (w->finished) {
       Record(w, "timeline", kind, subject, "not_applied",
              "due at " + FormatVirtualTime(e.at_us) + "; the workload had ended");
+      continue;
+    }
+    if (outage) {
+      ApplyOutageEvent(w, e, kind, subject);
       continue;
     }
     std::string tenant;
@@ -430,7 +475,33 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   MockLlm llm(&loop, run.Fork("llm"), scenario.llm, scenario.response_corpus.get());
   MockTts tts(&loop, run.Fork("tts"), scenario.tts);
   MapSecretResolver secrets(scenario.secrets);
-  SimClientFactory clients(&llm, &tts, &secrets);
+  // Faults from outside the backends' models: timeline outages and chaos sites, injected by
+  // wrappers only where the scenario can use them (a run without them is unchanged).
+  FaultControl fault_control(&loop, scenario.chaos.enabled
+                                        ? std::optional<Chaos>(Chaos(scenario.chaos,
+                                                                     run.Fork("chaos")))
+                                        : std::nullopt);
+  auto outage_of = [&](std::string_view backend) {
+    return std::any_of(scenario.routing.timeline.begin(), scenario.routing.timeline.end(),
+                       [&](const TimelineEventSpec& e) { return e.outage_backend == backend; });
+  };
+  const bool chaos_on = scenario.chaos.enabled;
+  ChaosLlm chaos_llm(&llm, &fault_control, &loop);
+  ChaosTts chaos_tts(&tts, &fault_control, &loop);
+  ChaosDocumentStore chaos_store(&store, &fault_control, &loop, scenario.store.outages);
+  ChaosSharedCache chaos_cache(&shared_cache, &fault_control, &loop,
+                               scenario.shared_cache.outages);
+  LlmClient* llm_port = chaos_on || outage_of("llm") ? static_cast<LlmClient*>(&chaos_llm) : &llm;
+  TtsClient* tts_port = chaos_on || outage_of("tts") ? static_cast<TtsClient*>(&chaos_tts) : &tts;
+  DocumentStore* store_port =
+      chaos_on || outage_of("store") || !scenario.store.outages.empty()
+          ? static_cast<DocumentStore*>(&chaos_store)
+          : &store;
+  SharedCache* cache_port =
+      chaos_on || outage_of("shared_cache") || !scenario.shared_cache.outages.empty()
+          ? static_cast<SharedCache*>(&chaos_cache)
+          : &shared_cache;
+  SimClientFactory clients(llm_port, tts_port, &secrets);
   RoomMonitor monitor(&loop, &sink);
 
   const HotReloadSpec& reload = scenario.routing.hot_reload;
@@ -439,7 +510,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     Worker& worker = workers[i];
     worker.schemas = std::make_unique<SchemaRegistry>();
     worker.configs = std::make_unique<ConfigurationStore>(
-        &store, scenario.shared_cache_enabled ? &shared_cache : nullptr, &loop,
+        store_port, scenario.shared_cache_enabled ? cache_port : nullptr, &loop,
         run.Fork("config_store").Fork(i), scenario.config_store, worker.schemas.get());
     AgentServices services{&loop, worker.configs.get(), &clients,
                            scenario.quotas_enabled ? &quotas : nullptr};
@@ -461,6 +532,9 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
               &tracker);
   world.timeline_sleep = &timeline_sleep;
   world.rollout_sleep = &rollout_sleep;
+  world.faults = &fault_control;
+  world.room_rng = run.Fork("room");
+  world.room_faults = scenario.room_faults.any() || chaos_on;
   for (const ScenarioAgent& agent : scenario.agents) {
     auto hidden = std::make_shared<HiddenSet>();
     for (const SchemaField& f : agent.config->schema.fields()) {
@@ -470,7 +544,10 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   }
 
   // Only scenarios that change configs during the run need watchers.
-  const bool watch = reload.watch && !scenario.routing.timeline.empty();
+  const bool watch =
+      reload.watch && std::any_of(scenario.routing.timeline.begin(),
+                                  scenario.routing.timeline.end(),
+                                  [](const TimelineEventSpec& e) { return !IsOutageEvent(e); });
   for (std::size_t i = 0; watch && i < workers.size(); ++i) {
     ConfigWatcherOptions options;
     options.poll_interval_us = reload.poll_interval_us;
@@ -478,7 +555,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     options.first_poll_at_us =
         reload.poll_interval_us * static_cast<Micros>(i) / static_cast<Micros>(workers.size());
     workers[i].watcher = std::make_unique<ConfigWatcher>(
-        &store, workers[i].configs.get(), workers[i].sessions.get(), &loop,
+        store_port, workers[i].configs.get(), workers[i].sessions.get(), &loop,
         base_log.Bind("worker", std::to_string(i)), options);
     workers[i].watcher->set_listener([&world, i](const ConfigUpdateApplied& applied) {
       OnConfigApplied(&world, static_cast<int>(i), applied);
@@ -578,6 +655,9 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   out.injected_faults = llm.faults_injected();
   out.injected_faults.insert(out.injected_faults.end(), tts.faults_injected().begin(),
                              tts.faults_injected().end());
+  out.injected_faults.insert(out.injected_faults.end(), fault_control.log().begin(),
+                             fault_control.log().end());
+  if (const Chaos* chaos = fault_control.chaos()) out.chaos_sites = chaos->Stats();
   out.timeline = std::move(world.timeline);
   out.propagation = std::move(world.propagation);
   for (const ExperimentConfig& e : scenario.routing.experiments) {

@@ -23,6 +23,7 @@
 #include "core/agent/client_factory.h"
 #include "core/config/configuration_store.h"
 #include "core/tenancy/tenant_quota_manager.h"
+#include "mocks/chaos.h"
 #include "mocks/mock_llm.h"
 #include "mocks/mock_room.h"
 #include "mocks/mock_tts.h"
@@ -95,6 +96,10 @@ struct RunOutcome {
   // fault the mocks injected (LLM then TTS, each in issue order).
   std::vector<std::pair<int, ProviderTransition>> breaker_transitions;
   std::vector<InjectedFault> injected_faults;
+  // Chaos mode (mocks/chaos.h): every site in table order; empty when chaos is off. The
+  // faults the chaos sites, timeline outages, scripted store/L2 outages and room drops injected
+  // follow the LLM and TTS ones in injected_faults, in the order injected.
+  std::vector<ChaosSiteStats> chaos_sites;
   std::uint64_t barge_ins_during_audio = 0;  // users who spoke over the agent's audio
   std::uint64_t config_watch_polls = 0;
   std::uint64_t config_watch_poll_errors = 0;

@@ -157,7 +157,10 @@ void ReadSecrets(const JsonDocument& doc, Scenario& s, std::vector<std::string>*
 
 void ReadBackends(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
   ObjectReader backends(doc, "/backends", errors, /*required=*/false);
-  backends.AllowOnly({"llm", "tts", "store", "shared_cache"});
+  backends.AllowOnly({"llm", "tts", "store", "shared_cache", "room"});
+  ObjectReader room(doc, "/backends/room", errors, false);
+  room.AllowOnly({"faults"});
+  s.room_faults = ReadRoomFaults(doc, "/backends/room/faults", errors);
   ObjectReader llm(doc, "/backends/llm", errors, false);
   llm.AllowOnly({"ttft_ms", "per_token_ms", "optional_field_rate", "malformed_rate",
                  "malformed_weights", "error_rate", "faults", "providers"});
@@ -354,7 +357,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
                  "backends",
                  "response_corpus", "workers", "config_store", "tenants", "quotas",
                  "quotas_enabled", "secrets", "experiments", "rollout", "outcomes",
-                 "hot_reload", "timeline", "thresholds", "resilience"});
+                 "hot_reload", "timeline", "thresholds", "resilience", "chaos"});
   (void)top.String("$schema", Required::kNo, /*non_empty=*/false);
   s.name = top.String("name", Required::kYes).value_or("");
   s.description = top.String("description", Required::kNo, false).value_or("");
@@ -370,6 +373,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   ReadSecrets(doc, s, &errors);
   ReadRouting(doc, files, s, &errors);
   s.resilience = ReadResilience(doc, &errors);
+  s.chaos = ReadChaos(doc, &errors);
   s.thresholds = ParseThresholds(doc, "/thresholds", &errors);
   if (auto workers = top.Integer("workers", Required::kNo, 1, 10'000)) s.workers = *workers;
 

@@ -17,6 +17,8 @@
 #include "core/tenancy/tenant_quota_manager.h"
 #include "core/rng/distributions.h"
 #include "mocks/in_memory_document_store.h"
+#include "mocks/chaos.h"
+#include "mocks/mock_room.h"
 #include "mocks/mock_shared_cache.h"
 #include "mocks/mock_llm.h"
 #include "mocks/mock_tts.h"
@@ -90,6 +92,9 @@ struct Scenario {
   // Circuit breakers and retry budgets per worker and provider; nullopt: none (configs' retry
   // policies still apply). sim/scenario_faults.h.
   std::optional<ResilienceOptions> resilience;
+  // Room disconnects (backends.room.faults) and chaos mode (chaos); sim/scenario_faults.h.
+  RoomFaults room_faults;
+  ChaosOptions chaos;
   // Experiments, rollout, outcome metrics, hot reload and timeline (sim/scenario_routing.h).
   RoutingSpec routing;
   // k6 thresholds, evaluated on the report after the run (reports/thresholds/threshold_parser.h).

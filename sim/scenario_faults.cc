@@ -81,6 +81,64 @@ std::map<std::string, BackendFaults, std::less<>> ReadProviderFaults(
   return out;
 }
 
+ChaosOptions ReadChaos(const JsonDocument& doc, std::vector<std::string>* errors) {
+  ChaosOptions o;
+  ObjectReader r(doc, "/chaos", errors, /*required=*/false);
+  if (!r.present()) return o;
+  r.AllowOnly({"enabled", "site_probability", "fire_probability", "sites", "error_after_ms",
+               "hang_ms", "retry_after_ms", "stall_ms", "slow_ms"});
+  o.enabled = r.Bool("enabled", Required::kNo).value_or(true);
+  if (auto v = r.Number("site_probability", Required::kNo, 0, 1)) o.site_probability = *v;
+  if (auto v = r.Number("fire_probability", Required::kNo, 0, 1)) o.fire_probability = *v;
+  if (auto v = r.Number("error_after_ms", Required::kNo, 0, 3.6e6)) o.error_after_us = Ms(*v);
+  if (auto v = r.Number("hang_ms", Required::kNo, 0, 3.6e6)) o.hang_us = Ms(*v);
+  if (auto v = r.Number("retry_after_ms", Required::kNo, 0, 3.6e6)) o.retry_after_us = Ms(*v);
+  if (auto v = r.Number("stall_ms", Required::kNo, 0, 3.6e6)) o.stall_us = Ms(*v);
+  if (auto v = r.Number("slow_ms", Required::kNo, 0, 3.6e6)) o.slow_us = Ms(*v);
+  if (const nlohmann::json* sites = r.Get("sites")) {
+    if (!sites->is_array()) {
+      r.Fail("sites", "expected an array of site names, got " + DescribeJson(*sites));
+      return o;
+    }
+    for (std::size_t i = 0; i < sites->size(); ++i) {
+      const nlohmann::json& name = (*sites)[i];
+      const std::string at = "/chaos/sites/" + std::to_string(i);
+      if (!name.is_string() || !ChaosSiteByName(name.get<std::string>())) {
+        std::string known;
+        for (std::string_view n : kChaosSiteNames) known += (known.empty() ? "" : ", ") + std::string(n);
+        errors->push_back(doc.Describe(at, "expected a chaos site (" + known + "), got " +
+                                               DescribeJson(name)));
+        continue;
+      }
+      o.sites.push_back(name.get<std::string>());
+    }
+  }
+  return o;
+}
+
+RoomFaults ReadRoomFaults(const JsonDocument& doc, const std::string& pointer,
+                          std::vector<std::string>* errors) {
+  RoomFaults f;
+  ObjectReader r(doc, pointer, errors, /*required=*/false);
+  if (!r.present()) return f;
+  r.AllowOnly({"disconnect_per_publish", "session_disconnect_rate", "disconnect_after_ms"});
+  if (auto v = r.Number("disconnect_per_publish", Required::kNo, 0, 1)) {
+    f.disconnect_per_publish = *v;
+  }
+  if (auto v = r.Number("session_disconnect_rate", Required::kNo, 0, 1)) {
+    f.session_disconnect_rate = *v;
+  }
+  ObjectReader after(doc, pointer + "/disconnect_after_ms", errors, /*required=*/false);
+  if (after.present()) {
+    after.AllowOnly({"median", "p95"});
+    auto median = after.Number("median", Required::kYes, 1e-3, 1e9);
+    auto p95 = after.Number("p95", Required::kYes, 1e-3, 1e9);
+    if (median && p95 && *p95 < *median) after.Fail("p95", "expected p95 >= median");
+    if (median && p95 && *p95 >= *median) f.disconnect_after_ms = LogNormalSpec{*median, *p95};
+  }
+  return f;
+}
+
 std::optional<ResilienceOptions> ReadResilience(const JsonDocument& doc,
                                                 std::vector<std::string>* errors) {
   ObjectReader r(doc, "/resilience", errors, /*required=*/false);

@@ -6,6 +6,10 @@
 // Fault object keys (mocks/backend_faults.h): error_rate, timeout_rate, hang_ms,
 // rate_limit_rate, retry_after_ms, rate_limit_per_second, rate_limit_burst, stall_rate,
 // stall_ms, outages [{start_s, end_s}].
+//   backends.room.faults: {disconnect_per_publish, session_disconnect_rate,
+//                          disconnect_after_ms: {median, p95}}   (mocks/mock_room.h)
+//   chaos: {enabled, site_probability, fire_probability, sites: [names], error_after_ms,
+//           hang_ms, retry_after_ms, stall_ms, slow_ms}           (mocks/chaos.h)
 #pragma once
 
 #include <map>
@@ -16,6 +20,8 @@
 #include "core/json/json_document.h"
 #include "core/resilience/resilience_registry.h"
 #include "mocks/backend_faults.h"
+#include "mocks/chaos.h"
+#include "mocks/mock_room.h"
 
 namespace agentsim {
 
@@ -28,6 +34,11 @@ BackendFaults ReadBackendFaults(const JsonDocument& doc, const std::string& poin
 // Reads the object of provider -> fault object at `pointer` (absent: empty).
 std::map<std::string, BackendFaults, std::less<>> ReadProviderFaults(
     const JsonDocument& doc, const std::string& pointer, std::vector<std::string>* errors);
+// Reads "chaos" (absent: disabled). A site name not in mocks/chaos_sites.h is an error.
+ChaosOptions ReadChaos(const JsonDocument& doc, std::vector<std::string>* errors);
+// Reads the room fault object at `pointer` (absent: no disconnects).
+RoomFaults ReadRoomFaults(const JsonDocument& doc, const std::string& pointer,
+                          std::vector<std::string>* errors);
 // Reads "resilience" (absent: nullopt: no breakers or budgets; configs still retry).
 std::optional<ResilienceOptions> ReadResilience(const JsonDocument& doc,
                                                 std::vector<std::string>* errors);

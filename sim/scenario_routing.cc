@@ -211,25 +211,52 @@ void ReadHotReload(const JsonDocument& doc, Scenario& s, std::vector<std::string
   }
 }
 
+// {"start_outage" | "end_outage": {"backend": "llm" | "tts" | "store" | "shared_cache",
+// "provider": NAME (llm and tts only; absent: every provider)}} at `at`.
+bool ReadOutageAction(const JsonDocument& doc, const std::string& at, bool start,
+                      TimelineEventSpec& e, std::vector<std::string>* errors) {
+  const std::size_t before = errors->size();
+  ObjectReader o(doc, at + (start ? "/start_outage" : "/end_outage"), errors);
+  o.AllowOnly({"backend", "provider"});
+  e.kind = start ? TimelineEventSpec::Kind::kStartOutage : TimelineEventSpec::Kind::kEndOutage;
+  e.outage_backend =
+      o.Enum("backend", Required::kYes, {"llm", "tts", "store", "shared_cache"}).value_or("");
+  e.outage_provider = o.String("provider", Required::kNo).value_or("");
+  if (!e.outage_provider.empty() && (e.outage_backend == "store" ||
+                                     e.outage_backend == "shared_cache")) {
+    o.Fail("provider", "expected no provider: the " + e.outage_backend + " has none");
+  }
+  return errors->size() == before;
+}
+
 void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
                   std::vector<std::string>* errors) {
   const nlohmann::json* list = OptionalArray(
       doc, "/timeline", "{\"at_s\", and one of \"publish_config\", \"enable_config\", "
-                        "\"disable_config\"}",
+                        "\"disable_config\", \"start_outage\", \"end_outage\"}",
       errors);
   if (list == nullptr) return;
   std::vector<std::pair<std::size_t, std::string>> targets;  // enable/disable: (index, pointer)
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string at = "/timeline/" + std::to_string(i);
     ObjectReader r(doc, at, errors);
-    r.AllowOnly({"at_s", "publish_config", "enable_config", "disable_config"});
+    r.AllowOnly({"at_s", "publish_config", "enable_config", "disable_config", "start_outage",
+                 "end_outage"});
     TimelineEventSpec e;
     e.at_us = SecondsToMicros(r.Number("at_s", Required::kYes, 0, 1e9).value_or(0));
     const int actions = (r.Get("publish_config") ? 1 : 0) + (r.Get("enable_config") ? 1 : 0) +
-                        (r.Get("disable_config") ? 1 : 0);
+                        (r.Get("disable_config") ? 1 : 0) + (r.Get("start_outage") ? 1 : 0) +
+                        (r.Get("end_outage") ? 1 : 0);
     if (actions != 1) {
       r.Fail("", "expected exactly one of \"publish_config\" (a config file), \"enable_config\" "
-                 "or \"disable_config\" ({\"agent_id\", \"version\"})");
+                 "or \"disable_config\" ({\"agent_id\", \"version\"}), \"start_outage\" or "
+                 "\"end_outage\" ({\"backend\", \"provider\"})");
+      continue;
+    }
+    if (r.Get("start_outage") || r.Get("end_outage")) {
+      if (ReadOutageAction(doc, at, r.Get("start_outage") != nullptr, e, errors)) {
+        s.routing.timeline.push_back(std::move(e));
+      }
       continue;
     }
     if (auto path = r.String("publish_config", Required::kNo)) {
@@ -306,6 +333,8 @@ std::string_view TimelineEventKindName(TimelineEventSpec::Kind kind) {
     case TimelineEventSpec::Kind::kPublishConfig: return "publish_config";
     case TimelineEventSpec::Kind::kEnableConfig: return "enable_config";
     case TimelineEventSpec::Kind::kDisableConfig: return "disable_config";
+    case TimelineEventSpec::Kind::kStartOutage: return "start_outage";
+    case TimelineEventSpec::Kind::kEndOutage: return "end_outage";
   }
   return "publish_config";
 }

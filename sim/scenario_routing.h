@@ -48,20 +48,24 @@ struct HotReloadSpec {
   Micros poll_interval_us = 1 * kMicrosPerSecond;
 };
 
-// A change applied by the runner at a virtual instant (through the real write path:
-// ConfigurationStore with a scenario admin principal, so it is validated and audited).
+// A change applied by the runner at a virtual instant (config changes through the real write
+// path: ConfigurationStore with a scenario admin principal, so they are validated and audited;
+// outages through the run's FaultControl, mocks/chaos_control.h: an outage started and never
+// ended lasts to the end of the run).
 struct TimelineEventSpec {
-  enum class Kind { kPublishConfig, kEnableConfig, kDisableConfig };
+  enum class Kind { kPublishConfig, kEnableConfig, kDisableConfig, kStartOutage, kEndOutage };
   Micros at_us = 0;
   Kind kind = Kind::kPublishConfig;
   std::string config_path;  // publish: as written
   std::string json_text;    // publish: the document
   std::shared_ptr<const AgentConfig> config;  // publish: parsed and validated
-  std::string agent_id;     // every kind
-  std::string version;      // every kind
+  std::string agent_id;     // config kinds
+  std::string version;      // config kinds
+  std::string outage_backend;   // outages: "llm" | "tts" | "store" | "shared_cache"
+  std::string outage_provider;  // outages of llm/tts: one provider; "": every provider
 };
 
-// "publish_config", "enable_config", "disable_config".
+// "publish_config", "enable_config", "disable_config", "start_outage", "end_outage".
 std::string_view TimelineEventKindName(TimelineEventSpec::Kind kind);
 
 struct RoutingSpec {

@@ -1,6 +1,7 @@
 // The simulator's ClientFactory: every LLM client is the shared MockLlm and every TTS client the
-// shared MockTts, but creating one resolves llm_config.api_key_env through the scenario's
-// SecretResolver first (a missing secret fails the client, as in production) and is counted.
+// shared MockTts (or their fault-injecting wrappers, mocks/chaos_clients.h), but creating one
+// resolves llm_config.api_key_env through the scenario's SecretResolver first (a missing secret
+// fails the client, as in production) and is counted.
 #pragma once
 
 #include "core/agent/client_factory.h"
@@ -13,7 +14,7 @@ namespace agentsim {
 class SimClientFactory final : public ClientFactory {
  public:
   // Not owned; REQUIRES: all outlive the factory.
-  SimClientFactory(MockLlm* llm, MockTts* tts, SecretResolver* secrets)
+  SimClientFactory(LlmClient* llm, TtsClient* tts, SecretResolver* secrets)
       : llm_(llm), tts_(tts), secrets_(secrets) {}
 
   Result<LlmClient*> CreateLlm(const LlmConfig& config) override;
@@ -21,8 +22,8 @@ class SimClientFactory final : public ClientFactory {
   const Stats& stats() const override { return stats_; }
 
  private:
-  MockLlm* llm_;
-  MockTts* tts_;
+  LlmClient* llm_;
+  TtsClient* tts_;
   SecretResolver* secrets_;
   Stats stats_;
 };

@@ -45,5 +45,80 @@ TEST(MockRoomTest, CountsAudio) {
   EXPECT_EQ(monitor.stats().audio_duration_us, 2'500'000);
 }
 
+TEST(MockRoomTest, ADisconnectAtAPublishRefusesItAndEveryLaterOne) {
+  EventLoop loop;
+  RoomMonitor monitor(&loop, nullptr);
+  FaultControl control(&loop);
+  RoomFaults faults;
+  faults.disconnect_per_publish = 1.0;
+  MockRoom room(&monitor, 4, std::make_shared<const std::set<std::string, std::less<>>>());
+  room.EnableFaults(&faults, &control, Rng(1));
+  int callbacks = 0;
+  room.set_on_disconnect([&] { ++callbacks; });
+  loop.RunUntil(2'000'000);
+  Status first = room.PublishData(kStructuredOutputTopic, R"({"a":1})");
+  ASSERT_FALSE(first.has_value());
+  EXPECT_EQ(first.error().code, ErrorCode::kUnavailable);
+  EXPECT_FALSE(room.PublishAudio(AudioSegment{10, 1'000, 48}).has_value());
+  EXPECT_TRUE(room.disconnected());
+  EXPECT_EQ(room.disconnected_at_us(), 2'000'000);
+  EXPECT_EQ(callbacks, 1);
+  EXPECT_EQ(monitor.stats().data_messages, 0u);
+  EXPECT_EQ(monitor.stats().audio_segments, 0u);
+  EXPECT_EQ(monitor.stats().disconnects, 1u);
+  EXPECT_EQ(monitor.stats().publishes_refused, 2u);
+  ASSERT_EQ(control.log().size(), 1u);
+  EXPECT_EQ(control.log()[0].backend, "room");
+  EXPECT_EQ(control.log()[0].provider, "session 4");
+  EXPECT_EQ(FaultKindName(control.log()[0].kind), "disconnect");
+  EXPECT_EQ(control.log()[0].site, "");
+  EXPECT_EQ(control.log()[0].at_us, 2'000'000);
+}
+
+TEST(MockRoomTest, ADrawnDisconnectTakesEffectAtTheFirstCheckAfterItsInstant) {
+  EventLoop loop;
+  RoomMonitor monitor(&loop, nullptr);
+  FaultControl control(&loop);
+  RoomFaults faults;
+  faults.session_disconnect_rate = 1.0;
+  faults.disconnect_after_ms = LogNormalSpec{1000.0, 1000.0};  // exactly 1 s
+  MockRoom room(&monitor, 9, std::make_shared<const std::set<std::string, std::less<>>>());
+  room.EnableFaults(&faults, &control, Rng(1));
+  EXPECT_TRUE(room.PublishData(kStructuredOutputTopic, R"({"a":1})").has_value());
+  EXPECT_TRUE(room.CheckConnection());
+  loop.RunUntil(3'000'000);
+  EXPECT_FALSE(room.CheckConnection());
+  EXPECT_EQ(room.disconnected_at_us(), 1'000'000);
+  ASSERT_EQ(control.log().size(), 1u);
+  EXPECT_EQ(control.log()[0].at_us, 1'000'000);
+  EXPECT_EQ(monitor.stats().data_messages, 1u);
+}
+
+TEST(MockRoomTest, TheChaosSiteDisconnects) {
+  EventLoop loop;
+  RoomMonitor monitor(&loop, nullptr);
+  ChaosOptions o;
+  o.enabled = true;
+  o.site_probability = 1.0;
+  o.fire_probability = 1.0;
+  o.sites = {"room.disconnect"};
+  FaultControl control(&loop, Chaos(o, Rng(1).Fork("chaos")));
+  RoomFaults none;
+  MockRoom room(&monitor, 2, std::make_shared<const std::set<std::string, std::less<>>>());
+  room.EnableFaults(&none, &control, Rng(1));
+  EXPECT_FALSE(room.PublishAudio(AudioSegment{10, 1'000, 48}).has_value());
+  ASSERT_EQ(control.log().size(), 1u);
+  EXPECT_EQ(control.log()[0].site, "room.disconnect");
+}
+
+TEST(MockRoomTest, WithoutFaultsNothingDisconnects) {
+  EventLoop loop;
+  RoomMonitor monitor(&loop, nullptr);
+  MockRoom room(&monitor, 1, std::make_shared<const std::set<std::string, std::less<>>>());
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(room.PublishData("t", "{}").has_value());
+  EXPECT_TRUE(room.CheckConnection());
+  EXPECT_EQ(monitor.stats().disconnects, 0u);
+}
+
 }  // namespace
 }  // namespace agentsim

@@ -189,7 +189,7 @@ TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion3) {
   const std::string path = TempReportPath("r.db");
   WriteRun(path, SampleRun{});
   EXPECT_EQ(QueryRows(path, "PRAGMA application_id"), (Rows{{"1095193421"}}));
-  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"3"}}));
+  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"4"}}));
 }
 
 TEST(ReportWriterTest, CommitsAcrossBatchedTransactions) {
