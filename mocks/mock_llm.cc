@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/schema/dynamic_schema.h"
+#include "mocks/compact_json.h"
 #include "mocks/schema_value_generator.h"
 
 namespace agentsim {
@@ -51,7 +52,7 @@ MalformedKind PickKind(const MockLlmOptions& o, Rng& rng) {
 std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
   SchemaValueGenerator generator(corpus_);
   nlohmann::ordered_json object = generator.Object(schema, options_.optional_field_rate, rng);
-  if (!rng.Bernoulli(options_.malformed_rate)) return object.dump();
+  if (!rng.Bernoulli(options_.malformed_rate)) return CompactJson(object);
 
   double extra_total = 0;
   for (double w : options_.malformation_weights) extra_total += w;
@@ -68,13 +69,14 @@ std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
         ++m;
       }
       auto malformation = static_cast<OutputMalformation>(m);
-      std::optional<std::string> text = MalformOutput(object.dump(), malformation, schema, rng);
+      std::optional<std::string> text =
+          MalformOutput(CompactJson(object), malformation, schema, rng);
       if (!text) {
         malformation = OutputMalformation::kFenced;
-        text = MalformOutput(object.dump(), malformation, schema, rng);
+        text = MalformOutput(CompactJson(object), malformation, schema, rng);
       }
       ++stats_.malformations[m];
-      return text.value_or(object.dump());
+      return text.value_or(CompactJson(object));
     }
   }
   MalformedKind kind = PickKind(options_, rng);
@@ -103,9 +105,9 @@ std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
   ++stats_.malformed[static_cast<int>(kind)];
   if (kind == MalformedKind::kNotJson) {
     // Prose around the object, as a model that ignores the response format does.
-    return "Sure! Here is my answer: " + object.dump() + " Let me know if you need more.";
+    return "Sure! Here is my answer: " + CompactJson(object) + " Let me know if you need more.";
   }
-  return object.dump();
+  return CompactJson(object);
 }
 
 std::string MockLlm::GenerateText(const LlmRequest& request, Rng& rng) {
