@@ -26,6 +26,7 @@
 #include "sim/file_source.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/workload/workload_json.h"
 
 namespace agentsim::app {
 namespace {
@@ -51,6 +52,7 @@ std::string ParametersJson(const Scenario& s, std::uint64_t seed) {
                                       {"p95", w.think_time_ms.p95}}},
                    {"users", w.users},
                    {"speech_chars_per_s", w.speech_chars_per_s}};
+  AddWorkloadParameters(w, &p["workload"]);
   const bool transcripts = s.utterances.kind == UtteranceSource::Kind::kTranscripts;
   p["utterances"] = {{"source", transcripts ? "transcripts" : "corpus"},
                      {"conversations", s.utterances.conversations.size()}};
@@ -66,7 +68,7 @@ std::string ParametersJson(const Scenario& s, std::uint64_t seed) {
 
 
 // The run's statistics tables (see docs/report-schema.md).
-RunStatistics Statistics(const RunOutcome& o) {
+RunStatistics Statistics(const RunOutcome& o, bool has_executor) {
   RunStatistics st;
   const char* names[] = {"L1", "L2", "L3"};
   for (int i = 0; i < 3; ++i) {
@@ -113,6 +115,8 @@ RunStatistics Statistics(const RunOutcome& o) {
       {"tts_outage_errors", i64(o.tts.outages)},
       {"config_watch_poll_errors", i64(o.config_watch_poll_errors)},
   };
+  // Only with an executor (the old form never drops), so old scenarios' reports are unchanged.
+  if (has_executor) st.counters.emplace_back("sessions_dropped", i64(o.sessions_dropped));
   for (int k = 0; k < 3; ++k) {
     st.counters.emplace_back(
         "llm_malformed_" + std::string(MalformedKindName(static_cast<MalformedKind>(k))),
@@ -202,7 +206,7 @@ int RunCommand(const RunArgs& args) {
                      : args.verbosity == 1 ? spdlog::level::info
                                            : spdlog::level::warn;
   std::cerr << "agentsim: running " << scenario->source_path << " (seed " << seed << ", "
-            << scenario->workload.sessions << " sessions)\n";
+            << DescribeWorkload(scenario->workload) << ")\n";
   // Live abortOnFail thresholds sit in front of the report; progress goes to stderr. Both are
   // driven every virtual second by the runner's RunControl, which changes no record.
   LiveThresholds live(scenario->thresholds, writer->get());
@@ -227,7 +231,7 @@ int RunCommand(const RunArgs& args) {
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
           .count();
-  RunStatistics statistics = Statistics(outcome);
+  RunStatistics statistics = Statistics(outcome, scenario->workload.executor.has_value());
   Result<RoutingTables> routing = RoutingTablesOf(outcome);
   if (!routing) return BadInput(routing.error());
   statistics.routing = std::move(*routing);

@@ -29,6 +29,9 @@ struct Summary {
   std::int64_t sessions_completed = 0;
   std::int64_t sessions_refused = 0;
   std::int64_t sessions_error = 0;
+  // Status "dropped": open-model arrivals refused for capacity. When > 0 the sessions line ends
+  // ", N dropped)" and a line "sessions dropped  N (x%)" (x: of all session rows) follows it.
+  std::int64_t sessions_dropped = 0;
   std::int64_t turns = 0;
   std::int64_t turns_structured = 0;
   std::int64_t turns_fallback = 0;

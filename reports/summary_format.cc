@@ -105,7 +105,18 @@ std::string FormatSummary(const Summary& s) {
   AddLine(out, "sessions",
           std::to_string(s.sessions) + " (" + std::to_string(s.sessions_completed) +
               " completed, " + std::to_string(s.sessions_refused) + " refused, " +
-              std::to_string(s.sessions_error) + " error)");
+              std::to_string(s.sessions_error) + " error" +
+              (s.sessions_dropped > 0 ? ", " + std::to_string(s.sessions_dropped) + " dropped"
+                                      : std::string()) +
+              ")");
+  if (s.sessions_dropped > 0) {
+    AddLine(out, "sessions dropped",
+            std::to_string(s.sessions_dropped) + " (" +
+                Fixed(100.0 * static_cast<double>(s.sessions_dropped) /
+                          static_cast<double>(s.sessions),
+                      1) +
+                "%)");
+  }
   AddLine(out, "turns",
           std::to_string(s.turns) + ": " + std::to_string(s.turns_structured) + " structured, " +
               std::to_string(s.turns_fallback) + " fallback (" + Fixed(s.fallback_rate * 100.0, 2) +

@@ -22,6 +22,9 @@
 #include "sim/experiment_tracker.h"
 #include "sim/session_router.h"
 #include "sim/sim_client_factory.h"
+#include "sim/workload/population.h"
+#include "sim/workload/timeline_actions.h"
+#include "sim/workload/workload_driver.h"
 
 namespace agentsim {
 namespace {
@@ -63,7 +66,12 @@ struct World {
   std::uint64_t barge_ins_during_audio = 0;  // the user spoke over the agent's audio
   // Finishing: when arrivals are done and no session is active, background loops stop.
   bool arrivals_done = false;
-  std::uint64_t sessions_active = 0;
+  std::uint64_t sessions_active = 0;  // counted from the spawn (WorkloadHooks::start)
+  // Workload (sim/workload/): who the users are, when sessions start, flags flipped at runtime.
+  const UserPopulation* population = nullptr;
+  WorkloadDriver* driver = nullptr;
+  FeatureFlagOverrides* flag_overrides = nullptr;
+  std::uint64_t sessions_dropped = 0;
   bool finished = false;
   WakeableSleep* timeline_sleep = nullptr;
   WakeableSleep* rollout_sleep = nullptr;
@@ -96,13 +104,27 @@ void MaybeFinish(World* w) {
   if (w->progress_sleep) w->progress_sleep->Wake();
 }
 
-std::string UserId(const World& w, std::int64_t index) {
-  const WorkloadSpec& workload = w.scenario->workload;
-  const std::int64_t number = workload.users > 0 ? index % workload.users : index;
-  if (!w.scenario->routing.random_user_ids) return fmt::format("user-{:06d}", number);
-  // Opaque ids, different for every seed (as real user ids are, relative to a hash seed).
-  Rng ids = w.users_rng.Fork("user_ids").Fork(static_cast<std::uint64_t>(number));
-  return fmt::format("u-{:012x}", ids.NextU64() & 0xffff'ffff'ffffULL);
+// Population tenants: a session routed by weights goes to an agent of its user's tenant,
+// picked by the agents' weights with one uniform of the session's "tenant_agent" stream (so its
+// other draws do not move). Experiments and rollouts decide as before.
+std::size_t TenantAgent(const Scenario& s, const TenantShare& tenant, std::size_t routed,
+                        const Rng& rng) {
+  if (s.agents[routed].config->tenant.tenant_id == tenant.tenant_id) return routed;
+  double total = 0;
+  for (const ScenarioAgent& a : s.agents) {
+    if (a.config->tenant.tenant_id == tenant.tenant_id) total += a.weight;
+  }
+  Rng draw = rng.Fork("tenant_agent");
+  const double u = draw.Uniform01() * total;
+  double cumulative = 0;
+  std::size_t last = routed;
+  for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    if (s.agents[i].config->tenant.tenant_id != tenant.tenant_id) continue;
+    last = i;
+    cumulative += s.agents[i].weight;
+    if (u < cumulative) return i;
+  }
+  return last;  // u rounded up to the total (or every weight 0)
 }
 
 // The user's side of the conversation for session `index`.
@@ -117,7 +139,10 @@ std::vector<std::string> PlanUtterances(const Scenario& s, std::int64_t index, R
   }
   *conversation = "corpus";
   const auto n = static_cast<std::size_t>(
-      rng.UniformInt(s.workload.min_turns, s.workload.max_turns));
+      s.workload.turns_distribution
+          ? std::clamp<std::int64_t>(std::llround(s.workload.turns_distribution->Sample(rng)), 1,
+                                     10'000)
+          : rng.UniformInt(s.workload.min_turns, s.workload.max_turns));
   const std::size_t stages = src.corpus.utterances_by_stage.size();
   std::vector<std::string> turns;
   turns.reserve(n);
@@ -162,9 +187,11 @@ void NoteServed(World* w, int worker, const TurnRecord& turn) {
   w->awaiting_service.erase(it);
 }
 
-std::string FlagsJson(const AgentConfig& config) {
+std::string FlagsJson(const AgentConfig& config, const FeatureFlagOverrides* overrides) {
   nlohmann::ordered_json flags = nlohmann::ordered_json::object();
-  for (const auto& [name, on] : config.feature_flags) flags[name] = on;
+  const std::map<std::string, bool> effective =
+      overrides ? overrides->Apply(config.agent_id, config.feature_flags) : config.feature_flags;
+  for (const auto& [name, on] : effective) flags[name] = on;
   return flags.dump();
 }
 
@@ -176,16 +203,23 @@ Task<void> BargeIn(EventLoop* loop, Agent* agent, Micros at_us,
   if (!*turn_done) agent->Interrupt();
 }
 
-Task<void> SimulateSession(World* w, std::int64_t index) {
+// Session `index` of the workload; `slot` is its closed-model user slot (-1: open model),
+// handed back to the WorkloadDriver when the session ends. sessions_active was counted at the
+// spawn.
+Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
   const Scenario& s = *w->scenario;
   Rng rng = w->users_rng.Fork(static_cast<std::uint64_t>(index));
-  ++w->sessions_active;
 
   SessionRecord session;
   session.session_id = static_cast<std::uint64_t>(index) + 1;
-  session.user_id = UserId(*w, index);
+  const std::int64_t user = w->population->UserOf(index);
+  session.user_id = w->population->UserId(user);
   const RouteDecision route = w->router->Route(session.user_id, w->loop->NowMicros(), rng);
-  const std::size_t agent_index = route.agent_index;
+  const TenantShare* tenant = w->population->TenantOf(user);
+  const std::size_t agent_index =
+      tenant != nullptr && route.route == "weights"
+          ? TenantAgent(s, *tenant, route.agent_index, rng)
+          : route.agent_index;
   const AgentConfig& config = *s.agents[agent_index].config;
   session.tenant_id = config.tenant.tenant_id;
   session.agent_id = config.agent_id;
@@ -217,13 +251,14 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
     session.ended_at_us = w->loop->NowMicros();
     if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
     w->sink->OnSession(session);
+    w->driver->OnSessionEnd(slot);
     --w->sessions_active;
     MaybeFinish(w);
     co_return;
   }
   Agent* agent = sessions->Find(*created);
   session.config_version = agent->config().version;
-  session.feature_flags = FlagsJson(agent->config());
+  session.feature_flags = FlagsJson(agent->config(), w->flag_overrides);
   // A dropped connection cuts the turn in flight (Agent::Interrupt only sets a flag) and ends
   // the session at its next step.
   if (w->room_faults) room.set_on_disconnect([agent] { agent->Interrupt(); });
@@ -271,7 +306,7 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
       }
       co_await w->loop->SleepUntil(listen_until);
     }
-    co_await w->loop->Sleep(s.workload.think_time_ms.SampleMillisAsMicros(rng));
+    co_await w->loop->Sleep(SampleThinkTimeMicros(s.workload, rng));
   }
   (void)sessions->EndSession(*created);
   const bool aborted = w->aborted && session.turns_started < session.turns_planned;
@@ -286,23 +321,40 @@ Task<void> SimulateSession(World* w, std::int64_t index) {
   }
   if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
   w->sink->OnSession(session);
+  w->driver->OnSessionEnd(slot);
   --w->sessions_active;
   MaybeFinish(w);
 }
 
-Task<void> ArriveSessions(World* w) {
-  const WorkloadSpec& workload = w->scenario->workload;
-  Rng arrivals = w->users_rng.Fork("arrivals");
-  const double mean_gap_us = 1e6 / workload.arrival_rate_per_s;
-  for (std::int64_t i = 0; i < workload.sessions; ++i) {
-    if (i > 0) {
-      co_await w->loop->Sleep(static_cast<Micros>(std::llround(arrivals.Exponential(mean_gap_us))));
-    }
-    if (w->aborted) break;  // RunControl stopped the run
-    w->loop->Spawn(SimulateSession(w, i), "session-" + std::to_string(i + 1));
+// An open-model arrival refused for capacity (max_concurrent): a session row with status
+// "dropped", no turns, counted in sessions_dropped. Its user and tenant are the population's; it
+// is never routed, so agent_id and route are empty.
+void DropSession(World* w, std::int64_t index) {
+  SessionRecord session;
+  session.session_id = static_cast<std::uint64_t>(index) + 1;
+  const std::int64_t user = w->population->UserOf(index);
+  session.user_id = w->population->UserId(user);
+  if (const TenantShare* tenant = w->population->TenantOf(user)) {
+    session.tenant_id = tenant->tenant_id;
   }
+  session.route.clear();
+  session.feature_flags = "{}";
+  session.started_at_us = w->loop->NowMicros();
+  session.ended_at_us = session.started_at_us;
+  session.status = "dropped";
+  session.error = fmt::format(
+      "RESOURCE_EXHAUSTED: {} sessions active, the executor's max_concurrent; arrival dropped",
+      w->driver->active());
+  ++w->sessions_dropped;
+  w->sink->OnSession(session);
+}
+
+// Starts the workload's sessions through the WorkloadDriver (sim/workload/workload_driver.h).
+Task<void> ArriveSessions(World* w) {
+  co_await w->driver->Run();
   w->arrivals_done = true;
-  // The last session spawned has not started yet; it finishes the run when it ends.
+  // Sessions spawned and not yet started are already counted in sessions_active.
+  MaybeFinish(w);
 }
 
 RunProgress Progress(const World& w) {
@@ -367,15 +419,35 @@ void ApplyOutageEvent(World* w, const TimelineEventSpec& e, const std::string& k
          was_active ? "" : "no outage of " + subject + " was active");
 }
 
+// set_arrival_rate (applied by the WorkloadDriver, which knows the timeline's rate changes in
+// advance; recorded here) and set_feature_flag (an override read by sessions started later).
+void ApplyWorkloadEvent(World* w, const TimelineEventSpec& e, const std::string& kind,
+                        const std::string& subject) {
+  if (e.kind == TimelineEventSpec::Kind::kSetArrivalRate) {
+    const Micros end = ExecutorEnd(w->driver->executor());
+    if (e.at_us >= end) {
+      Record(w, "timeline", kind, subject, "not_applied",
+             WorkloadTimelineDetail(e) + "; the executor's arrivals had ended at " +
+                 FormatVirtualTime(end));
+      return;
+    }
+  } else {
+    w->flag_overrides->Set(e.agent_id, e.flag, e.flag_value);
+  }
+  Record(w, "timeline", kind, subject, "ok", WorkloadTimelineDetail(e));
+}
+
 // Applies the scenario's timeline through worker 0's ConfigurationStore (the real write path,
 // as an admin of the config's tenant). Events due after the workload ended are not applied.
 Task<void> DriveTimeline(World* w) {
   ConfigurationStore* store = (*w->workers)[0].configs.get();
   for (const TimelineEventSpec& e : w->scenario->routing.timeline) {
     const bool outage = IsOutageEvent(e);
+    const bool workload_event = IsWorkloadTimelineEvent(e);
     const std::string subject =
-        outage ? e.outage_backend + (e.outage_provider.empty() ? "" : "/" + e.outage_provider)
-               : e.agent_id + "@" + e.version;
+        workload_event ? WorkloadTimelineSubject(e)
+        : outage ? e.outage_backend + (e.outage_provider.empty() ? "" : "/" + e.outage_provider)
+                 : e.agent_id + "@" + e.version;
     const std::string kind(TimelineEventKindName(e.kind));
     if (!w->finished && e.at_us > w->loop->NowMicros()) co_await w->timeline_sleep->Until(e.at_us);
     if (w->finished) {
@@ -385,6 +457,10 @@ Task<void> DriveTimeline(World* w) {
     }
     if (outage) {
       ApplyOutageEvent(w, e, kind, subject);
+      continue;
+    }
+    if (workload_event) {
+      ApplyWorkloadEvent(w, e, kind, subject);
       continue;
     }
     std::string tenant;
@@ -505,6 +581,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   RoomMonitor monitor(&loop, &sink);
 
   const HotReloadSpec& reload = scenario.routing.hot_reload;
+  FeatureFlagOverrides flag_overrides;  // the timeline's set_feature_flag
   std::vector<Worker> workers(static_cast<std::size_t>(scenario.workers));
   for (std::size_t i = 0; i < workers.size(); ++i) {
     Worker& worker = workers[i];
@@ -515,6 +592,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     AgentServices services{&loop, worker.configs.get(), &clients,
                            scenario.quotas_enabled ? &quotas : nullptr};
     services.reload_policy = reload.policy;
+    services.flag_overrides = &flag_overrides;
     if (scenario.resilience) {
       worker.resilience = std::make_unique<ResilienceRegistry>(*scenario.resilience);
       services.resilience = worker.resilience.get();
@@ -534,6 +612,20 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   world.rollout_sleep = &rollout_sleep;
   world.faults = &fault_control;
   world.room_rng = run.Fork("room");
+  world.flag_overrides = &flag_overrides;
+  const UserPopulation population(
+      EffectivePopulation(scenario.workload, scenario.routing.random_user_ids), world.users_rng);
+  world.population = &population;
+  WorkloadHooks hooks;
+  hooks.start = [&world](std::int64_t index, std::int64_t slot) {
+    ++world.sessions_active;
+    world.loop->Spawn(SimulateSession(&world, index, slot), "session-" + std::to_string(index + 1));
+  };
+  hooks.drop = [&world](std::int64_t index) { DropSession(&world, index); };
+  hooks.stopped = [&world] { return world.aborted; };
+  WorkloadDriver driver(&loop, EffectiveExecutor(scenario.workload),
+                        RateChanges(scenario.routing.timeline), world.users_rng, std::move(hooks));
+  world.driver = &driver;
   world.room_faults = scenario.room_faults.any() || chaos_on;
   for (const ScenarioAgent& agent : scenario.agents) {
     auto hidden = std::make_shared<HiddenSet>();
@@ -597,6 +689,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
   out.events_run = loop.events_run() - world.control_events;
   out.abort = world.abort;
   out.sessions_started = world.sessions_started;
+  out.sessions_dropped = world.sessions_dropped;
   out.turns_started = world.turns_started;
   out.turns_recorded = world.turns_recorded;
   out.barge_ins_during_audio = world.barge_ins_during_audio;

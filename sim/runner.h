@@ -2,8 +2,9 @@
 // rooms and document store, the real core's ConfigurationStore and SessionManager) and drives
 // it with the scenario's workload:
 //
-//   sessions arrive as a Poisson process at workload.arrival_rate_per_s; each picks an agent
-//   by weight, speaks its utterances (speaking takes chars / speech_chars_per_s), waits for the
+//   sessions start as the workload's executor says (sim/workload/workload_driver.h; the old
+//   form: a Poisson process at workload.arrival_rate_per_s); each picks an agent
+//   by weight (or its population tenant's agents), speaks its utterances (speaking takes chars / speech_chars_per_s), waits for the
 //   agent's turn, listens to the audio, thinks (think_time_ms), and speaks again.
 //
 // Every record is streamed to `sink` as it happens. Same scenario + same seed => the same
@@ -72,6 +73,9 @@ struct RunOutcome {
   Micros virtual_duration_us = 0;
   std::uint64_t events_run = 0;
   std::uint64_t sessions_started = 0;
+  // Open-model arrivals dropped for capacity (the executor's max_concurrent): session rows
+  // with status "dropped", never started (k6's dropped_iterations).
+  std::uint64_t sessions_dropped = 0;
   std::uint64_t turns_started = 0;
   std::uint64_t turns_recorded = 0;
   std::uint64_t check_failures = 0;

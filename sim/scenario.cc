@@ -1,12 +1,15 @@
 #include "sim/scenario.h"
 
 #include <cmath>
+#include <set>
 
 #include "core/config/config_validator.h"
 #include "core/json/json_document.h"
 #include "core/util/strings.h"
 #include "core/json/object_reader.h"
 #include "sim/scenario_faults.h"
+#include "sim/workload/file_reader.h"
+#include "sim/workload/workload_json.h"
 
 namespace agentsim {
 namespace {
@@ -27,41 +30,35 @@ std::optional<LogNormalSpec> ReadLogNormal(const JsonDocument& doc, const std::s
   return LogNormalSpec{*median, *p95};
 }
 
-void ReadWorkload(const JsonDocument& doc, Scenario& s, std::vector<std::string>* errors) {
-  ObjectReader r(doc, "/workload", errors);
-  r.AllowOnly({"sessions", "arrival_rate_per_s", "turns_per_session", "think_time_ms", "users",
-               "speech_chars_per_s", "user_ids", "barge_in"});
-  if (auto v = r.Enum("user_ids", Required::kNo, {"sequential", "random"})) {
-    s.routing.random_user_ids = *v == "random";
-  }
-  WorkloadSpec& w = s.workload;
-  ObjectReader barge(doc, "/workload/barge_in", errors, /*required=*/false);
-  if (barge.present()) {
-    barge.AllowOnly({"probability", "after_ms"});
-    if (auto v = barge.Number("probability", Required::kYes, 0, 1)) w.barge_in_probability = *v;
-    if (auto v = ReadLogNormal(doc, "/workload/barge_in/after_ms", errors, w.barge_in_after_ms)) {
-      w.barge_in_after_ms = *v;
+// Population tenants (workload.population.tenants) must each have an agent in the scenario
+// (their sessions go to those agents); a tier given there sets the tenant's tier for quotas.
+void CheckPopulationTenants(const JsonDocument& doc, Scenario& s,
+                            std::vector<std::string>* errors) {
+  std::set<std::string> agent_tenants;
+  for (const ScenarioAgent& a : s.agents) agent_tenants.insert(a.config->tenant.tenant_id);
+  std::string known;
+  for (const std::string& t : agent_tenants) known += (known.empty() ? "" : ", ") + t;
+  for (std::size_t i = 0; i < s.workload.tenants.size(); ++i) {
+    const TenantShare& t = s.workload.tenants[i];
+    ObjectReader r(doc, "/workload/population/tenants/" + std::to_string(i), errors);
+    if (!agent_tenants.contains(t.tenant_id)) {
+      std::string hint;
+      for (const std::string& candidate : agent_tenants) {
+        if (hint.empty()) hint = DidYouMean(t.tenant_id, {candidate});
+      }
+      r.Fail("tenant_id", "unknown tenant \"" + t.tenant_id + "\": no agent of the scenario " +
+                              "belongs to it" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                              "; the agents' tenants are " + known);
+      continue;
     }
-  }
-  if (auto v = r.Integer("sessions", Required::kYes, 1, 100'000'000)) w.sessions = *v;
-  if (auto v = r.Number("arrival_rate_per_s", Required::kYes, 1e-6, 1e7)) {
-    w.arrival_rate_per_s = *v;
-  }
-  if (auto v = r.Integer("users", Required::kNo, 1, 100'000'000)) w.users = *v;
-  if (auto v = r.Number("speech_chars_per_s", Required::kNo, 0.1, 1000)) w.speech_chars_per_s = *v;
-  ObjectReader turns(doc, "/workload/turns_per_session", errors, /*required=*/false);
-  if (turns.present()) {
-    turns.AllowOnly({"min", "max"});
-    auto lo = turns.Integer("min", Required::kYes, 1, 10'000);
-    auto hi = turns.Integer("max", Required::kYes, 1, 10'000);
-    if (lo && hi && *lo > *hi) turns.Fail("max", "expected max >= min");
-    if (lo && hi && *lo <= *hi) {
-      w.min_turns = *lo;
-      w.max_turns = *hi;
+    if (t.tier.empty()) continue;
+    if (!s.tiers.contains(t.tier)) {
+      std::string tiers;
+      for (const auto& [name, q] : s.tiers) tiers += (tiers.empty() ? "" : ", ") + name;
+      r.Fail("tier", "unknown tier \"" + t.tier + "\"; expected one of " + tiers);
+      continue;
     }
-  }
-  if (auto v = ReadLogNormal(doc, "/workload/think_time_ms", errors, w.think_time_ms)) {
-    w.think_time_ms = *v;
+    s.tenant_tiers[t.tenant_id] = t.tier;
   }
 }
 
@@ -365,11 +362,13 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
     s.seed = static_cast<std::uint64_t>(*seed);
   }
   ReadAgents(doc, files, s, &errors);
-  ReadWorkload(doc, s, &errors);
+  ReadWorkloadSpec(doc, ReadFromFileSource(files), &s.workload, &s.routing.random_user_ids,
+                   &errors);
   ReadUtterances(doc, files, overrides, s, &errors);
   ReadBackends(doc, s, &errors);
   ReadConfigStore(doc, s, &errors);
   ReadTenancy(doc, s, &errors);
+  CheckPopulationTenants(doc, s, &errors);
   ReadSecrets(doc, s, &errors);
   ReadRouting(doc, files, s, &errors);
   s.resilience = ReadResilience(doc, &errors);

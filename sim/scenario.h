@@ -28,6 +28,7 @@
 #include "sim/interview_corpus.h"
 #include "sim/scenario_routing.h"
 #include "sim/transcripts.h"
+#include "sim/workload/workload_spec.h"
 
 namespace agentsim {
 
@@ -38,21 +39,6 @@ struct ScenarioAgent {
   std::shared_ptr<const AgentConfig> config;
 };
 
-struct WorkloadSpec {
-  std::int64_t sessions = 100;
-  double arrival_rate_per_s = 1.0;    // Poisson arrivals (exponential inter-arrival times)
-  std::int64_t min_turns = 3;         // corpus source: turns per session, uniform in [min, max]
-  std::int64_t max_turns = 8;
-  LogNormalSpec think_time_ms{1200.0, 4000.0};
-  std::int64_t users = 0;             // distinct user ids (0: one per session)
-  double speech_chars_per_s = 14.0;   // how fast the simulated user speaks
-  // Barge-in: with this probability per turn the user starts speaking again barge_in_after_ms
-  // after the end of their turn; if the agent is still thinking it is interrupted
-  // (Agent::Interrupt), if it is speaking the user stops listening. Drawn from the session's
-  // "barge_in" stream (per turn), so other draws do not move.
-  double barge_in_probability = 0.0;
-  LogNormalSpec barge_in_after_ms{900.0, 3000.0};
-};
 
 struct UtteranceSource {
   enum class Kind { kCorpus, kTranscripts };

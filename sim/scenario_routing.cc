@@ -8,6 +8,7 @@
 #include "sim/experiment_tracker.h"
 #include "sim/file_source.h"
 #include "sim/scenario.h"
+#include "sim/workload/timeline_actions.h"
 
 namespace agentsim {
 namespace {
@@ -241,16 +242,30 @@ void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
     const std::string at = "/timeline/" + std::to_string(i);
     ObjectReader r(doc, at, errors);
     r.AllowOnly({"at_s", "publish_config", "enable_config", "disable_config", "start_outage",
-                 "end_outage"});
+                 "end_outage", "set_arrival_rate", "set_feature_flag"});
     TimelineEventSpec e;
     e.at_us = SecondsToMicros(r.Number("at_s", Required::kYes, 0, 1e9).value_or(0));
     const int actions = (r.Get("publish_config") ? 1 : 0) + (r.Get("enable_config") ? 1 : 0) +
                         (r.Get("disable_config") ? 1 : 0) + (r.Get("start_outage") ? 1 : 0) +
-                        (r.Get("end_outage") ? 1 : 0);
+                        (r.Get("end_outage") ? 1 : 0) + (r.Get("set_arrival_rate") ? 1 : 0) +
+                        (r.Get("set_feature_flag") ? 1 : 0);
     if (actions != 1) {
       r.Fail("", "expected exactly one of \"publish_config\" (a config file), \"enable_config\" "
                  "or \"disable_config\" ({\"agent_id\", \"version\"}), \"start_outage\" or "
-                 "\"end_outage\" ({\"backend\", \"provider\"})");
+                 "\"end_outage\" ({\"backend\", \"provider\"}), \"set_arrival_rate\" "
+                 "({\"rate\", \"time_unit_s\"}) or \"set_feature_flag\" ({\"agent_id\", "
+                 "\"flag\", \"value\"})");
+      continue;
+    }
+    if (r.Get("set_arrival_rate") || r.Get("set_feature_flag")) {
+      const std::string key = r.Get("set_arrival_rate") ? "set_arrival_rate" : "set_feature_flag";
+      if (ReadWorkloadTimelineAction(doc, at, key, s.workload, e, errors)) {
+        // set_feature_flag's agent is checked with enable/disable targets below.
+        if (e.kind == TimelineEventSpec::Kind::kSetFeatureFlag) {
+          targets.emplace_back(s.routing.timeline.size(), at + "/" + key);
+        }
+        s.routing.timeline.push_back(std::move(e));
+      }
       continue;
     }
     if (r.Get("start_outage") || r.Get("end_outage")) {
@@ -335,6 +350,8 @@ std::string_view TimelineEventKindName(TimelineEventSpec::Kind kind) {
     case TimelineEventSpec::Kind::kDisableConfig: return "disable_config";
     case TimelineEventSpec::Kind::kStartOutage: return "start_outage";
     case TimelineEventSpec::Kind::kEndOutage: return "end_outage";
+    case TimelineEventSpec::Kind::kSetArrivalRate: return "set_arrival_rate";
+    case TimelineEventSpec::Kind::kSetFeatureFlag: return "set_feature_flag";
   }
   return "publish_config";
 }

@@ -53,16 +53,23 @@ struct HotReloadSpec {
 // outages through the run's FaultControl, mocks/chaos_control.h: an outage started and never
 // ended lasts to the end of the run).
 struct TimelineEventSpec {
-  enum class Kind { kPublishConfig, kEnableConfig, kDisableConfig, kStartOutage, kEndOutage };
+  enum class Kind {
+    kPublishConfig, kEnableConfig, kDisableConfig, kStartOutage, kEndOutage,
+    kSetArrivalRate, kSetFeatureFlag  // workload actions: sim/workload/timeline_actions.h
+  };
   Micros at_us = 0;
   Kind kind = Kind::kPublishConfig;
   std::string config_path;  // publish: as written
   std::string json_text;    // publish: the document
   std::shared_ptr<const AgentConfig> config;  // publish: parsed and validated
-  std::string agent_id;     // config kinds
+  std::string agent_id;     // config kinds and set_feature_flag
   std::string version;      // config kinds
   std::string outage_backend;   // outages: "llm" | "tts" | "store" | "shared_cache"
   std::string outage_provider;  // outages of llm/tts: one provider; "": every provider
+  double arrival_rate = 0;                  // set_arrival_rate: sessions per time unit, >= 0
+  Micros time_unit_us = kMicrosPerSecond;   // set_arrival_rate
+  std::string flag;                         // set_feature_flag: the flag's name
+  bool flag_value = false;                  // set_feature_flag
 };
 
 // "publish_config", "enable_config", "disable_config", "start_outage", "end_outage".

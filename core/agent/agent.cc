@@ -28,6 +28,9 @@ Agent::Agent(AgentServices services, std::shared_ptr<const AgentConfig> config, 
       rng_(rng),
       log_(std::move(log)) {
   const auto flag = [this](std::string_view name) {
+    if (services_.flag_overrides != nullptr) {
+      if (auto v = services_.flag_overrides->Get(config_->agent_id, name)) return *v;
+    }
     auto it = config_->feature_flags.find(std::string(name));
     return it != config_->feature_flags.end() && it->second;
   };
@@ -181,7 +184,8 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
       reply.spoken_text = std::move(parsed.spoken.text);
       reply.voice_instructions = std::move(parsed.spoken.voice_instructions);
       record.outcome = TurnOutcome::kStructured;
-      record.reason = reason::kOk;
+      // Streamed audio that already failed keeps its reason (tts_error, client_error).
+      if (!record.text_only) record.reason = reason::kOk;
       co_return reply;
     }
     record.reason = parsed.reason;

@@ -29,6 +29,7 @@
 #include "core/async/task.h"
 #include "core/config/agent_config.h"
 #include "core/config/configuration_store.h"
+#include "core/config/feature_flag_overrides.h"
 #include "core/log/logger.h"
 #include "core/ports/clock.h"
 #include "core/ports/llm_client.h"
@@ -64,6 +65,9 @@ struct AgentServices {
   // Circuit breakers and retry budgets per LLM provider, shared by the worker's sessions. May
   // be null: retries (llm_config.retry) still run, without breakers or budgets.
   ResilienceRegistry* resilience = nullptr;
+  // Runtime feature-flag overrides (a flag service's flips), read with the config's flags when
+  // the agent is created. May be null: the config's flags apply.
+  const FeatureFlagOverrides* flag_overrides = nullptr;
 };
 
 class Agent {

@@ -33,11 +33,11 @@ struct RunResult {
 // One session of interview-strict-v1 (streamed or not), one user turn, fixed seeds.
 class StreamRun {
  public:
-  StreamRun(bool stream, double malformed_rate)
+  StreamRun(bool stream, double malformed_rate, double tts_error_rate = 0.0)
       : store_(&loop_, Rng(1), Options()),
         configs_(&store_, nullptr, &loop_, Rng(3), ConfigurationStoreOptions{}),
         llm_(&loop_, Rng(11), LlmOptions(malformed_rate), &ResponseCorpus::BuiltIn()),
-        tts_(&loop_, Rng(12), MockTtsOptions{}),
+        tts_(&loop_, Rng(12), TtsOptions(tts_error_rate)),
         clients_(&llm_, &tts_),
         monitor_(&loop_, nullptr, /*keep_messages=*/true),
         sessions_(AgentServices{&loop_, &configs_, &clients_, nullptr}, Rng(2),
@@ -75,6 +75,11 @@ class StreamRun {
   static InMemoryDocumentStoreOptions Options() {
     InMemoryDocumentStoreOptions o;
     o.latency_ms = LogNormalSpec{4.0, 4.0};
+    return o;
+  }
+  static MockTtsOptions TtsOptions(double error_rate) {
+    MockTtsOptions o;
+    o.error_rate = error_rate;
     return o;
   }
   static MockLlmOptions LlmOptions(double malformed_rate) {
@@ -134,6 +139,19 @@ TEST(AgentStreamTest, FailedObjectPublishesNoDataAfterEarlyAudio) {
   EXPECT_TRUE(r.topics.empty());
   EXPECT_EQ(r.audio_segments, 2u);
   EXPECT_EQ(r.record.timings.text_field_ready_us, 746710);
+  EXPECT_EQ(r.live_roots, 0u);
+}
+
+// The early (streamed) audio fails: the structured answer is published, the turn is text-only
+// and keeps its reason tts_error.
+TEST(AgentStreamTest, FailedEarlyAudioKeepsItsReasonOnAStructuredTurn) {
+  RunResult r = StreamRun(true, 0.0, 1.0).Run("Hello, I'm Ana.");
+  EXPECT_EQ(r.record.outcome, TurnOutcome::kStructured);
+  EXPECT_EQ(r.record.reason, "tts_error");
+  EXPECT_TRUE(r.record.text_only);
+  EXPECT_EQ(r.topics, std::vector<std::string>{std::string(kStructuredOutputTopic)});
+  EXPECT_EQ(r.audio_segments, 0u);
+  EXPECT_EQ(r.record.timings.time_to_first_audio_us, -1);
   EXPECT_EQ(r.live_roots, 0u);
 }
 

@@ -1,0 +1,46 @@
+// The workload's timeline actions (docs/scenario-format.md, "Timeline"), read by the timeline
+// parser (sim/scenario_routing.cc) and applied by the runner:
+//
+//   {"at_s": 600, "set_arrival_rate": {"rate": 40, "time_unit_s": 1}}
+//       from at_s on, the open-model executor runs a constant-arrival-rate of `rate` per
+//       `time_unit_s` (default: the executor's; 1 s for the old form) until its end, replacing its schedule or ramp (RateChange in
+//       sim/workload/workload_driver.h). rate 0 .. 1e7 (0 pauses arrivals); time_unit_s
+//       0.001 .. 86400. An error with a closed-model executor.
+//   {"at_s": 300, "set_feature_flag": {"agent_id": "interview-strict-v1",
+//                                      "flag": "enable_sentiment_analysis", "value": true}}
+//       a runtime override of one of the agent's feature flags (every version of it), as a
+//       flag service flips it: no config version is published; sessions started after it read
+//       the new value (core/config/feature_flag_overrides.h). agent_id: a scenario agent or one
+//       the timeline publishes before the event (checked by the timeline parser).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/json/json_document.h"
+#include "sim/scenario_routing.h"
+#include "sim/workload/workload_driver.h"
+#include "sim/workload/workload_spec.h"
+
+namespace agentsim {
+
+// True for kSetArrivalRate and kSetFeatureFlag.
+bool IsWorkloadTimelineEvent(const TimelineEventSpec& e);
+
+// Reads the action `key` ("set_arrival_rate" or "set_feature_flag") of the timeline event at
+// `at` (e.g. "/timeline/3") into `e` (kind and its fields); false, with errors appended, when
+// it is malformed. `workload` is the scenario's (read before the timeline): set_arrival_rate
+// is refused for a closed-model executor.
+bool ReadWorkloadTimelineAction(const JsonDocument& doc, const std::string& at,
+                                const std::string& key, const WorkloadSpec& workload,
+                                TimelineEventSpec& e, std::vector<std::string>* errors);
+
+// The timeline table's subject of a workload event: "arrivals" for set_arrival_rate,
+// "<agent_id>/<flag>" for set_feature_flag; its detail: "rate 40 per 1 s", "flag = true".
+std::string WorkloadTimelineSubject(const TimelineEventSpec& e);
+std::string WorkloadTimelineDetail(const TimelineEventSpec& e);
+
+// The set_arrival_rate events of a timeline (ascending at_us), for the WorkloadDriver.
+std::vector<RateChange> RateChanges(const std::vector<TimelineEventSpec>& timeline);
+
+}  // namespace agentsim
