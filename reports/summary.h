@@ -82,8 +82,8 @@ Result<Summary> ReadSummary(const std::string& db_path);
 //   virtual time         2h 13m 05.120s    wall time 0.84 s (9,512x)
 //   checks               all passed
 // The reasons line is left out when every turn is ok; a line "chaos  k/n sites on, m faults
-// fired" follows the quota refusals when the run had chaos mode on. A run that did not finish (`finished`
-// false) says so: virtual time "unknown (run not finished)" and checks "unknown: the run did not
+// fired" follows the quota refusals when the run had chaos mode on. A run that did not finish
+// (`finished` false) says so: virtual time "unknown (run not finished)" and checks "unknown: the run did not
 // finish" (or "N failed (see table check_failure); the run did not finish").
 std::string FormatSummary(const Summary& s);
 // One "label   value\n" line in FormatSummary's layout (labels padded to one column).

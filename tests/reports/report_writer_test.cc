@@ -185,7 +185,7 @@ TEST(ReportWriterTest, NumbersCheckFailuresInArrivalOrder) {
                   {"2", "9000000", "root_unfinished", "task 7", ""}}));
 }
 
-TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion3) {
+TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion4) {
   const std::string path = TempReportPath("r.db");
   WriteRun(path, SampleRun{});
   EXPECT_EQ(QueryRows(path, "PRAGMA application_id"), (Rows{{"1095193421"}}));

@@ -1,6 +1,7 @@
 // scenarios/llm_outage.json, cache_stampede.json and chaos.json at reduced size.
 #include <map>
 #include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -174,6 +175,31 @@ TEST(FaultScenariosTest, ChaosScenarioPinnedAtItsSeed) {
   EXPECT_EQ(out.turns_recorded, 437u);
   EXPECT_EQ(sink.sessions["disconnected"], 38);
   EXPECT_EQ(sink.sessions["completed"], 42);
+}
+
+// Same scenario, same seed: the same faults at the same instants, the same site statistics.
+TEST(FaultScenariosTest, ChaosRunsAreReproducible) {
+  Scenario s = Load("chaos.json");
+  s.workload.sessions = 40;
+  CountingSink sink_a;
+  CountingSink sink_b;
+  RunOutcome a = RunScenario(s, 17, sink_a, MakeNullLogger());
+  RunOutcome b = RunScenario(s, 17, sink_b, MakeNullLogger());
+  ASSERT_EQ(a.injected_faults.size(), b.injected_faults.size());
+  for (std::size_t i = 0; i < a.injected_faults.size(); ++i) {
+    const InjectedFault& x = a.injected_faults[i];
+    const InjectedFault& y = b.injected_faults[i];
+    EXPECT_EQ(std::tie(x.at_us, x.backend, x.provider, x.kind, x.site),
+              std::tie(y.at_us, y.backend, y.provider, y.kind, y.site))
+        << i;
+  }
+  ASSERT_EQ(a.chaos_sites.size(), b.chaos_sites.size());
+  for (std::size_t i = 0; i < a.chaos_sites.size(); ++i) {
+    EXPECT_EQ(a.chaos_sites[i].fired, b.chaos_sites[i].fired);
+    EXPECT_EQ(a.chaos_sites[i].opportunities, b.chaos_sites[i].opportunities);
+  }
+  EXPECT_EQ(a.turns_recorded, b.turns_recorded);
+  EXPECT_EQ(a.virtual_duration_us, b.virtual_duration_us);
 }
 
 }  // namespace
