@@ -129,15 +129,28 @@ TEST(WorkloadScenariosTest, ArrivalSpikeDropsOnlyWhileOverCapacity) {
   EXPECT_EQ(dropped_by_minute.size(), 2u);
   EXPECT_GT(dropped_by_minute[2], 450);
   EXPECT_LT(dropped_by_minute[3], 20);
-  // The flag flip at 4:00: strict sessions started after it run with sentiment analysis.
+  // The flag flip at 4:00: strict sessions started after it run without voice analytics.
   int flipped = 0;
+  std::map<std::uint64_t, bool> analytics_on;  // strict sessions
   for (const SessionRecord& r : sink.sessions) {
     if (r.agent_id != "interview-strict-v1") continue;
-    const bool on = r.feature_flags.find("\"enable_sentiment_analysis\":true") != std::string::npos;
-    EXPECT_EQ(on, r.started_at_us >= 240 * kSecond) << r.session_id;
-    flipped += on ? 1 : 0;
+    const bool off = r.feature_flags.find("\"enable_voice_analytics\":false") != std::string::npos;
+    EXPECT_EQ(off, r.started_at_us >= 240 * kSecond) << r.session_id;
+    flipped += off ? 1 : 0;
+    analytics_on[r.session_id] = !off;
   }
   EXPECT_GT(flipped, 0);
+  // The agents read the override too: a turn with audio has a speaking rate exactly when its
+  // session started before the flip (turns in progress at 4:00 keep theirs).
+  int with_rate = 0, without_rate = 0;
+  for (const TurnRecord& t : sink.turns) {
+    auto it = analytics_on.find(t.session_id);
+    if (it == analytics_on.end() || t.audio_duration_us <= 0) continue;
+    EXPECT_EQ(t.speaking_rate_bytes_per_s >= 0, it->second) << t.session_id;
+    (it->second ? with_rate : without_rate) += 1;
+  }
+  EXPECT_GT(with_rate, 0);
+  EXPECT_GT(without_rate, 0);
   std::vector<std::string> timeline;
   for (const TimelineRecord& e : out.timeline) {
     timeline.push_back(e.kind + " " + e.subject + " " + e.outcome + " " + e.detail);
@@ -145,8 +158,8 @@ TEST(WorkloadScenariosTest, ArrivalSpikeDropsOnlyWhileOverCapacity) {
   EXPECT_EQ(timeline, (std::vector<std::string>{
                           "set_arrival_rate arrivals ok rate 10 per 1 s",
                           "set_arrival_rate arrivals ok rate 1 per 1 s",
-                          "set_feature_flag interview-strict-v1/enable_sentiment_analysis ok "
-                          "flag = true"}));
+                          "set_feature_flag interview-strict-v1/enable_voice_analytics ok "
+                          "flag = false"}));
 }
 
 // A tiny deterministic open model: 2 per second for 10 s, sessions of one turn; at most 1 at
