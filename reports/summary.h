@@ -32,6 +32,9 @@ struct Summary {
   // Status "dropped": open-model arrivals refused for capacity. When > 0 the sessions line ends
   // ", N dropped)" and a line "sessions dropped  N (x%)" (x: of all session rows) follows it.
   std::int64_t sessions_dropped = 0;
+  // Status "disconnected": the room connection dropped (docs/faults.md). When > 0 the sessions
+  // line ends ", N disconnected)".
+  std::int64_t sessions_disconnected = 0;
   std::int64_t turns = 0;
   std::int64_t turns_structured = 0;
   std::int64_t turns_fallback = 0;

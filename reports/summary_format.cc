@@ -108,6 +108,9 @@ std::string FormatSummary(const Summary& s) {
               std::to_string(s.sessions_error) + " error" +
               (s.sessions_dropped > 0 ? ", " + std::to_string(s.sessions_dropped) + " dropped"
                                       : std::string()) +
+              (s.sessions_disconnected > 0
+                   ? ", " + std::to_string(s.sessions_disconnected) + " disconnected"
+                   : std::string()) +
               ")");
   if (s.sessions_dropped > 0) {
     AddLine(out, "sessions dropped",

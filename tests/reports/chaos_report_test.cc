@@ -56,5 +56,25 @@ TEST(ChaosReportTest, NoChaosLineWithoutChaos) {
   EXPECT_EQ(FormatSummary(*s).find("chaos"), std::string::npos);
 }
 
+TEST(ChaosReportTest, TheSessionsLineCountsDisconnectedSessions) {
+  const std::string path = TempReportPath("r.db");
+  {
+    auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+    ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+    (*writer)->OnSession(testing_reports::MakeSession(1, "completed", 3));
+    (*writer)->OnSession(testing_reports::MakeSession(2, "disconnected", 1));
+    ASSERT_TRUE((*writer)
+                    ->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall())
+                    .has_value());
+  }
+  auto s = ReadSummary(path);
+  ASSERT_TRUE(s.has_value()) << s.error().ToString();
+  EXPECT_EQ(s->sessions_disconnected, 1);
+  const std::string text = FormatSummary(*s);
+  EXPECT_NE(text.find("sessions             2 (1 completed, 0 refused, 0 error, 1 disconnected)\n"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace agentsim
