@@ -216,7 +216,11 @@ int RunCommand(const RunArgs& args) {
                  "run)\n";
   }
   std::optional<ProgressPrinter> progress;
-  if (!args.no_progress) progress.emplace(&std::cerr, isatty(STDERR_FILENO) == 1, WallSeconds);
+  // On a terminal, -v's log lines would break into the rewritten line: the log shows progress.
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  if (!args.no_progress && !(terminal && args.verbosity > 0)) {
+    progress.emplace(&std::cerr, terminal, WallSeconds);
+  }
   RunControl control;
   if (progress || live.watching()) {
     control.progress_interval_us = kMicrosPerSecond;

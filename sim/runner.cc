@@ -76,11 +76,17 @@ struct World {
   WakeableSleep* timeline_sleep = nullptr;
   WakeableSleep* rollout_sleep = nullptr;
   // RunControl (RunScenario's `control`): the progress task's sleep and its own events (not
-  // counted in events_run); an abort.
+  // counted in events_run); an abort; active sessions by id, to end them on abort.
   WakeableSleep* progress_sleep = nullptr;
   std::uint64_t control_events = 0;
   bool aborted = false;
   std::optional<TimelineRecord> abort;
+  struct ActiveSession {
+    SessionManager* manager = nullptr;
+    std::uint64_t id = 0;  // the manager's session id
+    bool in_turn = false;  // awaiting Agent::HandleTurn
+  };
+  std::map<std::uint64_t, ActiveSession> active_sessions;  // by SessionRecord::session_id
   std::vector<TimelineRecord> timeline;
   std::vector<PropagationRecord> propagation;
   // (worker, agent_id, version) -> index into propagation, until first served.
@@ -257,6 +263,8 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
     co_return;
   }
   Agent* agent = sessions->Find(*created);
+  World::ActiveSession& active = w->active_sessions[session.session_id];
+  active = World::ActiveSession{sessions, *created, false};
   session.config_version = agent->config().version;
   session.feature_flags = FlagsJson(agent->config(), w->flag_overrides);
   // A dropped connection cuts the turn in flight (Agent::Interrupt only sets a flag) and ends
@@ -285,7 +293,9 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
       w->loop->Spawn(BargeIn(w->loop, agent, *barge_at, turn_done),
                      fmt::format("barge-in-{}-{}", session.session_id, session.turns_started));
     }
+    active.in_turn = true;
     TurnRecord turn = co_await agent->HandleTurn(std::move(text), turn_end);
+    active.in_turn = false;
     *turn_done = true;
     ++w->turns_recorded;
     if (turn.outcome != TurnOutcome::kError) ++session.turns_completed;
@@ -308,7 +318,8 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
     }
     co_await w->loop->Sleep(SampleThinkTimeMicros(s.workload, rng));
   }
-  (void)sessions->EndSession(*created);
+  w->active_sessions.erase(session.session_id);
+  (void)sessions->EndSession(*created);  // kNotFound when Abort ended it
   const bool aborted = w->aborted && session.turns_started < session.turns_planned;
   session.status = room.disconnected() ? "disconnected" : aborted ? "aborted" : "completed";
   session.ended_at_us = w->loop->NowMicros();
@@ -364,21 +375,31 @@ RunProgress Progress(const World& w) {
   p.sessions_active = w.sessions_active;
   p.turns_started = w.turns_started;
   p.turns_recorded = w.turns_recorded;
-  const std::int64_t planned = w.scenario->workload.sessions;
-  if (planned > 0) {
-    p.done = std::min(1.0, static_cast<double>(w.sessions_started) / static_cast<double>(planned));
+  // Of the executor's planned duration; the old form (no end): of its session count.
+  const WorkloadExecutor& executor = w.driver->executor();
+  const Micros end = ExecutorEnd(executor);
+  const auto* legacy = std::get_if<ConstantArrivalRate>(&executor);
+  if (end != kNoEnd && end > 0) {
+    p.done = std::min(1.0, static_cast<double>(p.now_us) / static_cast<double>(end));
+  } else if (legacy != nullptr && legacy->max_sessions > 0) {
+    p.done = std::min(1.0, static_cast<double>(w.driver->started()) /
+                               static_cast<double>(legacy->max_sessions));
   }
   return p;
 }
 
-// Stops the run now (RunControl::on_progress asked): no more arrivals; every session stops at
-// its next step (SimulateSession checks `aborted`: a turn in flight finishes first, so every
-// started turn is recorded) and ends as usual. Background loops stop once no session is active.
+// Stops the run now (RunControl::on_progress asked): no more arrivals; sessions with a turn in
+// flight are ended at once (SessionManager::EndSession cancels the turn, whose record still
+// comes back), in session id order; the others stop at their next step (SimulateSession checks
+// `aborted`) and end as usual. Background loops stop once no session is active.
 void Abort(World* w, RunAbort why) {
   w->aborted = true;
   w->arrivals_done = true;
   Record(w, "run", why.kind, why.subject, "ok", why.detail);
   w->abort = w->timeline.back();
+  for (const auto& [id, active] : w->active_sessions) {
+    if (active.in_turn) (void)active.manager->EndSession(active.id);
+  }
   MaybeFinish(w);
 }
 

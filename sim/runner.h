@@ -118,8 +118,9 @@ struct RunProgress {
   std::uint64_t sessions_active = 0;  // started and not ended
   std::uint64_t turns_started = 0;
   std::uint64_t turns_recorded = 0;
-  // Share of the planned work done, 0 .. 1: sessions started of workload.sessions; -1 when
-  // unknown.
+  // Share of the planned work done, 0 .. 1: virtual time of the executor's planned duration
+  // (duration_s, or the stages' total), or for the old workload form (sessions +
+  // arrival_rate_per_s) sessions started of `sessions`; -1 when unknown.
   double done = -1;
 };
 
@@ -135,9 +136,11 @@ struct RunAbort {
 // interval, 2 x interval, ...) while the run is active, never after the last session ended, by
 // a task that neither keeps the event loop alive nor draws random numbers: a run with a
 // control gives the same records, report rows and digest as one without (events_run excludes
-// the control's own events). Returning a RunAbort stops the run at that instant: no further
-// session arrives, every active session stops at its next step (a turn in flight
-// finishes and is recorded) and is recorded with status "aborted", timeline
+// the control's own events; one exception: a run whose tasks hang, which ends with
+// root_unfinished check failures, ends at the first tick after its last event instead of at
+// that event). Returning a RunAbort stops the run at that instant: no further
+// session arrives, every active session is ended (SessionManager::EndSession: a turn in
+// flight is cancelled and still recorded) and is recorded with status "aborted", timeline
 // actions not yet due are recorded as not_applied, and RunOutcome::abort is set.
 struct RunControl {
   Micros progress_interval_us = 0;  // 0 or no on_progress: no calls

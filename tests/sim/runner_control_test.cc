@@ -135,7 +135,11 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(ControlCase{"", 60, kMicrosPerSecond},
                       ControlCase{"", 60, 7 * kMicrosPerSecond + 3},
                       ControlCase{"hot_reload.json", 150, kMicrosPerSecond},
-                      ControlCase{"resilience.json", 80, 2 * kMicrosPerSecond}));
+                      ControlCase{"resilience.json", 80, 2 * kMicrosPerSecond},
+                      ControlCase{"chaos.json", 100, kMicrosPerSecond},
+                      // An executor with set_arrival_rate and dropped sessions.
+                      ControlCase{"arrival_spike.json", 0, kMicrosPerSecond,
+                                  360 * kMicrosPerSecond}));
 
 TEST(RunControlAbortTest, AbortStopsArrivalsEndsSessionsAndAccountsForEveryTurn) {
   Scenario scenario = Load("");
