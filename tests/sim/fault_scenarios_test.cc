@@ -66,8 +66,8 @@ TEST(FaultScenariosTest, LlmOutageOpensBreakersAndTheFallbackAnswers) {
   EXPECT_EQ(out.timeline[1].kind, "end_outage");
   EXPECT_EQ(out.timeline[1].outcome, "ok");
   std::map<std::string, int> faults = FaultCounts(out);
-  EXPECT_EQ(faults["llm:timeline:outage"], 43);  // breakers open after a few
-  EXPECT_EQ(faults["llm::rate_limited"], 942);   // the token bucket (site: the fault model)
+  EXPECT_EQ(faults["llm:timeline:outage"], 35);  // breakers open after a few
+  EXPECT_EQ(faults["llm::rate_limited"], 553);   // the token bucket (site: the fault model)
   for (const InjectedFault& f : out.injected_faults) {
     if (f.site == "timeline") {
       EXPECT_GE(f.at_us, 120'000'000);
@@ -83,8 +83,9 @@ TEST(FaultScenariosTest, LlmOutageOpensBreakersAndTheFallbackAnswers) {
   }
   EXPECT_EQ(last_state.size(), 2u);
   for (const auto& [worker, state] : last_state) EXPECT_EQ(state, "closed") << worker;
-  EXPECT_EQ(sink.by_provider["anthropic"], 703);
+  EXPECT_EQ(sink.by_provider["anthropic"], 732);
   EXPECT_GT(sink.attempts["breaker_open"], 0);
+  EXPECT_GT(sink.attempts["budget_exhausted"], 0);  // the retry budget stops retry storms
   EXPECT_EQ(sink.turns, static_cast<int>(out.turns_recorded));
 }
 
