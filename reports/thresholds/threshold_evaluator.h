@@ -6,7 +6,8 @@
 //   - a rate without samples is NOT evaluated and passes (k6 finds no "rate" for an empty rate
 //     sink and skips the threshold); its observed value is absent;
 //   - a counter without rows reads count 0 and rate 0 and is evaluated.
-// abortOnFail is recorded, not acted on: the run is over when thresholds are evaluated.
+// This evaluates at the end of the run, on the report. abortOnFail thresholds are also followed
+// during the run (app/run_thresholds.h LiveThresholds), which stops it when one fails.
 #pragma once
 
 #include <cstdint>

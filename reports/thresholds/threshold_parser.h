@@ -28,7 +28,7 @@ struct ThresholdSpec {
   MetricKey key;           // parsed; key.name is a metric of the catalog, the tags are its tags
   std::string expression;  // as written, e.g. "rate<0.05"
   ThresholdExpression parsed;
-  bool abort_on_fail = false;                 // long form abortOnFail (evaluated at the end only)
+  bool abort_on_fail = false;                 // long form abortOnFail (also followed live)
   std::optional<Micros> delay_abort_eval_us;  // long form delayAbortEval, when given
 };
 
