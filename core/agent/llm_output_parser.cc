@@ -76,7 +76,16 @@ ParsedLlmOutput Finish(ParsedLlmOutput out, json object, const DynamicSchema& sc
     std::string detail = Plural(out.violations.size(), "schema violation");
     return Fail(std::move(out), reason::kValidationFailed, std::move(detail));
   }
-  out.object = schema.WithDefaults(object, &out.defaults_applied);
+  // WithDefaults copies the object: call it only when a default applies, else move.
+  bool needs_defaults = false;
+  for (const SchemaField& field : schema.fields()) {
+    if (!field.required && field.default_value && !object.contains(field.name)) {
+      needs_defaults = true;
+      break;
+    }
+  }
+  out.object = needs_defaults ? schema.WithDefaults(object, &out.defaults_applied)
+                              : std::move(object);
   out.outcome = TurnOutcome::kStructured;
   out.reason = reason::kOk;
   out.detail.clear();
