@@ -19,7 +19,7 @@ struct Ran {
 };
 
 struct Shared {
-  EventLoop* loop;
+  EventLoop* loop = nullptr;
   std::uint64_t next_scheduled = 0;
   std::vector<Ran> ran;
 };
@@ -50,7 +50,8 @@ class EventHeapTest : public ::testing::TestWithParam<HeapCase> {};
 TEST_P(EventHeapTest, RunsInTimeThenSchedulingOrder) {
   const HeapCase c = GetParam();
   EventLoop loop;
-  Shared s{&loop};
+  Shared s;
+  s.loop = &loop;
   for (int i = 0; i < c.coroutines; ++i) {
     loop.Spawn(Sleeper(&s, i, c.sleeps, c.max_delay, static_cast<std::uint64_t>(i) + 1), "s");
   }
@@ -75,7 +76,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, EventHeapTest,
 // A cancelled event in the middle of a large queue is skipped; the rest keep their order.
 TEST(EventHeapCancelTest, CancelledEventIsSkipped) {
   EventLoop loop;
-  Shared s{&loop};
+  Shared s;
+  s.loop = &loop;
   for (int i = 0; i < 100; ++i) {
     loop.Spawn(Sleeper(&s, i, 3, 500, static_cast<std::uint64_t>(i) + 7), "s");
   }
