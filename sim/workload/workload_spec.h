@@ -49,7 +49,8 @@ struct WorkloadSpec {
 WorkloadExecutor EffectiveExecutor(const WorkloadSpec& workload);
 
 // A few words for the CLI's "running" line: "300 sessions" (the old form), or the executor's
-// type and how long it starts sessions ("ramping-sessions for 1h 15m").
+// type and how long it starts sessions ("ramping-sessions for 1h 15m", "constant-arrival-rate
+// for 2m 30.5s").
 std::string DescribeWorkload(const WorkloadSpec& workload);
 
 // The population as UserPopulation takes it.

@@ -81,7 +81,7 @@ TEST(WorkloadJsonTest, ReadsExecutorPopulationAndDistributions) {
   EXPECT_EQ(w.turns_distribution->Describe(), "uniform(min=2, max=6)");
   ASSERT_TRUE(w.think_time_distribution.has_value());
   EXPECT_EQ(w.think_time_distribution->TypeName(), "exponential");
-  EXPECT_EQ(DescribeWorkload(w).rfind("constant-arrival-rate for ", 0), 0u);
+  EXPECT_EQ(DescribeWorkload(w), "constant-arrival-rate for 10m");
 }
 
 TEST(WorkloadJsonTest, OldFormsStayAsTheyWere) {
