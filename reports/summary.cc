@@ -17,8 +17,8 @@ namespace {
 constexpr std::string_view kSessionCountsSql =
     "SELECT COUNT(*), COALESCE(SUM(status = 'completed'), 0), "
     "COALESCE(SUM(status = 'refused'), 0), COALESCE(SUM(status = 'error'), 0), "
-    "COALESCE(SUM(status = 'dropped'), 0), COALESCE(SUM(status = 'disconnected'), 0) "
-    "FROM session";
+    "COALESCE(SUM(status = 'dropped'), 0), COALESCE(SUM(status = 'disconnected'), 0), "
+    "COALESCE(SUM(status = 'aborted'), 0) FROM session";
 constexpr std::string_view kTurnCountsSql =
     "SELECT COUNT(*), COALESCE(SUM(outcome = 'structured'), 0), "
     "COALESCE(SUM(outcome = 'fallback'), 0), COALESCE(SUM(outcome = 'error'), 0) FROM turn";
@@ -71,6 +71,7 @@ Status ReadCounts(sqlite3* db, const std::string& path, Summary& s) {
     s.sessions_error = sqlite3_column_int64(stmt, 3);
     s.sessions_dropped = sqlite3_column_int64(stmt, 4);
     s.sessions_disconnected = sqlite3_column_int64(stmt, 5);
+    s.sessions_aborted = sqlite3_column_int64(stmt, 6);
   });
   if (!status) return status;
   status = ForEachRow(db, kTurnCountsSql, path, [&](sqlite3_stmt* stmt) {

@@ -35,6 +35,9 @@ struct Summary {
   // Status "disconnected": the room connection dropped (docs/faults.md). When > 0 the sessions
   // line ends ", N disconnected)".
   std::int64_t sessions_disconnected = 0;
+  // Status "aborted": sessions a live abortOnFail threshold stopped (docs/thresholds.md). When
+  // > 0 the sessions line ends ", N aborted)".
+  std::int64_t sessions_aborted = 0;
   std::int64_t turns = 0;
   std::int64_t turns_structured = 0;
   std::int64_t turns_fallback = 0;

@@ -111,6 +111,8 @@ std::string FormatSummary(const Summary& s) {
               (s.sessions_disconnected > 0
                    ? ", " + std::to_string(s.sessions_disconnected) + " disconnected"
                    : std::string()) +
+              (s.sessions_aborted > 0 ? ", " + std::to_string(s.sessions_aborted) + " aborted"
+                                      : std::string()) +
               ")");
   if (s.sessions_dropped > 0) {
     AddLine(out, "sessions dropped",

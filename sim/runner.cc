@@ -201,6 +201,13 @@ std::string FlagsJson(const AgentConfig& config, const FeatureFlagOverrides* ove
   return flags.dump();
 }
 
+// Closes a session whose room connection dropped (SessionManager::EndSession: a turn in flight
+// is cancelled, its record has reason session_closed). kNotFound when it had already ended.
+Task<void> EndSessionNow(SessionManager* sessions, std::uint64_t id) {
+  (void)sessions->EndSession(id);
+  co_return;
+}
+
 // Barge-in: the user starts speaking at `at_us`; a turn still in flight is interrupted.
 // `turn_done` is set by the session when the turn returns (the agent may be gone after that).
 Task<void> BargeIn(EventLoop* loop, Agent* agent, Micros at_us,
@@ -267,9 +274,16 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
   active = World::ActiveSession{sessions, *created, false};
   session.config_version = agent->config().version;
   session.feature_flags = FlagsJson(agent->config(), w->flag_overrides);
-  // A dropped connection cuts the turn in flight (Agent::Interrupt only sets a flag) and ends
-  // the session at its next step.
-  if (w->room_faults) room.set_on_disconnect([agent] { agent->Interrupt(); });
+  // A dropped connection cuts the turn in flight at once (Agent::Interrupt only sets a flag:
+  // nothing more is published) and closes the session at the same instant through the event
+  // loop (EndSessionNow: not inline, the drop may come from inside SessionManager's own loop
+  // over its sessions); the session's coroutine then ends it at its next step.
+  if (w->room_faults) {
+    room.set_on_disconnect([w, agent, sessions, id = *created] {
+      agent->Interrupt();
+      w->loop->Spawn(EndSessionNow(sessions, id), fmt::format("close-session-{}", id));
+    });
+  }
 
   for (std::string& text : utterances) {
     if (w->aborted) break;  // RunControl stopped the run (see Abort)

@@ -42,6 +42,27 @@ TEST(SummaryDroppedTest, CountsDroppedSessionsAndShowsTheirShare) {
       << text;
 }
 
+// Sessions a live abortOnFail threshold stopped (status "aborted", docs/thresholds.md).
+TEST(SummaryDroppedTest, CountsAbortedSessionsOnTheSessionsLine) {
+  SampleRun run;
+  for (std::uint64_t i = 0; i < 2; ++i) {
+    SessionRecord aborted = run.sessions[0];
+    aborted.session_id = 2000 + i;
+    aborted.status = "aborted";
+    run.sessions.push_back(aborted);
+  }
+  const std::string path = TempReportPath("aborted.db");
+  WriteRun(path, run);
+  auto s = ReadSummary(path);
+  ASSERT_TRUE(s.has_value()) << s.error().ToString();
+  EXPECT_EQ(s->sessions_aborted, 2);
+  EXPECT_EQ(s->sessions_dropped, 0);
+  const std::string text = FormatSummary(*s);
+  EXPECT_NE(text.find("\nsessions             5 (2 completed, 1 refused, 0 error, 2 aborted)\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(SummaryDroppedTest, NoLineWithoutDrops) {
   const std::string path = TempReportPath("none.db");
   WriteRun(path, SampleRun{});
