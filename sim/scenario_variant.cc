@@ -9,10 +9,21 @@ namespace agentsim {
 Result<Scenario> WithAgentVariant(Scenario scenario, const std::string& display_path,
                                   const std::string& json_text) {
   const RoutingSpec& routing = scenario.routing;
-  if (!routing.experiments.empty() || routing.rollout || !routing.timeline.empty()) {
+  // Timeline actions that name agents (config versions, flag flips) would not follow a variant
+  // that replaces its agent; outages and arrival-rate changes apply to every variant alike.
+  bool names_agents = false;
+  for (const TimelineEventSpec& e : routing.timeline) {
+    using Kind = TimelineEventSpec::Kind;
+    if (e.kind != Kind::kStartOutage && e.kind != Kind::kEndOutage &&
+        e.kind != Kind::kSetArrivalRate) {
+      names_agents = true;
+    }
+  }
+  if (!routing.experiments.empty() || routing.rollout || names_agents) {
     return InvalidArgument(scenario.source_path +
                            ": compare needs a scenario without \"experiments\", \"rollout\" or "
-                           "\"timeline\" (they route by agent id)");
+                           "\"timeline\" actions on agents (publish_config, enable_config, "
+                           "disable_config, set_feature_flag): they route by agent id");
   }
   Result<JsonDocument> doc = JsonDocument::Parse(display_path, json_text);
   if (!doc) return std::unexpected(doc.error());

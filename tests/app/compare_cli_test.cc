@@ -59,6 +59,20 @@ TEST(CompareCliTest, AConfigAgainstItselfDiffersByExactlyZero) {
                                        "pairs: \\+0\\.0000 \\[\\+0\\.0000, \\+0\\.0000\\] p 1\\.0000"));
 }
 
+// A timeline of outages only (llm_outage.json: openai down from 2 to 4 min) applies to every
+// variant alike, so compare accepts it; the outage hits both runs at the same instants.
+TEST(CompareCliTest, OutageTimelinesApplyToEveryVariant) {
+  const std::string dir = FreshDir("compare_", "outage");
+  auto r = RunCli("compare llm_outage.json --variant a=configs/interview-resilient-v1.json "
+                  "--variant b=configs/interview-resilient-v1.json --report '" + dir + "/c.db'",
+                  kScenarios);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto report = RunCli("report '" + dir + "/c.db'", dir);
+  EXPECT_THAT(report.output,
+              ::testing::ContainsRegex("paired difference    fallback_rate: b - a over [0-9]+ "
+                                       "pairs: \\+0\\.0000 \\[\\+0\\.0000, \\+0\\.0000\\]"));
+}
+
 struct BadCompare {
   std::string name;
   std::string args;
@@ -103,7 +117,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "compare hot_reload.json --variant a=configs/interview-strict-v1.json "
                    "--variant b=configs/interview-strict-v1.1.json",
                    "compare needs a scenario without \"experiments\", \"rollout\" or "
-                   "\"timeline\""},
+                   "\"timeline\" actions on agents"},
         BadCompare{"missing_config",
                    "compare default.json --variant a=configs/interview-strict-v1.json "
                    "--variant b=configs/nope.json",
