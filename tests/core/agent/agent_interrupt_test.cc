@@ -10,9 +10,7 @@
 #include "core/agent/agent.h"
 #include "core/agent/session_manager.h"
 #include "core/async/event_loop.h"
-#include "mocks/in_memory_document_store.h"
-#include "mocks/mock_room.h"
-#include "sim/file_source.h"
+#include "tests/core/agent/agent_world.h"
 #include "tests/core/agent/fixed_clients.h"
 
 namespace agent_interrupt_test {
@@ -21,11 +19,6 @@ namespace {
 using namespace agentsim;  // NOLINT: test file
 using SlowTts = agent_test_clients::FixedTts;
 using Factory = agent_test_clients::FixedClientFactory;
-
-constexpr const char* kValid =
-    R"({"system_response":"Tell me about your last project.","voice_instructions":"Warm.",)"
-    R"("internal_assessment":"Strong opener.","credibility_score":72,)"
-    R"("interview_stage":"introduction","sentiment":"positive"})";
 
 // LLM: 100 ms; TTS: 50 ms to the first byte.
 class SlowLlm : public LlmClient {
@@ -36,7 +29,7 @@ class SlowLlm : public LlmClient {
     LlmResponse r;
     r.first_token_at_us = loop_->NowMicros();
     r.completed_at_us = loop_->NowMicros();
-    r.text = kValid;
+    r.text = agent_test_clients::kInterviewAnswer;
     r.output_tokens = 1;
     co_return r;
   }
@@ -80,26 +73,15 @@ Task<void> BargeIn(EventLoop* loop, Shared* shared, Micros at_us) {
 
 TEST_P(AgentInterruptTest, NothingReachesTheRoomAfterTheInterruption) {
   const InterruptCase& c = GetParam();
-  EventLoop loop;
-  InMemoryDocumentStoreOptions store_options;
-  store_options.latency_ms = LogNormalSpec{4.0, 4.0};
-  InMemoryDocumentStore store(&loop, Rng(1), store_options);
-  ConfigurationStore configs(&store, nullptr, &loop, Rng(3), ConfigurationStoreOptions{});
+  agent_test_clients::AgentWorld world;
+  EventLoop& loop = world.loop;
+  RoomMonitor& monitor = world.monitor;
   SlowLlm llm(&loop);
   SlowTts tts(&loop);
   Factory clients(&llm, &tts);
-  RoomMonitor monitor(&loop, nullptr, /*keep_messages=*/true);
-  SessionManager sessions(AgentServices{&loop, &configs, &clients, nullptr}, Rng(2),
+  SessionManager sessions(AgentServices{&loop, &world.configs, &clients, nullptr}, Rng(2),
                           Logger(MakeNullLogger(), &loop));
-  DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-  auto text = files.Read("interview-strict-v1.json");
-  ASSERT_TRUE(text.has_value());
-  ConfigRecord record;
-  record.agent_id = "interview-strict-v1";
-  record.version = "1.0.0";
-  record.tenant_id = "acme-hr";
-  record.json_text = *text;
-  ASSERT_TRUE(store.Seed(record).has_value());
+  ASSERT_TRUE(world.store.Seed(agent_test_clients::InterviewStrictRecord()).has_value());
   MockRoom room(&monitor, 1, std::make_shared<std::set<std::string, std::less<>>>());
   Shared shared;
   loop.Spawn(Drive(&sessions, &room, &loop, &shared), "drive");

@@ -14,9 +14,7 @@
 #include "core/agent/session_manager.h"
 #include "core/async/event_loop.h"
 #include "core/tenancy/tenant_quota_manager.h"
-#include "mocks/in_memory_document_store.h"
-#include "mocks/mock_room.h"
-#include "sim/file_source.h"
+#include "tests/core/agent/agent_world.h"
 #include "tests/core/agent/fixed_clients.h"
 
 namespace session_close_test {
@@ -24,11 +22,6 @@ namespace {
 
 using namespace agentsim;  // NOLINT: test file
 using Factory = agent_test_clients::FixedClientFactory;
-
-constexpr const char* kValid =
-    R"({"system_response":"Tell me about your last project.","voice_instructions":"Warm.",)"
-    R"("internal_assessment":"Strong opener.","credibility_score":72,)"
-    R"("interview_stage":"introduction","sentiment":"positive"})";
 
 // Each call takes 100 ms. The first `failures` calls answer 429 with a Retry-After of 500 ms.
 class CountingLlm : public LlmClient {
@@ -46,7 +39,7 @@ class CountingLlm : public LlmClient {
     LlmResponse r;
     r.first_token_at_us = loop_->NowMicros();
     r.completed_at_us = loop_->NowMicros();
-    r.text = kValid;
+    r.text = agent_test_clients::kInterviewAnswer;
     r.output_tokens = 1;
     co_return r;
   }
@@ -121,32 +114,23 @@ class SessionCloseTest : public ::testing::TestWithParam<CloseCase> {};
 
 TEST_P(SessionCloseTest, CancelsTheTurnPublishesNothingAndReleasesEverything) {
   const CloseCase& c = GetParam();
-  EventLoop loop;
-  InMemoryDocumentStoreOptions store_options;
-  store_options.latency_ms = LogNormalSpec{4.0, 4.0};
-  InMemoryDocumentStore store(&loop, Rng(1), store_options);
-  ConfigurationStore configs(&store, nullptr, &loop, Rng(3), ConfigurationStoreOptions{});
+  agent_test_clients::AgentWorld world;
+  EventLoop& loop = world.loop;
+  RoomMonitor& monitor = world.monitor;
   CountingLlm llm(&loop, c.llm_failures);
   agent_test_clients::FixedTts tts(&loop);  // first byte 50 ms after the request
   Factory clients(&llm, &tts);
   TenantQuotaManager quotas(DefaultTierQuotas(), &loop);
   ASSERT_TRUE(quotas.SetTier("acme-hr", "pro").has_value());
-  RoomMonitor monitor(&loop, nullptr, /*keep_messages=*/true);
-  SessionManager sessions(AgentServices{&loop, &configs, &clients, &quotas}, Rng(2),
+  SessionManager sessions(AgentServices{&loop, &world.configs, &clients, &quotas}, Rng(2),
                           Logger(MakeNullLogger(), &loop));
-  DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-  auto text = files.Read("interview-strict-v1.json");
-  ASSERT_TRUE(text.has_value());
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*text, nullptr, true,
+  ConfigRecord record = agent_test_clients::InterviewStrictRecord();
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(record.json_text, nullptr, true,
                                                               /*ignore_comments=*/true);
   doc["llm_config"]["retry"] = {{"max_attempts", 3}, {"base_delay_ms", 100},
                                 {"max_delay_ms", 1000}};
-  ConfigRecord record;
-  record.agent_id = "interview-strict-v1";
-  record.version = "1.0.0";
-  record.tenant_id = "acme-hr";
   record.json_text = doc.dump();
-  ASSERT_TRUE(store.Seed(record).has_value());
+  ASSERT_TRUE(world.store.Seed(record).has_value());
   MockRoom room(&monitor, 1, std::make_shared<std::set<std::string, std::less<>>>());
 
   Seen seen;

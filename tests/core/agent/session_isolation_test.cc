@@ -12,9 +12,7 @@
 #include "core/agent/agent.h"
 #include "core/agent/session_manager.h"
 #include "core/async/event_loop.h"
-#include "mocks/in_memory_document_store.h"
-#include "mocks/mock_room.h"
-#include "sim/file_source.h"
+#include "tests/core/agent/agent_world.h"
 #include "tests/core/agent/fixed_clients.h"
 
 namespace session_isolation_test {
@@ -63,26 +61,15 @@ Task<void> Converse(SessionManager* sessions, Room* room, EventLoop* loop, Micro
 }
 
 TEST(SessionIsolationTest, NoSessionSeesAnotherSessionsHistory) {
-  EventLoop loop;
-  InMemoryDocumentStoreOptions store_options;
-  store_options.latency_ms = LogNormalSpec{4.0, 4.0};
-  InMemoryDocumentStore store(&loop, Rng(1), store_options);
-  ConfigurationStore configs(&store, nullptr, &loop, Rng(3), ConfigurationStoreOptions{});
+  agent_test_clients::AgentWorld world;
+  EventLoop& loop = world.loop;
+  RoomMonitor& monitor = world.monitor;
   RecordingLlm llm(&loop);
   agent_test_clients::FixedTts tts(&loop);
   agent_test_clients::FixedClientFactory clients(&llm, &tts);
-  RoomMonitor monitor(&loop, nullptr);
-  SessionManager sessions(AgentServices{&loop, &configs, &clients, nullptr}, Rng(2),
+  SessionManager sessions(AgentServices{&loop, &world.configs, &clients, nullptr}, Rng(2),
                           Logger(MakeNullLogger(), &loop));
-  DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-  auto text = files.Read("interview-strict-v1.json");
-  ASSERT_TRUE(text.has_value());
-  ConfigRecord record;
-  record.agent_id = "interview-strict-v1";
-  record.version = "1.0.0";
-  record.tenant_id = "acme-hr";
-  record.json_text = *text;
-  ASSERT_TRUE(store.Seed(record).has_value());
+  ASSERT_TRUE(world.store.Seed(agent_test_clients::InterviewStrictRecord()).has_value());
   auto hidden = std::make_shared<std::set<std::string, std::less<>>>();
   MockRoom room_a(&monitor, 1, hidden);
   MockRoom room_b(&monitor, 2, hidden);
