@@ -15,6 +15,7 @@
 #include "mocks/mock_room.h"
 #include "mocks/mock_tts.h"
 #include "sim/file_source.h"
+#include "tests/core/agent/agent_world.h"
 #include "tests/core/agent/fixed_clients.h"
 
 namespace agent_stream_test {
@@ -42,14 +43,7 @@ class StreamRun {
         monitor_(&loop_, nullptr, /*keep_messages=*/true),
         sessions_(AgentServices{&loop_, &configs_, &clients_, nullptr}, Rng(2),
                   Logger(MakeNullLogger(), &loop_)) {
-    DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-    auto text = files.Read("interview-strict-v1.json");
-    EXPECT_TRUE(text.has_value());
-    ConfigRecord record;
-    record.agent_id = "interview-strict-v1";
-    record.version = "1.0.0";
-    record.tenant_id = "acme-hr";
-    record.json_text = *text;
+    ConfigRecord record = agent_test_clients::InterviewStrictRecord();
     if (stream) {
       const std::size_t at = record.json_text.find("\"max_tokens\": 400,");
       EXPECT_NE(at, std::string::npos);

@@ -15,6 +15,7 @@
 #include "mocks/in_memory_document_store.h"
 #include "mocks/mock_room.h"
 #include "sim/file_source.h"
+#include "tests/core/agent/agent_world.h"
 
 namespace agentsim {
 namespace {
@@ -108,14 +109,7 @@ class AgentTest : public ::testing::Test {
         monitor_(&loop_, nullptr, /*keep_messages=*/true),
         sessions_(AgentServices{&loop_, &configs_, &clients_, nullptr}, Rng(2),
                   Logger(MakeNullLogger(), &loop_)) {
-    DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-    auto text = files.Read("interview-strict-v1.json");
-    EXPECT_TRUE(text.has_value());
-    ConfigRecord record;
-    record.agent_id = "interview-strict-v1";
-    record.version = "1.0.0";
-    record.tenant_id = "acme-hr";
-    record.json_text = *text;
+    ConfigRecord record = agent_test_clients::InterviewStrictRecord();
     EXPECT_TRUE(store_.Seed(record).has_value());
     // The same agent reading its LLM's output leniently (schema_config.coercion).
     ConfigRecord lenient = record;
