@@ -285,8 +285,11 @@ bool KindAllowsLength(FieldKind kind) {
 
 void CheckFieldValue(const SchemaField& field, const nlohmann::json& value,
                      std::vector<Violation>& out) {
-  std::string found = DescribeJson(value);
+  // Described only on a violation (MatchesType sets it when a list element is the culprit):
+  // describing every valid value was 8% of a load run's instructions.
+  std::string found;
   if (value.is_null() || !MatchesType(field, value, found)) {
+    if (found.empty()) found = DescribeJson(value);
     const bool literal_miss = field.kind == FieldKind::kLiteral && !value.is_null();
     out.push_back({field.name, literal_miss ? "not_in_literal" : "wrong_type",
                    "expected " + DescribeFieldType(field) + ", got " + found});
