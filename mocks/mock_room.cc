@@ -1,6 +1,10 @@
 #include "mocks/mock_room.h"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
+
+#include "core/agent/json_fast_parse.h"
 
 namespace agentsim {
 
@@ -18,7 +22,12 @@ void RoomMonitor::OnData(std::uint64_t session_id,
   stats_.data_bytes += payload.size();
   if (keep_messages_) messages_.push_back({session_id, std::string(topic), std::string(payload)});
   if (hidden.empty()) return;
-  nlohmann::json parsed = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  // simdjson's fast path where it agrees with nlohmann (most payloads: 14% of a load run's
+  // instructions were this re-parse); nlohmann otherwise. Invalid JSON is not checked.
+  std::optional<nlohmann::json> fast = FastParseJson(payload);
+  const nlohmann::json parsed = fast ? std::move(*fast)
+                                     : nlohmann::json::parse(payload, nullptr,
+                                                             /*allow_exceptions=*/false);
   if (!parsed.is_object()) return;
   for (const auto& [key, value] : parsed.items()) {
     if (hidden.contains(key)) {

@@ -1,5 +1,9 @@
 #include "mocks/mock_room.h"
 
+#include <ostream>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "core/async/event_loop.h"
@@ -34,6 +38,54 @@ TEST(MockRoomTest, PublishingAHiddenFieldFailsTheCheck) {
   EXPECT_EQ(monitor.failures().size(), 1u);
   EXPECT_EQ(monitor.stats().data_messages, 2u);
 }
+
+// The hidden-field check reads the payload's top-level keys, on simdjson's fast path or
+// nlohmann's (\u escapes, non-ASCII bytes, -0): both must report the same keys.
+struct HiddenCase {
+  const char* name;
+  const char* payload;
+  std::vector<std::string> reported;  // the keys named in the failures, in order
+};
+
+void PrintTo(const HiddenCase& c, std::ostream* os) { *os << c.name; }
+
+class HiddenFieldTest : public testing::TestWithParam<HiddenCase> {};
+
+TEST_P(HiddenFieldTest, ReportsTheTopLevelHiddenKeys) {
+  EventLoop loop;
+  Sink sink;
+  RoomMonitor monitor(&loop, &sink);
+  auto hidden = std::make_shared<const std::set<std::string, std::less<>>>(
+      std::set<std::string, std::less<>>{"internal_assessment", "score", "z\xc3\xa9"});
+  MockRoom room(&monitor, 3, hidden);
+  EXPECT_TRUE(room.PublishData("t", GetParam().payload).has_value());
+  std::vector<std::string> details;
+  for (const CheckFailure& f : sink.failures) details.push_back(f.detail);
+  std::vector<std::string> expected;
+  for (const std::string& key : GetParam().reported) {
+    expected.push_back("topic t carried hidden field '" + key + "'");
+  }
+  EXPECT_EQ(details, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Payloads, HiddenFieldTest,
+    testing::Values(
+        HiddenCase{"none", R"({"a":1,"b":{"c":[1,2]}})", {}},
+        HiddenCase{"top_level", R"({"a":1,"score":3})", {"score"}},
+        HiddenCase{"sorted_by_key", R"({"score":3,"internal_assessment":"x"})",
+                   {"internal_assessment", "score"}},
+        HiddenCase{"duplicate_once", R"({"score":3,"score":4})", {"score"}},
+        HiddenCase{"nested_not_checked", R"({"a":{"score":3},"b":[{"score":1}]})", {}},
+        HiddenCase{"escaped_key", R"({"sc\u006fre":3})", {"score"}},
+        HiddenCase{"non_ascii", "{\"a\":\"caf\xc3\xa9\",\"z\xc3\xa9\":1}", {"z\xc3\xa9"}},
+        HiddenCase{"negative_zero", R"({"score":-0})", {"score"}},
+        HiddenCase{"backslash_escape", R"({"a":"x\"y","score":"\n"})", {"score"}},
+        HiddenCase{"not_an_object", R"([{"score":3}])", {}},
+        HiddenCase{"invalid_json", R"({"score":3)", {}},
+        HiddenCase{"raw_control_byte", "{\"score\":\"a\x01\"}", {}},
+        HiddenCase{"trailing_text", R"({"score":3} x)", {}}),
+    [](const testing::TestParamInfo<HiddenCase>& p) { return std::string(p.param.name); });
 
 TEST(MockRoomTest, CountsAudio) {
   EventLoop loop;
