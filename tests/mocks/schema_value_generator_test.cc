@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "core/rng/rng.h"
 #include "core/schema/dynamic_schema.h"
@@ -52,6 +54,47 @@ TEST(SchemaValueGeneratorTest, NumbersStayInsideExtremeBounds) {
     const nlohmann::ordered_json object = generator.Object(schema, 1.0, rng);
     ASSERT_TRUE(schema.Validate(json::parse(object.dump())).empty()) << object.dump();
   }
+}
+
+TEST(SchemaValueGeneratorTest, LiteralValuesAreTypedAsTheirJsonText) {
+  // Each value is what ordered_json::parse of its text gives: a non-negative integer is
+  // unsigned, a negative one signed (the generator builds them without the round trip).
+  const DynamicSchema schema = Compile(
+      R"({"field_name": "s", "field_type": "Literal['a', \"b c\", 'caf\u00e9']"},)"
+      R"({"field_name": "n", "field_type": "Literal[-7, 0, 9223372036854775807]"})");
+  SchemaValueGenerator generator(&ResponseCorpus::BuiltIn());
+  Rng rng(3);
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const nlohmann::ordered_json object = generator.Object(schema, 1.0, rng);
+    ASSERT_EQ(object.size(), 2u);
+    EXPECT_EQ(object.begin().key(), "s");
+    for (const auto& [key, value] : object.items()) {
+      const nlohmann::ordered_json reparsed = nlohmann::ordered_json::parse(value.dump());
+      EXPECT_EQ(value.type(), reparsed.type()) << key << " " << value.dump();
+      EXPECT_EQ(value, reparsed);
+      seen.insert(value.dump());
+    }
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"\"a\"", "\"b c\"", "\"caf\u00e9\"", "-7", "0",
+                                         "9223372036854775807"}));
+}
+
+TEST(SchemaValueGeneratorTest, KeysFollowTheSchemaAndSkipUndrawnOptionalFields) {
+  const DynamicSchema schema = Compile(
+      R"({"field_name": "z", "field_type": "int"},)"
+      R"({"field_name": "o", "field_type": "bool", "required": false},)"
+      R"({"field_name": "a", "field_type": "str"})");
+  SchemaValueGenerator generator(&ResponseCorpus::BuiltIn());
+  Rng rng(5);
+  EXPECT_EQ(generator.Object(schema, 0.0, rng).dump().substr(0, 5), R"({"z":)");
+  auto keys = [](const nlohmann::ordered_json& object) {
+    std::vector<std::string> out;
+    for (auto it = object.begin(); it != object.end(); ++it) out.push_back(it.key());
+    return out;
+  };
+  EXPECT_EQ(keys(generator.Object(schema, 0.0, rng)), (std::vector<std::string>{"z", "a"}));
+  EXPECT_EQ(keys(generator.Object(schema, 1.0, rng)), (std::vector<std::string>{"z", "o", "a"}));
 }
 
 }  // namespace
