@@ -1,3 +1,4 @@
+// SqliteDocumentStore: versions, flags, the change stream and the audit log.
 #include "adapters/sqlite_document_store.h"
 
 #include <sqlite3.h>
@@ -15,258 +16,24 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/async/event_loop.h"
 #include "core/security/audit_log.h"
+#include "tests/adapters/sqlite_store_test_util.h"
 
 namespace agentsim {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-// The store's tasks complete synchronously; they still run on a loop, as in the CLI.
-template <typename T>
-Task<void> Capture(Task<T> task, std::optional<T>* out) {
-  auto value = co_await std::move(task);
-  out->emplace(std::move(value));
-}
-
-template <typename T>
-T RunSync(Task<T> task) {
-  EventLoop loop;
-  std::optional<T> out;
-  loop.Spawn(Capture(std::move(task), &out), "sqlite");
-  loop.Run();
-  return std::move(*out);
-}
-
-// A fresh path under the test temp dir (the file itself is removed).
-std::string TempPath(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "sqlite_store";
-  std::filesystem::create_directories(dir);
-  const std::filesystem::path path = dir / name;
-  std::filesystem::remove(path);
-  std::filesystem::remove(path.string() + "-journal");
-  return path.string();
-}
-
-ConfigRecord Record(std::string agent_id, std::string version, Micros created_at_us = 100) {
-  ConfigRecord r;
-  r.agent_id = std::move(agent_id);
-  r.version = std::move(version);
-  r.tenant_id = "acme-hr";
-  r.json_text = R"({"agent_id": ")" + r.agent_id + R"(", "version": ")" + r.version + R"("})";
-  r.created_at_us = created_at_us;
-  r.created_by = "ana";
-  return r;
-}
-
-AuditEntry Entry(std::uint64_t sequence, std::string detail = "") {
-  AuditEntry e;
-  e.sequence = sequence;
-  e.at_us = static_cast<Micros>(sequence) * 1000;
-  e.user_id = "ana";
-  e.role = "admin";
-  e.tenant_id = "acme-hr";
-  e.action = "create_agent_config";
-  e.agent_id = "interview-strict-v1";
-  e.version = "1.0.0";
-  e.outcome = detail.empty() ? "ok" : "refused";
-  e.detail = std::move(detail);
-  e.patch_json = R"([{"op":"add","path":"/enabled","value":true}])";
-  e.prev_hash = std::string(64, 'a');
-  e.hash = std::string(64, 'b');
-  return e;
-}
-
-std::unique_ptr<SqliteDocumentStore> OpenOrDie(const std::string& path) {
-  auto store = SqliteDocumentStore::Open(path);
-  EXPECT_TRUE(store) << store.error().ToString();
-  return store ? std::move(*store) : nullptr;
-}
-
-std::vector<std::string> VersionsOf(const std::vector<ConfigRecord>& records) {
-  std::vector<std::string> out;
-  for (const ConfigRecord& r : records) out.push_back(r.version);
-  return out;
-}
-
-// "<sequence> <at_us> <agent_id> <version> <kind>"
-std::vector<std::string> ChangeLines(const std::vector<ConfigChange>& changes) {
-  std::vector<std::string> out;
-  for (const ConfigChange& c : changes) {
-    out.push_back(std::to_string(c.sequence) + " " + std::to_string(c.at_us) + " " + c.agent_id +
-                  " " + c.version + " " + c.kind);
-  }
-  return out;
-}
-
-std::string StatusText(const Status& s) { return s ? "OK" : s.error().ToString(); }
-
-// Runs `sql` on the SQLite file at `path` directly (not through the store).
-void ExecRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error != nullptr ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
-// The first column of the first row of `sql`, as text ("" when there is no row).
-std::string QueryRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
-TEST(SqliteDocumentStoreTest, OpenCreatesFileAndSchema) {
-  const std::string path = TempPath("create.db");
-  ASSERT_FALSE(std::filesystem::exists(path));
-  auto store = OpenOrDie(path);
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->path(), path);
-  EXPECT_TRUE(std::filesystem::exists(path));
-  EXPECT_EQ(QueryRaw(path, "PRAGMA application_id"), "1095189331");  // "AGCS"
-  EXPECT_EQ(QueryRaw(path, "PRAGMA user_version"), "1");
-  EXPECT_EQ(QueryRaw(path, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
-                           "WHERE type = 'table' ORDER BY name)"),
-            "audit_log,config_change,config_version");
-  EXPECT_THAT(RunSync(store->ListAgents()).value(), IsEmpty());
-  EXPECT_THAT(RunSync(store->ChangesSince(0)).value(), IsEmpty());
-  EXPECT_THAT(RunSync(store->ReadAudit()).value(), IsEmpty());
-}
-
-TEST(SqliteDocumentStoreTest, ReopenKeepsVersionsChangesAndAudit) {
-  const std::string path = TempPath("reopen.db");
-  {
-    auto store = OpenOrDie(path);
-    ASSERT_NE(store, nullptr);
-    ConfigRecord r = Record("interview-strict-v1", "1.0.0", 111);
-    r.enabled = false;
-    ASSERT_TRUE(RunSync(store->Insert(r)));
-    ASSERT_TRUE(RunSync(store->Insert(Record("interview-strict-v1", "1.1.0", 222))));
-    ASSERT_TRUE(RunSync(store->SetFlags("interview-strict-v1", "1.1.0", true, true, 333)));
-    ASSERT_TRUE(RunSync(store->AppendAudit(Entry(1))));
-  }
-  auto store = OpenOrDie(path);  // a second open of an existing store
-  ASSERT_NE(store, nullptr);
-  Result<ConfigRecord> first = RunSync(store->GetVersion("interview-strict-v1", "1.0.0"));
-  ASSERT_TRUE(first) << first.error().ToString();
-  EXPECT_EQ(first->agent_id, "interview-strict-v1");
-  EXPECT_EQ(first->tenant_id, "acme-hr");
-  EXPECT_EQ(first->json_text, R"({"agent_id": "interview-strict-v1", "version": "1.0.0"})");
-  EXPECT_FALSE(first->enabled);
-  EXPECT_FALSE(first->deprecated);
-  EXPECT_EQ(first->created_at_us, 111);
-  EXPECT_EQ(first->created_by, "ana");
-  Result<ConfigRecord> current = RunSync(store->GetCurrent("interview-strict-v1"));
-  ASSERT_TRUE(current);
-  EXPECT_EQ(current->version, "1.0.0");  // 1.1.0 was deprecated before the reopen
-  EXPECT_THAT(ChangeLines(RunSync(store->ChangesSince(0)).value()),
-              ElementsAre("1 111 interview-strict-v1 1.0.0 created",
-                          "2 222 interview-strict-v1 1.1.0 created",
-                          "3 333 interview-strict-v1 1.1.0 deprecated"));
-  Result<std::vector<AuditEntry>> audit = store->Audit();
-  ASSERT_TRUE(audit);
-  ASSERT_EQ(audit->size(), 1u);
-  EXPECT_EQ((*audit)[0].hash, std::string(64, 'b'));
-  // The next sequence continues after the reopen.
-  EXPECT_EQ(StatusText(RunSync(store->AppendAudit(Entry(2)))), "OK");
-}
-
-struct ForeignFileCase {
-  const char* name;
-  // Writes the file at the path.
-  void (*make)(const std::string& path);
-  ErrorCode code;
-  const char* message_after_path;  // the error message without its leading "<path>"
-};
-
-void PrintTo(const ForeignFileCase& c, std::ostream* os) { *os << c.name; }
-
-void MakeTextFile(const std::string& path) {
-  std::ofstream(path) << "agent_id,version\ninterview-strict-v1,1.0.0\n";
-}
-void MakeLongTextFile(const std::string& path) {
-  std::ofstream out(path);
-  for (int i = 0; i < 400; ++i) out << "this is not a database, line " << i << "\n";
-}
-void MakeOtherSqliteFile(const std::string& path) {
-  ExecRaw(path, "CREATE TABLE session (id INTEGER PRIMARY KEY, name TEXT);");
-}
-void MakeReportLikeFile(const std::string& path) {
-  ExecRaw(path, "PRAGMA application_id = 1095193421; CREATE TABLE run (seed INTEGER);");
-}
-void MakeForeignEmptySqliteFile(const std::string& path) {
-  ExecRaw(path, "PRAGMA application_id = 1234;");
-}
-void MakeFutureStore(const std::string& path) {
-  ExecRaw(path, "PRAGMA application_id = 1095189331; PRAGMA user_version = 2; "
-                "CREATE TABLE config_version (agent_id TEXT);");
-}
-
-class SqliteDocumentStoreForeignFileTest : public ::testing::TestWithParam<ForeignFileCase> {};
-
-TEST_P(SqliteDocumentStoreForeignFileTest, RefusesWithClearErrorAndLeavesFileAlone) {
-  const std::string path = TempPath(std::string(GetParam().name) + ".db");
-  GetParam().make(path);
-  const std::uintmax_t size_before = std::filesystem::file_size(path);
-  auto store = SqliteDocumentStore::Open(path);
-  ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code, GetParam().code);
-  EXPECT_EQ(store.error().message, path + GetParam().message_after_path);
-  EXPECT_EQ(std::filesystem::file_size(path), size_before);
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Files, SqliteDocumentStoreForeignFileTest,
-    ::testing::Values(
-        ForeignFileCase{"ShortTextFile", MakeTextFile, ErrorCode::kInvalidArgument,
-                        ": not an agentsim config store (not an SQLite database)"},
-        ForeignFileCase{"LongTextFile", MakeLongTextFile, ErrorCode::kInvalidArgument,
-                        ": not an agentsim config store (not an SQLite database)"},
-        ForeignFileCase{"OtherSqliteFile", MakeOtherSqliteFile, ErrorCode::kInvalidArgument,
-                        ": not an agentsim config store: PRAGMA application_id is 0, expected "
-                        "1095189331"},
-        ForeignFileCase{"AgentsimReport", MakeReportLikeFile, ErrorCode::kInvalidArgument,
-                        ": not an agentsim config store: PRAGMA application_id is 1095193421, "
-                        "expected 1095189331"},
-        ForeignFileCase{"EmptyDatabaseOfAnotherApplication", MakeForeignEmptySqliteFile,
-                        ErrorCode::kInvalidArgument,
-                        ": not an agentsim config store: PRAGMA application_id is 1234, expected "
-                        "1095189331"},
-        ForeignFileCase{"NewerStoreSchema", MakeFutureStore, ErrorCode::kInvalidArgument,
-                        ": unsupported config store schema version: PRAGMA user_version is 2, "
-                        "expected 1"}),
-    [](const ::testing::TestParamInfo<ForeignFileCase>& param_info) {
-      return param_info.param.name;
-    });
-
-TEST(SqliteDocumentStoreTest, EmptyFileBecomesAStore) {
-  const std::string path = TempPath("empty.db");
-  std::ofstream(path).close();
-  auto store = OpenOrDie(path);
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(QueryRaw(path, "PRAGMA application_id"), "1095189331");
-}
-
-TEST(SqliteDocumentStoreTest, UnwritableLocationIsUnavailable) {
-  const std::string path = TempPath("no_such_dir") + "/store.db";
-  auto store = SqliteDocumentStore::Open(path);
-  ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
-  EXPECT_EQ(store.error().message, path + ": cannot open: unable to open database file");
-}
+using sqlite_store_test::ChangeLines;
+using sqlite_store_test::Entry;
+using sqlite_store_test::ExecRaw;
+using sqlite_store_test::OpenOrDie;
+using sqlite_store_test::QueryRaw;
+using sqlite_store_test::Record;
+using sqlite_store_test::RunSync;
+using sqlite_store_test::StatusText;
+using sqlite_store_test::TempPath;
+using sqlite_store_test::VersionsOf;
 
 TEST(SqliteDocumentStoreTest, InsertThenGetVersionReturnsEveryField) {
   auto store = OpenOrDie(TempPath("insert.db"));
