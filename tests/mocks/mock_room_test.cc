@@ -40,7 +40,8 @@ TEST(MockRoomTest, PublishingAHiddenFieldFailsTheCheck) {
 }
 
 // The hidden-field check reads the payload's top-level keys, on simdjson's fast path or
-// nlohmann's (\u escapes, non-ASCII bytes, -0): both must report the same keys.
+// nlohmann's (\u escapes, non-ASCII bytes, -0): both must report the same keys. Payloads that
+// never spell a hidden name as "name" and have no backslash are not parsed at all.
 struct HiddenCase {
   const char* name;
   const char* payload;
@@ -81,6 +82,10 @@ INSTANTIATE_TEST_SUITE_P(
         HiddenCase{"non_ascii", "{\"a\":\"caf\xc3\xa9\",\"z\xc3\xa9\":1}", {"z\xc3\xa9"}},
         HiddenCase{"negative_zero", R"({"score":-0})", {"score"}},
         HiddenCase{"backslash_escape", R"({"a":"x\"y","score":"\n"})", {"score"}},
+        HiddenCase{"name_as_a_value", R"({"a":"score","b":["internal_assessment"]})", {}},
+        HiddenCase{"name_inside_keys", R"({"xscore":1,"score_":2,"sc":3})", {}},
+        HiddenCase{"name_then_key", R"({"a":"score","score":1})", {"score"}},
+        HiddenCase{"escape_elsewhere", R"({"a":"\"","score":1})", {"score"}},
         HiddenCase{"not_an_object", R"([{"score":3}])", {}},
         HiddenCase{"invalid_json", R"({"score":3)", {}},
         HiddenCase{"raw_control_byte", "{\"score\":\"a\x01\"}", {}},
