@@ -155,7 +155,7 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
     session.ended_at_us = w->loop->NowMicros();
     if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
     w->sink->OnSession(session);
-    w->driver->OnSessionEnd(slot);
+    w->driver->OnSessionEnd(slot, /*not_started=*/true);
     --w->sessions_active;
     MaybeFinish(w);
     co_return;

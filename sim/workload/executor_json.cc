@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "core/json/object_reader.h"
 
 namespace agentsim {
@@ -10,7 +12,11 @@ namespace {
 
 constexpr double kMaxRate = 1e7;
 constexpr double kMaxSeconds = 1e7;
-constexpr std::int64_t kMaxSessions = 10'000'000;
+// Concurrent users of a closed model: 10^6 fit this project's machines (about 6 KiB per live
+// session, docs/performance.md); more would exhaust memory before the run could report.
+constexpr std::int64_t kMaxSessions = 1'000'000;
+// Sessions an open model may start in all (rate x duration): each writes a session row.
+constexpr double kMaxArrivals = 1e7;
 constexpr std::int64_t kMaxConcurrent = 100'000'000;
 
 Micros SecondsToMicros(double seconds) { return std::llround(seconds * 1e6); }
@@ -95,6 +101,13 @@ class ExecutorReader {
     e.rate = *rate;
     e.time_unit_us = *unit;
     e.duration_us = SecondsToMicros(*duration);
+    const double arrivals = *rate * *duration * 1e6 / static_cast<double>(*unit);
+    if (arrivals > kMaxArrivals) {
+      r.Fail("rate", fmt::format("expected at most {:.0f} sessions in all; rate x duration_s / "
+                                 "time_unit_s starts {:.0f}",
+                                 kMaxArrivals, arrivals));
+      return std::nullopt;
+    }
     return e;
   }
 
@@ -115,6 +128,20 @@ class ExecutorReader {
     if (!ok || !unit || (r.Get("start_rate") != nullptr && !start)) return std::nullopt;
     e.start_rate = start.value_or(0);
     e.time_unit_us = *unit;
+    // The expected count: the integral of the piecewise-linear rate.
+    double arrivals = 0;
+    double from = e.start_rate;
+    for (const RateStage& stage : e.stages) {
+      arrivals += (from + stage.target) / 2 * static_cast<double>(stage.duration_us) /
+                  static_cast<double>(*unit);
+      from = stage.target;
+    }
+    if (arrivals > kMaxArrivals) {
+      r.Fail("stages", fmt::format("expected at most {:.0f} sessions in all; the stages start "
+                                   "{:.0f}",
+                                   kMaxArrivals, arrivals));
+      return std::nullopt;
+    }
     return e;
   }
 

@@ -106,6 +106,7 @@ Task<void> WorkloadDriver::RunClosed() {
   }
   const std::int64_t slots = concurrency_->max_target();
   slots_.assign(static_cast<std::size_t>(slots), SlotState::kIdle);
+  slot_started_at_us_.assign(static_cast<std::size_t>(slots), 0);
   const Rng gaps = users_rng_.Fork("session_gaps");
   gap_rngs_.reserve(static_cast<std::size_t>(slots));
   for (std::int64_t v = 0; v < slots; ++v) gap_rngs_.push_back(gaps.Fork(static_cast<std::uint64_t>(v)));
@@ -128,6 +129,7 @@ void WorkloadDriver::MaybeStartSlot(std::int64_t slot) {
     return;
   }
   state = SlotState::kBusy;
+  slot_started_at_us_[static_cast<std::size_t>(slot)] = loop_->NowMicros();
   ++active_;
   ++started_;
   hooks_.start(next_index_++, slot);
@@ -138,7 +140,7 @@ Task<void> WorkloadDriver::GapThenStart(WorkloadDriver* self, std::int64_t slot,
   self->MaybeStartSlot(slot);
 }
 
-void WorkloadDriver::OnSessionEnd(std::int64_t slot) {
+void WorkloadDriver::OnSessionEnd(std::int64_t slot, bool not_started) {
   --active_;
   if (slot < 0 || !concurrency_) return;
   const Micros now = loop_->NowMicros();
@@ -146,8 +148,12 @@ void WorkloadDriver::OnSessionEnd(std::int64_t slot) {
   state = SlotState::kIdle;
   // After the end no session starts: no gap is drawn (and no timer outlives the sessions).
   if (Stopped() || now >= concurrency_->end_us()) return;
-  const Micros gap =
+  Micros gap =
       concurrency_->gap_ms().SampleMillisAsMicros(gap_rngs_[static_cast<std::size_t>(slot)]);
+  const Micros started = slot_started_at_us_[static_cast<std::size_t>(slot)];
+  if (not_started || now == started) {
+    gap = std::max(gap, started + kRetryAfterRefusalUs - now);
+  }
   if (gap == 0) {
     MaybeStartSlot(slot);
     return;

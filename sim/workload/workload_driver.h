@@ -67,8 +67,14 @@ class WorkloadDriver {
   // returns: sessions still running finish on their own. Call once.
   Task<void> Run();
 
-  // A session started by the driver ended (`slot` as given to hooks.start).
-  void OnSessionEnd(std::int64_t slot);
+  // A session started by the driver ended (`slot` as given to hooks.start). `not_started`: it
+  // was refused or failed before its first turn. Closed model: a user whose session was refused,
+  // or ended at the very instant it started, waits at least kRetryAfterRefusalUs from that
+  // start before its next session (on top of the gap drawn as usual) — a user retrying at once
+  // would otherwise retry forever at one virtual instant.
+  void OnSessionEnd(std::int64_t slot, bool not_started = false);
+
+  static constexpr Micros kRetryAfterRefusalUs = kMicrosPerSecond;
 
   std::int64_t active() const { return active_; }
   std::int64_t started() const { return started_; }
@@ -97,6 +103,7 @@ class WorkloadDriver {
   // Closed model.
   std::optional<ConcurrencySchedule> concurrency_;
   std::vector<SlotState> slots_;
+  std::vector<Micros> slot_started_at_us_;  // the slot's current (or last) session's start
   std::vector<Rng> gap_rngs_;
   bool closed_done_ = false;
 };

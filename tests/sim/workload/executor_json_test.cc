@@ -169,15 +169,22 @@ INSTANTIATE_TEST_SUITE_P(
                 "s.json:1:91: /executor/stages/1: expected an object, got number 3"},
         BadCase{R"({"type": "constant-sessions", "sessions": 1.5, "duration_s": 10,
                     "gap_between_sessions_ms": {"type": "truncated_normal", "mean": 10, "sd": 5}})",
-                "s.json:1:56: /executor/sessions: expected an integer from 1 to 10000000, got "
+                "s.json:1:56: /executor/sessions: expected an integer from 1 to 1000000, got "
                 "number 1.5\n"
                 "s.json:2:48: /executor/gap_between_sessions_ms: expected values >= 0, but this "
                 "truncated_normal can produce -inf (set \"min\")"},
         BadCase{R"({"type": "ramping-sessions", "start_sessions": -1, "stages": [{"target": 2.5, "duration_s": 1}]})",
-                "s.json:1:61: /executor/start_sessions: expected an integer from 0 to 10000000, "
+                "s.json:1:61: /executor/start_sessions: expected an integer from 0 to 1000000, "
                 "got number -1\n"
-                "s.json:1:87: /executor/stages/0/target: expected an integer from 0 to 10000000, "
-                "got number 2.5"}));
+                "s.json:1:87: /executor/stages/0/target: expected an integer from 0 to 1000000, "
+                "got number 2.5"},
+        // At most 1e7 sessions in all for an open model (each writes a session row).
+        BadCase{R"({"type": "constant-arrival-rate", "rate": 10000000, "duration_s": 60})",
+                "s.json:1:56: /executor/rate: expected at most 10000000 sessions in all; rate x "
+                "duration_s / time_unit_s starts 600000000"},
+        BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 1000000, "duration_s": 30}]})",
+                "s.json:1:57: /executor/stages: expected at most 10000000 sessions in all; the "
+                "stages start 15000000"}));
 
 }  // namespace
 }  // namespace agentsim

@@ -25,12 +25,13 @@ struct Harness {
   std::int64_t active = 0;
   std::int64_t max_active = 0;
   Micros session_us = 0;
+  bool refused = false;  // every session ends refused (not started)
   WorkloadDriver* driver = nullptr;
 
   static Task<void> Session(Harness* h, std::int64_t slot) {
     co_await h->loop.Sleep(h->session_us);
     --h->active;
-    h->driver->OnSessionEnd(slot);
+    h->driver->OnSessionEnd(slot, h->refused);
   }
 
   void Run(WorkloadExecutor executor, Micros session_length_us,
@@ -160,6 +161,7 @@ struct ClosedCase {
   Micros session_us;
   std::vector<Micros> starts;
   std::int64_t max_active;
+  bool refused = false;
 };
 void PrintTo(const ClosedCase& c, std::ostream* os) { *os << c.name; }
 
@@ -168,16 +170,17 @@ class ClosedModelTest : public testing::TestWithParam<ClosedCase> {};
 TEST_P(ClosedModelTest, KeepsTheTargetBusyAndNeverExceedsIt) {
   const ClosedCase& c = GetParam();
   Harness h;
+  h.refused = c.refused;
   h.Run(c.executor, c.session_us);
   EXPECT_EQ(h.starts, c.starts);
   EXPECT_EQ(h.max_active, c.max_active);
   EXPECT_TRUE(h.drops.empty());
 }
 
-ConstantSessions Three(Distribution gap) {
+ConstantSessions Three(Distribution gap, Micros duration_us = kMicrosPerSecond) {
   ConstantSessions c;
   c.sessions = 3;
-  c.duration_us = kMicrosPerSecond;
+  c.duration_us = duration_us;
   c.gap_ms = std::move(gap);
   return c;
 }
@@ -202,7 +205,18 @@ INSTANTIATE_TEST_SUITE_P(
         // 250 ms). Sessions of 600 ms: a slot restarts only while the target still includes it
         // (slot 2 ends at 1950 ms with a target of 1, slot 3 at 1600 ms with 2: both stop).
         ClosedCase{"ramping", UpThenDown(), 600 * kMs,
-                   Ms({250, 500, 750, 850, 1000, 1100, 1350, 1450, 1700}), 4}));
+                   Ms({250, 500, 750, 850, 1000, 1100, 1350, 1450, 1700}), 4},
+        // Sessions that end at the instant they start (e.g. a quota refusal answered from the
+        // L1 cache): each user waits 1 s from that start (kRetryAfterRefusalUs), so virtual
+        // time moves and the run ends; without the wait it would restart forever at 0.
+        ClosedCase{"zero_length_sessions", Three(ConstantDistribution{0}, 3 * kMicrosPerSecond),
+                   0, Ms({0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000}), 3},
+        // Refused after 5 ms (a store read): the same 1 s from the start, gap 100 ms included.
+        ClosedCase{"refused_sessions", Three(ConstantDistribution{100}, 3 * kMicrosPerSecond),
+                   5 * kMs, Ms({0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000}), 3, true},
+        // A refused session that took longer than the wait: only the gap applies.
+        ClosedCase{"refused_after_a_slow_read", Three(ConstantDistribution{100}),
+                   1200 * kMs, Ms({0, 0, 0}), 3, true}));
 
 }  // namespace
 }  // namespace agentsim
