@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -18,6 +19,7 @@ class Scanner {
   explicit Scanner(std::string_view s) : s_(s) {}
 
   std::size_t pos() const { return i_; }
+  void Seek(std::size_t pos) { i_ = pos; }
   bool AtEnd() const { return i_ >= s_.size(); }
   char Peek() const { return AtEnd() ? '\0' : s_[i_]; }
   void Advance() { ++i_; }
@@ -428,6 +430,83 @@ std::size_t LocatePointer(std::string_view text, std::string_view pointer) {
   return best;
 }
 
+struct JsonDocument::LocatorCache {
+  std::vector<std::size_t> line_starts;  // offset of each line's first byte
+  // Array pointer -> (index, offset) of the element last located in it.
+  std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> elements;
+  // Member pointer -> offset where EnterMember left the scanner (it reads every member, as the
+  // last of duplicate keys wins: without this, each error would rescan the whole object).
+  std::map<std::string, std::size_t, std::less<>> members;
+
+  explicit LocatorCache(std::string_view text) {
+    line_starts.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') line_starts.push_back(i + 1);
+    }
+  }
+
+  SourcePosition Position(std::string_view text, std::size_t offset) const {
+    offset = std::min(offset, text.size());
+    const auto line = std::upper_bound(line_starts.begin(), line_starts.end(), offset) - 1;
+    return SourcePosition{static_cast<int>(line - line_starts.begin()) + 1,
+                          static_cast<int>(offset - *line) + 1};
+  }
+
+  // LocatePointer, resuming each array step from the element last found in that array when
+  // the index is not smaller (errors come in document order, so each step is short).
+  std::size_t Locate(std::string_view text, std::string_view pointer) {
+    Scanner sc(text);
+    sc.SkipSpace();
+    std::size_t best = sc.pos();
+    std::string prefix;
+    for (const std::string& token : SplitPointer(pointer)) {
+      sc.SkipSpace();
+      bool entered = false;
+      if (sc.Peek() == '{') {
+        const std::string path = prefix + "/" + EscapePointerToken(token);
+        if (auto m = members.find(path); m != members.end()) {
+          sc.Seek(m->second);
+          entered = true;
+        } else {
+          entered = EnterMember(sc, text, token);
+          if (entered) members.emplace(path, sc.pos());
+        }
+      } else if (sc.Peek() == '[') {
+        std::size_t index = 0;
+        auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+        if (ec == std::errc() && ptr == token.data() + token.size()) {
+          auto it = elements.find(prefix);
+          if (it != elements.end() && it->second.first <= index) {
+            sc.Seek(it->second.second);
+            entered = SkipElements(sc, index - it->second.first);
+          } else {
+            entered = EnterElement(sc, index);
+          }
+          if (entered) elements[prefix] = {index, sc.pos()};
+        }
+      }
+      if (!entered) return best;
+      sc.SkipSpace();
+      best = sc.pos();
+      prefix += "/" + EscapePointerToken(token);
+    }
+    return best;
+  }
+
+  // From the start of an element, skips `n` elements; true when it then stands at one.
+  static bool SkipElements(Scanner& sc, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (sc.AtEnd() || sc.Peek() == ']' || !sc.SkipValue()) return false;
+      sc.SkipSpace();
+      if (sc.Peek() == ',') {
+        sc.Advance();
+        sc.SkipSpace();
+      }
+    }
+    return !sc.AtEnd() && sc.Peek() != ']';
+  }
+};
+
 Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string text,
                                          bool allow_comments) {
   JsonDocument doc;
@@ -459,11 +538,14 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
     return InvalidArgument(EscapeForMessage(source) +
                            ": invalid JSON: " + Shorten(ParserMessage(e), 200));
   }
+  // Created now, so that copies of the document (readers of its parts) share it.
+  doc.locator_ = std::make_shared<LocatorCache>(doc.text_);
   return doc;
 }
 
 std::string JsonDocument::Describe(std::string_view pointer, std::string_view message) const {
-  SourcePosition p = PositionOf(text_, LocatePointer(text_, pointer));
+  if (!locator_) locator_ = std::make_shared<LocatorCache>(text_);
+  SourcePosition p = locator_->Position(text_, locator_->Locate(text_, pointer));
   std::string out = source_name_ + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) +
                     ": " + (pointer.empty() ? std::string("(root)") : std::string(pointer)) +
                     ": ";

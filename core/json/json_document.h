@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,11 @@ class JsonDocument {
   std::string source_name_;
   std::string text_;
   nlohmann::json root_;
+  // Speeds up Describe for documents with many errors (each would rescan the text): the line
+  // starts, and where each array's elements were last found. Built on first use; shared by
+  // copies (same text).
+  struct LocatorCache;
+  mutable std::shared_ptr<LocatorCache> locator_;
 };
 
 // Escapes a key for use as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1).

@@ -1,0 +1,61 @@
+// JsonDocument::Describe locates through a cache (line starts, members, the last element found
+// in each array); it must give exactly what the uncached LocatePointer + PositionOf give, in any
+// order of pointers, including duplicate keys (the last wins), comments and missing pointers.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/json/json_document.h"
+
+namespace agentsim {
+namespace {
+
+constexpr const char* kText = R"({
+  "name": "t",  // a comment
+  "list": [
+    {"a": 1, "b": [10, 20, 30]},
+    {"a": 2, "b": []},
+    /* between */ {"a": 3, "b": [40]}
+  ],
+  "dup": {"x": 1},
+  "tail": [1, 2, 3, 4, 5, 6, 7, 8, 9],
+  "dup": {"x": 2, "y": [true, false]}
+})";
+
+std::string Uncached(const std::string& pointer) {
+  const SourcePosition p = PositionOf(kText, LocatePointer(kText, pointer));
+  return "doc.json:" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " +
+         (pointer.empty() ? std::string("(root)") : pointer) + ": m";
+}
+
+TEST(JsonDocumentLocateTest, CachedDescribeMatchesTheUncachedLocatorInAnyOrder) {
+  auto doc = JsonDocument::Parse("doc.json", kText);
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  const std::vector<std::string> pointers = {
+      "/list/0/b/2", "/list/2/a", "/list/1/b", "/list/0/a",  // backwards within an array
+      "/list/2/b/0", "/list/2/b/5",                           // a missing element
+      "/tail/8", "/tail/3", "/tail/4", "/tail/9",             // out of order, past the end
+      "/dup/x", "/dup/y/1", "/dup/z",                         // the last "dup" wins
+      "/name", "/nope", "", "/list/0/b/2", "/list/0/b/1"};
+  for (const std::string& p : pointers) {
+    SCOPED_TRACE(p);
+    EXPECT_EQ(doc->Describe(p, "m"), Uncached(p));
+  }
+  // Spot-check a few exact positions, so the locator itself is pinned too.
+  EXPECT_EQ(doc->Describe("/list/2/a", "m"), "doc.json:6:25: /list/2/a: m");
+  EXPECT_EQ(doc->Describe("/dup/x", "m"), "doc.json:10:16: /dup/x: m");
+  EXPECT_EQ(doc->Describe("/tail/9", "m"), "doc.json:9:11: /tail/9: m");
+}
+
+// A copy made before any error shares the cache and describes the same way.
+TEST(JsonDocumentLocateTest, CopiesDescribeAlike) {
+  auto doc = JsonDocument::Parse("doc.json", kText);
+  ASSERT_TRUE(doc.has_value());
+  JsonDocument copy = *doc;
+  EXPECT_EQ(copy.Describe("/list/1/a", "m"), doc->Describe("/list/1/a", "m"));
+  EXPECT_EQ(copy.Describe("/list/1/a", "m"), Uncached("/list/1/a"));
+}
+
+}  // namespace
+}  // namespace agentsim
