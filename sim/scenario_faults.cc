@@ -1,5 +1,6 @@
 #include "sim/scenario_faults.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/json/object_reader.h"
@@ -100,6 +101,12 @@ ChaosOptions ReadChaos(const JsonDocument& doc, std::vector<std::string>* errors
       r.Fail("sites", "expected an array of site names, got " + DescribeJson(*sites));
       return o;
     }
+    // An empty list would mean "every site" (ChaosOptions::sites): refused, so that a list
+    // emptied by mistake does not silently arm everything.
+    if (sites->empty()) {
+      r.Fail("sites", "expected at least one site name (omit \"sites\" for every site)");
+      return o;
+    }
     for (std::size_t i = 0; i < sites->size(); ++i) {
       const nlohmann::json& name = (*sites)[i];
       const std::string at = "/chaos/sites/" + std::to_string(i);
@@ -108,6 +115,14 @@ ChaosOptions ReadChaos(const JsonDocument& doc, std::vector<std::string>* errors
         for (std::string_view n : kChaosSiteNames) known += (known.empty() ? "" : ", ") + std::string(n);
         errors->push_back(doc.Describe(at, "expected a chaos site (" + known + "), got " +
                                                DescribeJson(name)));
+        continue;
+      }
+      const auto end = sites->begin() + static_cast<std::ptrdiff_t>(i);
+      if (const auto first = std::find(sites->begin(), end, name); first != end) {
+        errors->push_back(doc.Describe(
+            at, "expected each site once, got \"" + name.get<std::string>() +
+                    "\" listed twice (first at /chaos/sites/" +
+                    std::to_string(first - sites->begin()) + ")"));
         continue;
       }
       o.sites.push_back(name.get<std::string>());

@@ -34,7 +34,8 @@ BackendFaults ReadBackendFaults(const JsonDocument& doc, const std::string& poin
 // Reads the object of provider -> fault object at `pointer` (absent: empty).
 std::map<std::string, BackendFaults, std::less<>> ReadProviderFaults(
     const JsonDocument& doc, const std::string& pointer, std::vector<std::string>* errors);
-// Reads "chaos" (absent: disabled). A site name not in mocks/chaos_sites.h is an error.
+// Reads "chaos" (absent: disabled). Errors: a site name not in mocks/chaos_sites.h, an empty
+// "sites" (omit it for every site), a site listed twice.
 ChaosOptions ReadChaos(const JsonDocument& doc, std::vector<std::string>* errors);
 // Reads the room fault object at `pointer` (absent: no disconnects).
 RoomFaults ReadRoomFaults(const JsonDocument& doc, const std::string& pointer,

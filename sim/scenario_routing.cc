@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/config/config_validator.h"
 #include "core/json/object_reader.h"
@@ -230,14 +231,65 @@ bool ReadOutageAction(const JsonDocument& doc, const std::string& at, bool start
   return errors->size() == before;
 }
 
+// The configs the scenario can run: its agents' and those its timeline publishes (file order).
+std::vector<const AgentConfig*> AgentConfigs(const Scenario& s) {
+  std::vector<const AgentConfig*> out;
+  for (const ScenarioAgent& a : s.agents) out.push_back(a.config.get());
+  for (const TimelineEventSpec& p : s.routing.timeline) {
+    if (p.config) out.push_back(p.config.get());
+  }
+  return out;
+}
+
+// The providers an outage of `backend` ("llm" or "tts") can hit, sorted: llm_config.provider and
+// fallback_providers[].provider (or tts_config.provider) of every config the scenario can run,
+// and the names under backends.<backend>.providers.
+std::set<std::string> CallableProviders(const Scenario& s, std::string_view backend) {
+  std::set<std::string> out;
+  const bool llm = backend == "llm";
+  for (const AgentConfig* c : AgentConfigs(s)) {
+    if (!llm) {
+      out.insert(c->tts.provider);
+      continue;
+    }
+    out.insert(c->llm.provider);
+    for (const LlmFallback& f : c->llm.fallback_providers) out.insert(f.provider);
+  }
+  for (const auto& [name, faults] : llm ? s.llm.provider_faults : s.tts.provider_faults) {
+    out.insert(name);
+  }
+  out.erase("");
+  return out;
+}
+
+// An outage's provider (event `e`, read at `pointer`) must be one the scenario can call: one
+// naming no such provider would have no effect.
+void CheckOutageProvider(const JsonDocument& doc, const std::string& pointer, const Scenario& s,
+                         const TimelineEventSpec& e, std::vector<std::string>* errors) {
+  const std::set<std::string> known = CallableProviders(s, e.outage_backend);
+  if (known.contains(e.outage_provider)) return;
+  const std::vector<std::string> names(known.begin(), known.end());
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+  const std::string hint = ClosestName(e.outage_provider, names);
+  ObjectReader o(doc, pointer, errors);
+  const std::string article = e.outage_backend == "llm" ? "an " : "a ";
+  o.Fail("provider", "expected " + article + e.outage_backend + " provider the scenario calls (" +
+                         list + "), got \"" + e.outage_provider + "\"" +
+                         (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+}
+
 void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
                   std::vector<std::string>* errors) {
   const nlohmann::json* list = OptionalArray(
-      doc, "/timeline", "{\"at_s\", and one of \"publish_config\", \"enable_config\", "
-                        "\"disable_config\", \"start_outage\", \"end_outage\"}",
+      doc, "/timeline",
+      "{\"at_s\", and one of \"publish_config\", \"enable_config\", \"disable_config\", "
+      "\"set_arrival_rate\", \"set_feature_flag\", \"start_outage\", \"end_outage\"}",
       errors);
   if (list == nullptr) return;
-  std::vector<std::pair<std::size_t, std::string>> targets;  // enable/disable: (index, pointer)
+  // enable/disable/set_feature_flag and outages with a provider: (index, pointer).
+  std::vector<std::pair<std::size_t, std::string>> targets;
+  std::vector<std::pair<std::size_t, std::string>> outages;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string at = "/timeline/" + std::to_string(i);
     ObjectReader r(doc, at, errors);
@@ -269,7 +321,14 @@ void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
       continue;
     }
     if (r.Get("start_outage") || r.Get("end_outage")) {
-      if (ReadOutageAction(doc, at, r.Get("start_outage") != nullptr, e, errors)) {
+      const bool start = r.Get("start_outage") != nullptr;
+      if (ReadOutageAction(doc, at, start, e, errors)) {
+        // The provider is checked once the whole timeline is read (below): a config the
+        // timeline publishes may bring it.
+        if (!e.outage_provider.empty()) {
+          outages.emplace_back(s.routing.timeline.size(),
+                               at + (start ? "/start_outage" : "/end_outage"));
+        }
         s.routing.timeline.push_back(std::move(e));
       }
       continue;
@@ -334,6 +393,22 @@ void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
                                   "\"; expected one of the scenario's agents (" + KnownAgents(s) +
                                   ") or one the timeline publishes before this event");
     }
+  }
+  for (const auto& [index, pointer] : targets) {
+    const TimelineEventSpec& e = events[index];
+    if (e.kind != TimelineEventSpec::Kind::kSetFeatureFlag) continue;
+    std::set<std::string> flags;
+    bool agent_found = false;
+    for (const AgentConfig* config : AgentConfigs(s)) {
+      if (config->agent_id != e.agent_id) continue;
+      agent_found = true;
+      for (const auto& [flag, value] : config->feature_flags) flags.insert(flag);
+    }
+    // An unknown agent was reported above.
+    if (agent_found) CheckFeatureFlag(doc, pointer, e, flags, errors);
+  }
+  for (const auto& [index, pointer] : outages) {
+    CheckOutageProvider(doc, pointer, s, events[index], errors);
   }
   std::stable_sort(s.routing.timeline.begin(), s.routing.timeline.end(),
                    [](const TimelineEventSpec& a, const TimelineEventSpec& b) {

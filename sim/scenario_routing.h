@@ -65,7 +65,9 @@ struct TimelineEventSpec {
   std::string agent_id;     // config kinds and set_feature_flag
   std::string version;      // config kinds
   std::string outage_backend;   // outages: "llm" | "tts" | "store" | "shared_cache"
-  std::string outage_provider;  // outages of llm/tts: one provider; "": every provider
+  // Outages of llm/tts: one provider the scenario calls (an agent's, a published config's or
+  // one under backends.<backend>.providers; else refused at load); "": every provider.
+  std::string outage_provider;
   double arrival_rate = 0;                  // set_arrival_rate: sessions per time unit, >= 0
   Micros time_unit_us = kMicrosPerSecond;   // set_arrival_rate
   std::string flag;                         // set_feature_flag: the flag's name

@@ -50,6 +50,33 @@ bool ReadWorkloadTimelineAction(const JsonDocument& doc, const std::string& at,
   return errors->size() == before;
 }
 
+std::string ClosestName(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  for (const std::string& candidate : candidates) {
+    std::string winner = best.empty() ? DidYouMean(word, {candidate})
+                                      : DidYouMean(word, {std::string_view(best), candidate});
+    if (!winner.empty()) best = std::move(winner);
+  }
+  return best;
+}
+
+bool CheckFeatureFlag(const JsonDocument& doc, const std::string& pointer,
+                      const TimelineEventSpec& e, const std::set<std::string>& agent_flags,
+                      std::vector<std::string>* errors) {
+  std::set<std::string> known = agent_flags;
+  known.insert(kAgentReadFeatureFlags.begin(), kAgentReadFeatureFlags.end());
+  if (known.contains(e.flag)) return true;
+  const std::vector<std::string> names(known.begin(), known.end());
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+  const std::string hint = ClosestName(e.flag, names);
+  ObjectReader o(doc, pointer, errors);
+  o.Fail("flag", "expected a feature flag of agent \"" + e.agent_id + "\" (" + list +
+                     "), got \"" + e.flag + "\"" +
+                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  return false;
+}
+
 std::string WorkloadTimelineSubject(const TimelineEventSpec& e) {
   if (e.kind == TimelineEventSpec::Kind::kSetArrivalRate) return "arrivals";
   return e.agent_id + "/" + e.flag;

@@ -11,10 +11,15 @@
 //       a runtime override of one of the agent's feature flags (every version of it), as a
 //       flag service flips it: no config version is published; sessions started after it read
 //       the new value (core/config/feature_flag_overrides.h). agent_id: a scenario agent or one
-//       the timeline publishes before the event (checked by the timeline parser).
+//       the timeline publishes before the event (checked by the timeline parser). flag: one of
+//       that agent's config feature_flags (any version the scenario runs or the timeline
+//       publishes) or one the agent reads itself (kAgentReadFeatureFlags); else refused at load.
 #pragma once
 
+#include <array>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json/json_document.h"
@@ -34,6 +39,23 @@ bool IsWorkloadTimelineEvent(const TimelineEventSpec& e);
 bool ReadWorkloadTimelineAction(const JsonDocument& doc, const std::string& at,
                                 const std::string& key, const WorkloadSpec& workload,
                                 TimelineEventSpec& e, std::vector<std::string>* errors);
+
+// The feature flags every agent reads, whatever its config lists (core/agent/agent.cc).
+inline constexpr std::array<std::string_view, 2> kAgentReadFeatureFlags = {
+    "enable_sentiment_analysis", "enable_voice_analytics"};
+
+// The closest of `candidates` to `word` as DidYouMean (core/json/object_reader.h) judges it
+// (the first of equally close ones), or "" when none is close.
+std::string ClosestName(std::string_view word, const std::vector<std::string>& candidates);
+
+// Checks the flag of the set_feature_flag event `e`, read at `pointer` (".../set_feature_flag"):
+// it must be in `agent_flags` (the feature_flags keys of every config of e.agent_id) or in
+// kAgentReadFeatureFlags. Else appends "file:line:col: <pointer>/flag: expected a feature flag
+// of agent \"<id>\" (<sorted flags>), got \"<flag>\"" plus " (did you mean '<flag>'?)" when
+// one is close, and returns false.
+bool CheckFeatureFlag(const JsonDocument& doc, const std::string& pointer,
+                      const TimelineEventSpec& e, const std::set<std::string>& agent_flags,
+                      std::vector<std::string>* errors);
 
 // The timeline table's subject of a workload event: "arrivals" for set_arrival_rate,
 // "<agent_id>/<flag>" for set_feature_flag; its detail: "rate 40 per 1 s", "flag = true".

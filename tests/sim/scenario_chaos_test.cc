@@ -81,6 +81,23 @@ TEST(ScenarioChaosTest, DefaultsWhenAbsentAndEnabledWhenPresent) {
   EXPECT_TRUE(on->chaos.sites.empty());
 }
 
+// An outage may name any provider the scenario calls: an agent's (or a fallback of a config the
+// timeline publishes) or one under backends.<llm|tts>.providers.
+TEST(ScenarioChaosTest, OutageProvidersComeFromConfigsAndBackends) {
+  Result<Scenario> s = LoadText("providers", ScenarioText(R"(,
+  "backends": {"llm": {"providers": {"azure": {}}}, "tts": {"providers": {"elevenlabs": {}}}},
+  "timeline": [{"at_s": 5, "publish_config": ")" + kConfigs + R"(interview-resilient-v1.json"},
+               {"at_s": 1, "start_outage": {"backend": "llm", "provider": "anthropic"}},
+               {"at_s": 2, "start_outage": {"backend": "llm", "provider": "azure"}},
+               {"at_s": 3, "start_outage": {"backend": "tts", "provider": "elevenlabs"}},
+               {"at_s": 4, "end_outage": {"backend": "tts", "provider": "openai"}}])"));
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  std::vector<std::string> providers;
+  for (const TimelineEventSpec& e : s->routing.timeline) providers.push_back(e.outage_provider);
+  EXPECT_EQ(providers,
+            (std::vector<std::string>{"anthropic", "azure", "elevenlabs", "openai", ""}));
+}
+
 struct BadCase {
   std::string name;
   std::string extra;
@@ -110,6 +127,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"store_provider",
                 R"(, "timeline": [{"at_s": 1, "start_outage": {"backend": "store", "provider": "x"}}])",
                 "expected no provider: the store has none"},
+        BadCase{"sites_empty", R"(, "chaos": {"sites": []})",
+                "sites_empty.json:7:25: /chaos/sites: expected at least one site name (omit "
+                "\"sites\" for every site)"},
+        BadCase{"site_twice",
+                R"(, "chaos": {"sites": ["llm.error", "room.disconnect", "llm.error"]})",
+                "site_twice.json:7:58: /chaos/sites/2: expected each site once, got "
+                "\"llm.error\" listed twice (first at /chaos/sites/0)"},
+        BadCase{"unknown_llm_provider",
+                R"(, "timeline": [{"at_s": 1, "start_outage": {"backend": "llm", "provider": "opneai"}}])",
+                "unknown_llm_provider.json:7:80: /timeline/0/start_outage/provider: expected an "
+                "llm provider the scenario calls (openai), got \"opneai\" (did you mean "
+                "'openai'?)"},
+        BadCase{"unknown_tts_provider",
+                R"(, "backends": {"tts": {"providers": {"elevenlabs": {}}}},
+  "timeline": [{"at_s": 1, "end_outage": {"backend": "tts", "provider": "eleven"}}])",
+                "unknown_tts_provider.json:8:70: /timeline/0/end_outage/provider: expected a tts "
+                "provider the scenario calls (elevenlabs, openai), got \"eleven\""},
         BadCase{"two_actions",
                 R"(, "timeline": [{"at_s": 1, "start_outage": {"backend": "llm"},
                                    "end_outage": {"backend": "llm"}}])",

@@ -149,6 +149,11 @@ INSTANTIATE_TEST_SUITE_P(
                    "/outcomes/1/name: outcome \"x\" is defined twice"},
         BadRouting{"policy",
                    R"(, "hot_reload": {"policy": "immediately"})", "/hot_reload/policy: "},
+        BadRouting{"timeline_not_array", R"(, "timeline": {})",
+                   "timeline_not_array.json:6:51: /timeline: expected an array of {\"at_s\", "
+                   "and one of \"publish_config\", \"enable_config\", \"disable_config\", "
+                   "\"set_arrival_rate\", \"set_feature_flag\", \"start_outage\", "
+                   "\"end_outage\"}, got an object"},
         BadRouting{"timeline_two_actions",
                    R"(, "timeline": [{"at_s": 1, "enable_config": {"agent_id": "a-v1", "version": "1.0.0"},
                                       "disable_config": {"agent_id": "a-v1", "version": "1.0.0"}}])",

@@ -12,6 +12,7 @@
 
 #include "sim/file_source.h"
 #include "sim/scenario.h"
+#include "sim/workload/timeline_actions.h"
 
 namespace agentsim {
 namespace {
@@ -127,6 +128,23 @@ TEST(WorkloadJsonTest, TimelineActionsAreRead) {
   EXPECT_FALSE(t[1].flag_value);
 }
 
+// A flag is accepted when the agent's config lists it or the agent reads it itself
+// (enable_sentiment_analysis, enable_voice_analytics), listed or not.
+TEST(WorkloadJsonTest, FeatureFlagsOfTheConfigOrReadByTheAgentAreAccepted) {
+  Result<Scenario> s = LoadText(ScenarioText(
+      R"({"sessions": 5, "arrival_rate_per_s": 1})",
+      R"(, "timeline": [
+        {"at_s": 1, "set_feature_flag": {"agent_id": "interview-friendly-v1",
+                                         "flag": "enable_auto_scoring", "value": true}},
+        {"at_s": 2, "set_feature_flag": {"agent_id": "customer-service-general-v1",
+                                         "flag": "enable_voice_analytics", "value": true}}])"));
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  const auto& t = s->routing.timeline;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(WorkloadTimelineSubject(t[0]), "interview-friendly-v1/enable_auto_scoring");
+  EXPECT_EQ(WorkloadTimelineSubject(t[1]), "customer-service-general-v1/enable_voice_analytics");
+}
+
 struct ErrorCase {
   std::string name;
   std::string workload;
@@ -187,6 +205,22 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(, "timeline": [{"at_s": 1, "set_feature_flag": {"agent_id": "nobody",
                       "flag": "f", "value": true}}])",
                   "/timeline/0/set_feature_flag/agent_id: unknown agent_id \"nobody\""},
+        ErrorCase{"flag_unknown_did_you_mean",
+                  R"({"sessions": 5, "arrival_rate_per_s": 1})",
+                  R"(, "timeline": [{"at_s": 1, "set_feature_flag": {"agent_id":
+                      "interview-strict-v1", "flag": "enable_voice_analytcs", "value": false}}])",
+                  "scenario.json:7:54: /timeline/0/set_feature_flag/flag: expected a feature "
+                  "flag of agent \"interview-strict-v1\" (enable_auto_scoring, "
+                  "enable_sentiment_analysis, enable_voice_analytics), got "
+                  "\"enable_voice_analytcs\" (did you mean 'enable_voice_analytics'?)"},
+        ErrorCase{"flag_unknown_no_hint",
+                  R"({"sessions": 5, "arrival_rate_per_s": 1})",
+                  R"(, "timeline": [{"at_s": 1, "set_feature_flag": {"agent_id":
+                      "customer-service-general-v1", "flag": "enable_auto_scoring",
+                      "value": true}}])",
+                  "scenario.json:7:62: /timeline/0/set_feature_flag/flag: expected a feature "
+                  "flag of agent \"customer-service-general-v1\" (enable_sentiment_analysis, "
+                  "enable_voice_analytics), got \"enable_auto_scoring\""},
         ErrorCase{"flag_value_not_bool",
                   R"({"sessions": 5, "arrival_rate_per_s": 1})",
                   R"(, "timeline": [{"at_s": 1, "set_feature_flag": {"agent_id":
