@@ -128,21 +128,21 @@ INSTANTIATE_TEST_SUITE_P(
                 R"(, "timeline": [{"at_s": 1, "start_outage": {"backend": "store", "provider": "x"}}])",
                 "expected no provider: the store has none"},
         BadCase{"sites_empty", R"(, "chaos": {"sites": []})",
-                "sites_empty.json:7:25: /chaos/sites: expected at least one site name (omit "
+                "sites_empty.json:5:58: /chaos/sites: expected at least one site name (omit "
                 "\"sites\" for every site)"},
         BadCase{"site_twice",
                 R"(, "chaos": {"sites": ["llm.error", "room.disconnect", "llm.error"]})",
-                "site_twice.json:7:58: /chaos/sites/2: expected each site once, got "
+                "site_twice.json:5:91: /chaos/sites/2: expected each site once, got "
                 "\"llm.error\" listed twice (first at /chaos/sites/0)"},
         BadCase{"unknown_llm_provider",
                 R"(, "timeline": [{"at_s": 1, "start_outage": {"backend": "llm", "provider": "opneai"}}])",
-                "unknown_llm_provider.json:7:80: /timeline/0/start_outage/provider: expected an "
+                "unknown_llm_provider.json:5:111: /timeline/0/start_outage/provider: expected an "
                 "llm provider the scenario calls (openai), got \"opneai\" (did you mean "
                 "'openai'?)"},
         BadCase{"unknown_tts_provider",
                 R"(, "backends": {"tts": {"providers": {"elevenlabs": {}}}},
   "timeline": [{"at_s": 1, "end_outage": {"backend": "tts", "provider": "eleven"}}])",
-                "unknown_tts_provider.json:8:70: /timeline/0/end_outage/provider: expected a tts "
+                "unknown_tts_provider.json:6:73: /timeline/0/end_outage/provider: expected a tts "
                 "provider the scenario calls (elevenlabs, openai), got \"eleven\""},
         BadCase{"two_actions",
                 R"(, "timeline": [{"at_s": 1, "start_outage": {"backend": "llm"},
