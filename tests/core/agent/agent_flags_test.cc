@@ -13,6 +13,7 @@
 #include "mocks/in_memory_document_store.h"
 #include "mocks/mock_room.h"
 #include "sim/file_source.h"
+#include "tests/core/agent/agent_world.h"
 #include "tests/core/agent/fixed_clients.h"
 
 namespace agent_flags_test {
@@ -86,14 +87,7 @@ TEST_P(AgentFlagsTest, FlagsShapeTheTurn) {
   RoomMonitor monitor(&loop, nullptr, /*keep_messages=*/true);
   SessionManager sessions(AgentServices{&loop, &configs, &clients, nullptr}, Rng(2),
                           Logger(MakeNullLogger(), &loop));
-  DiskFileSource files(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-  auto text = files.Read("interview-strict-v1.json");
-  ASSERT_TRUE(text.has_value());
-  ConfigRecord record;
-  record.agent_id = "interview-strict-v1";
-  record.version = "1.0.0";
-  record.tenant_id = "acme-hr";
-  record.json_text = *text;
+  ConfigRecord record = agent_test_clients::InterviewStrictRecord();
   // sentiment optional, and this case's flags.
   const std::size_t s = record.json_text.find("\"field_name\": \"sentiment\"");
   ASSERT_NE(s, std::string::npos);
