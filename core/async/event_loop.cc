@@ -47,65 +47,14 @@ EventLoop::Root EventLoop::RunRoot(EventLoop* loop, std::uint64_t id, Task<void>
   if (failure) loop->OnRootFailed(id, failure);
 }
 
-void EventLoop::EventHeap::SiftUp(std::size_t i, Event e) {
-  Event* v = v_.data();
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 4;
-    if (!Earlier(e, v[parent])) break;
-    v[i] = v[parent];
-    i = parent;
-  }
-  v[i] = e;
-}
-
-void EventLoop::EventHeap::push(Event e) {
-  v_.push_back(e);
-  SiftUp(v_.size() - 1, e);
-}
-
-void EventLoop::EventHeap::pop() {
-  const Event last = v_.back();
-  v_.pop_back();
-  const std::size_t n = v_.size();
-  if (n == 0) return;
-  Event* v = v_.data();
-  std::size_t i = 0;
-  std::size_t first = 1;
-  // Full groups of four children: the earliest in two rounds of independent compares.
-  while (first + 4 <= n) {
-    const std::size_t a = first + (Earlier(v[first + 1], v[first]) ? 1 : 0);
-    const std::size_t b = first + 2 + (Earlier(v[first + 3], v[first + 2]) ? 1 : 0);
-    const std::size_t best = Earlier(v[b], v[a]) ? b : a;
-    v[i] = v[best];
-    i = best;
-    first = 4 * i + 1;
-  }
-  if (first < n) {  // a last, partial group at the bottom
-    std::size_t best = first;
-    for (std::size_t c = first + 1; c < n; ++c) {
-      if (Earlier(v[c], v[best])) best = c;
-    }
-    v[i] = v[best];
-    i = best;
-  }
-  SiftUp(i, last);
-}
-
 EventLoop::~EventLoop() {
-  queue_.clear();
+  queue_.Clear();
   // Destroying a root frame destroys the task it awaits, and so its whole chain.
   for (auto& [id, entry] : roots_) entry.handle.destroy();
   roots_.clear();
 }
 
 Task<void> EventLoop::SleepFor(Micros duration) { co_await Sleep(duration); }
-
-TimerId EventLoop::ScheduleAt(Micros t_us, std::coroutine_handle<> h) {
-  const std::uint64_t seq = next_seq_++;
-  const auto at = static_cast<std::uint64_t>(t_us > now_us_ ? t_us : now_us_);
-  queue_.push(Event{at, seq, h.address()});
-  return seq;
-}
 
 bool EventLoop::Cancel(TimerId id) {
   if (id >= next_seq_) return false;
@@ -137,14 +86,13 @@ void EventLoop::OnRootFailed(std::uint64_t id, std::exception_ptr e) {
 }
 
 void EventLoop::RunOne() {
-  Event ev = queue_.top();
-  queue_.pop();
+  const TimerQueue::Entry ev = queue_.PopFront();
   if (!cancelled_.empty() && cancelled_.erase(ev.seq) > 0) return;  // cancelled: skip
   now_us_ = static_cast<Micros>(ev.at_us);
   ++events_run_;
   // The next event's coroutine frame is cold (frames are spread over the heap): fetch it while
   // this one runs. Only a hint: this resumption may queue an earlier event.
-  if (!queue_.empty()) __builtin_prefetch(queue_.top().handle);
+  if (void* next = queue_.NextHandleHint()) __builtin_prefetch(next);
   std::coroutine_handle<>::from_address(ev.handle).resume();
 }
 
@@ -156,7 +104,7 @@ std::uint64_t EventLoop::Run() {
 
 std::uint64_t EventLoop::RunUntil(Micros t_us) {
   std::uint64_t before = events_run_;
-  while (!queue_.empty() && static_cast<Micros>(queue_.top().at_us) <= t_us) RunOne();
+  while (!queue_.empty() && static_cast<Micros>(queue_.FrontTime()) <= t_us) RunOne();
   if (t_us > now_us_) now_us_ = t_us;
   return events_run_ - before;
 }
