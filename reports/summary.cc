@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/util/percentile.h"
 #include "adapters/sqlite/sqlite_handle.h"
@@ -19,22 +22,68 @@ constexpr std::string_view kSessionCountsSql =
     "COALESCE(SUM(status = 'refused'), 0), COALESCE(SUM(status = 'error'), 0), "
     "COALESCE(SUM(status = 'dropped'), 0), COALESCE(SUM(status = 'disconnected'), 0), "
     "COALESCE(SUM(status = 'aborted'), 0) FROM session";
-constexpr std::string_view kTurnCountsSql =
-    "SELECT COUNT(*), COALESCE(SUM(outcome = 'structured'), 0), "
-    "COALESCE(SUM(outcome = 'fallback'), 0), COALESCE(SUM(outcome = 'error'), 0) FROM turn";
+// Every column the summary needs from `turn`, read in one scan by an aggregate function that
+// this file registers on its connection (a scan per aggregate, or a row returned per turn, cost
+// several times as much). The result equals that of the SQL aggregates COUNT(*),
+// SUM(outcome = 'structured'|'fallback'|'error'), GROUP BY reason ORDER BY reason (BINARY
+// collation: the byte order of std::string) and the non-NULL timings.
+constexpr std::string_view kTurnScanSql =
+    "SELECT agentsim_summary_turns(outcome, reason, time_to_first_audio_us, turn_total_us) "
+    "FROM turn";
 
-// Percentiles of the non-NULL values of turn.<column> (µs), converted to ms.
-Result<LatencySummary> ReadLatency(sqlite3* db, std::string_view column, const std::string& path) {
-  std::string sql = "SELECT ";
-  sql += column;
-  sql += " FROM turn WHERE ";
-  sql += column;
-  sql += " IS NOT NULL";
-  std::vector<double> values_us;
-  auto status = ForEachRow(db, sql, path, [&](sqlite3_stmt* stmt) {
-    values_us.push_back(static_cast<double>(sqlite3_column_int64(stmt, 0)));
-  });
-  if (!status) return std::unexpected(std::move(status.error()));
+// What the aggregate collects.
+struct TurnScan {
+  Summary* summary = nullptr;
+  std::vector<double> ttfa_us;
+  std::vector<double> total_us;
+  // Reasons other than "ok", in first-seen order; there are a handful.
+  std::vector<std::pair<std::string, std::int64_t>> reasons;
+};
+
+std::string_view ValueText(sqlite3_value* value) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+  return text != nullptr
+             ? std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(value)))
+             : std::string_view();
+}
+
+// xStep of agentsim_summary_turns(outcome, reason, time_to_first_audio_us, turn_total_us).
+void TurnScanStep(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
+  auto* scan = static_cast<TurnScan*>(sqlite3_user_data(context));
+  Summary& s = *scan->summary;
+  ++s.turns;
+  const std::string_view outcome = ValueText(argv[0]);
+  if (outcome == "structured") {
+    ++s.turns_structured;
+  } else if (outcome == "fallback") {
+    ++s.turns_fallback;
+  } else if (outcome == "error") {
+    ++s.turns_error;
+  }
+  if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+    const std::string_view reason = ValueText(argv[1]);
+    if (reason != "ok") {
+      auto it = std::find_if(scan->reasons.begin(), scan->reasons.end(),
+                             [&](const auto& r) { return r.first == reason; });
+      if (it == scan->reasons.end()) {
+        scan->reasons.emplace_back(std::string(reason), 1);
+      } else {
+        ++it->second;
+      }
+    }
+  }
+  if (sqlite3_value_type(argv[2]) != SQLITE_NULL) {
+    scan->ttfa_us.push_back(static_cast<double>(sqlite3_value_int64(argv[2])));
+  }
+  if (sqlite3_value_type(argv[3]) != SQLITE_NULL) {
+    scan->total_us.push_back(static_cast<double>(sqlite3_value_int64(argv[3])));
+  }
+}
+
+void TurnScanFinal(sqlite3_context* context) { sqlite3_result_null(context); }
+
+// p50/p95/p99 in ms of `values_us`, which it sorts.
+LatencySummary LatencyOf(std::vector<double>& values_us) {
   std::sort(values_us.begin(), values_us.end());
   LatencySummary latency;
   latency.count = static_cast<std::int64_t>(values_us.size());
@@ -43,6 +92,27 @@ Result<LatencySummary> ReadLatency(sqlite3* db, std::string_view column, const s
   latency.p95_ms = PercentileOfSorted(values_us, 0.95) / kMicrosPerMs;
   latency.p99_ms = PercentileOfSorted(values_us, 0.99) / kMicrosPerMs;
   return latency;
+}
+
+// Turn counts, reasons and latency percentiles from one scan of `turn`.
+Status ReadTurns(sqlite3* db, const std::string& path, Summary& s) {
+  TurnScan scan;
+  scan.summary = &s;
+  int rc = sqlite3_create_function_v2(db, "agentsim_summary_turns", 4, SQLITE_UTF8, &scan,
+                                      nullptr, TurnScanStep, TurnScanFinal, nullptr);
+  if (rc != SQLITE_OK) {
+    return std::unexpected(sqlite::MakeSqliteError(db, rc, path, "agentsim_summary_turns"));
+  }
+  auto status = ForEachRow(db, kTurnScanSql, path, [](sqlite3_stmt*) {});
+  // Unregistered again: `scan` goes out of scope.
+  sqlite3_create_function_v2(db, "agentsim_summary_turns", 4, SQLITE_UTF8, nullptr, nullptr,
+                             nullptr, nullptr, nullptr);
+  if (!status) return status;
+  std::sort(scan.reasons.begin(), scan.reasons.end());
+  s.reasons = std::move(scan.reasons);
+  s.time_to_first_audio = LatencyOf(scan.ttfa_us);
+  s.turn_latency = LatencyOf(scan.total_us);
+  return {};
 }
 
 Status ReadCounts(sqlite3* db, const std::string& path, Summary& s) {
@@ -74,18 +144,7 @@ Status ReadCounts(sqlite3* db, const std::string& path, Summary& s) {
     s.sessions_aborted = sqlite3_column_int64(stmt, 6);
   });
   if (!status) return status;
-  status = ForEachRow(db, kTurnCountsSql, path, [&](sqlite3_stmt* stmt) {
-    s.turns = sqlite3_column_int64(stmt, 0);
-    s.turns_structured = sqlite3_column_int64(stmt, 1);
-    s.turns_fallback = sqlite3_column_int64(stmt, 2);
-    s.turns_error = sqlite3_column_int64(stmt, 3);
-  });
-  if (!status) return status;
-  status = ForEachRow(
-      db, "SELECT reason, COUNT(*) FROM turn WHERE reason <> 'ok' GROUP BY reason ORDER BY reason",
-      path, [&](sqlite3_stmt* stmt) {
-        s.reasons.emplace_back(ColumnText(stmt, 0), sqlite3_column_int64(stmt, 1));
-      });
+  status = ReadTurns(db, path, s);
   if (!status) return status;
   return ForEachRow(db, "SELECT COUNT(*) FROM check_failure", path,
                     [&](sqlite3_stmt* stmt) { s.check_failures = sqlite3_column_int64(stmt, 0); });
@@ -137,12 +196,6 @@ Result<Summary> ReadSummary(const std::string& db_path) {
   }
   s.fallback_rate =
       s.turns > 0 ? static_cast<double>(s.turns_fallback) / static_cast<double>(s.turns) : 0.0;
-  auto ttfa = ReadLatency(db->get(), "time_to_first_audio_us", db_path);
-  if (!ttfa) return std::unexpected(std::move(ttfa.error()));
-  s.time_to_first_audio = *ttfa;
-  auto latency = ReadLatency(db->get(), "turn_total_us", db_path);
-  if (!latency) return std::unexpected(std::move(latency.error()));
-  s.turn_latency = *latency;
   if (auto status = ReadStatistics(db->get(), db_path, s); !status) {
     return std::unexpected(std::move(status.error()));
   }
