@@ -93,12 +93,13 @@ class Binder {
   std::string_view overflow_field_;
 };
 
-// Steps `stmt` unless a bind failed (`bind_rc`), then resets it and clears its bindings.
+// Steps `stmt` unless a bind failed (`bind_rc`), then resets it. The bindings are not cleared
+// (sqlite3_clear_bindings cost ~900 instructions per turn): every insert binds all of its
+// parameters (a Binder binds each one, NULL included) before each step.
 // Returns the step's result code (SQLITE_DONE on success) or `bind_rc`.
 int StepAndReset(sqlite3_stmt* stmt, int bind_rc) {
   const int rc = bind_rc == SQLITE_OK ? sqlite3_step(stmt) : bind_rc;
   sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
   return rc;
 }
 

@@ -118,8 +118,8 @@ class ReportWriter final : public RecordSink {
 
   Status Initialise(const RunInfo& info);
   // Steps `stmt` (parameters bound; `bind_rc` is the first binding result, which skips the step
-  // when not SQLITE_OK), resets it and clears its bindings; commits and begins a new transaction
-  // every kRowsPerTransaction rows. Returns the step's result code (SQLITE_DONE on success).
+  // when not SQLITE_OK) and resets it (bindings are not cleared: every insert rebinds all its
+  // parameters); commits and begins a new transaction every kRowsPerTransaction rows. Returns the step's result code (SQLITE_DONE on success).
   int StepInsert(sqlite3_stmt* stmt, int bind_rc);
   void Remember(Error error);
   // The routing tables (routing_writer.cc). Errors: SQLite's.
