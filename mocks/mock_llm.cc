@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/schema/dynamic_schema.h"
-#include "mocks/compact_json.h"
+#include "core/json/compact_json.h"
 #include "mocks/schema_value_generator.h"
 
 namespace agentsim {
@@ -35,6 +35,7 @@ MockLlm::MockLlm(EventLoop* loop, Rng rng, MockLlmOptions options, const Respons
       rng_(rng),
       options_(options),
       corpus_(corpus),
+      generator_(corpus),
       faults_("llm", "mock LLM", DefaultFaults(options_), options_.provider_faults) {}
 
 namespace {
@@ -50,9 +51,14 @@ MalformedKind PickKind(const MockLlmOptions& o, Rng& rng) {
 }  // namespace
 
 std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
-  SchemaValueGenerator generator(corpus_);
-  nlohmann::ordered_json object = generator.Object(schema, options_.optional_field_rate, rng);
-  if (!rng.Bernoulli(options_.malformed_rate)) return CompactJson(object);
+  // The answer's text straight from the generator (no JSON tree); a malformed answer (rare)
+  // rebuilds the same object as a tree from the same draws, to edit it.
+  const Rng before = rng;
+  std::string text;
+  generator_.AppendObjectText(schema, options_.optional_field_rate, rng, text);
+  if (!rng.Bernoulli(options_.malformed_rate)) return text;
+  Rng replay = before;
+  nlohmann::ordered_json object = generator_.Object(schema, options_.optional_field_rate, replay);
 
   double extra_total = 0;
   for (double w : options_.malformation_weights) extra_total += w;
@@ -69,14 +75,13 @@ std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
         ++m;
       }
       auto malformation = static_cast<OutputMalformation>(m);
-      std::optional<std::string> text =
-          MalformOutput(CompactJson(object), malformation, schema, rng);
-      if (!text) {
+      std::optional<std::string> malformed = MalformOutput(text, malformation, schema, rng);
+      if (!malformed) {
         malformation = OutputMalformation::kFenced;
-        text = MalformOutput(CompactJson(object), malformation, schema, rng);
+        malformed = MalformOutput(text, malformation, schema, rng);
       }
       ++stats_.malformations[m];
-      return text.value_or(CompactJson(object));
+      return malformed.value_or(text);
     }
   }
   MalformedKind kind = PickKind(options_, rng);
@@ -99,7 +104,7 @@ std::string MockLlm::GenerateStructured(const DynamicSchema& schema, Rng& rng) {
       kind = MalformedKind::kNotJson;
     } else {
       const SchemaField* f = present[rng.Index(present.size())];
-      object[f->name] = generator.WrongTypeValue(*f, rng);
+      object[f->name] = generator_.WrongTypeValue(*f, rng);
     }
   }
   ++stats_.malformed[static_cast<int>(kind)];

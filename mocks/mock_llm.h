@@ -34,6 +34,7 @@
 #include "mocks/backend_faults.h"
 #include "mocks/malformed_output.h"
 #include "mocks/response_corpus.h"
+#include "mocks/schema_value_generator.h"
 
 namespace agentsim {
 
@@ -93,6 +94,7 @@ class MockLlm final : public LlmClient {
   Rng rng_;
   MockLlmOptions options_;
   const ResponseCorpus* corpus_;
+  SchemaValueGenerator generator_;  // caches per-schema text (keys, Literals, candidates)
   Stats stats_;
   FaultInjector faults_;
 };
