@@ -54,7 +54,8 @@ ordered_json ToJson(const ParsedLlmOutput& p, CoercionMode mode) {
   } else {
     out["tts"] = nullptr;
   }
-  out["room_payload"] = ordered_json(p.room_payload);
+  out["room_payload"] =
+      p.structured() ? ordered_json::parse(p.room_payload) : ordered_json(nullptr);
   ordered_json violations = ordered_json::array();
   for (const Violation& v : p.violations) {
     violations.push_back({{"field", v.field}, {"reason", v.reason}, {"message", v.message}});

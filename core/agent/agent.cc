@@ -174,8 +174,8 @@ Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::st
     }
     if (parsed.structured() && interrupt_requested_) co_return reply;
     if (parsed.structured()) {
-      record.published_fields = static_cast<int>(parsed.room_payload.size());
-      if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload.dump());
+      record.published_fields = parsed.room_fields;
+      if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload);
           !s) {
         log_.Warn("publish_failed error={}", s.error().ToString());
       }
@@ -347,7 +347,7 @@ Task<void> Agent::FillSentiment(const AgentConfig& config, const std::string& us
     co_return;
   }
   parsed->object = std::move(candidate);
-  parsed->room_payload = config.schema.PublicPayload(parsed->object);
+  parsed->room_payload = config.schema.PublicPayloadText(parsed->object, &parsed->room_fields);
   record.sentiment_filled = true;
 }
 

@@ -5,15 +5,33 @@
 
 #include <simdjson.h>
 
+#include "core/util/byte_scan.h"
+
 namespace agentsim {
 namespace {
 
 using nlohmann::json;
 
+// Inside a string only '"', '\\', control bytes and bytes >= 0x80 matter; outside it also '-'.
+std::uint64_t InStringSpecial(std::uint64_t w) {
+  using namespace byte_scan;
+  return HasControlOrHighByte(w) | HasByte(w, '"') | HasByte(w, '\\');
+}
+std::uint64_t OutsideSpecial(std::uint64_t w) {
+  return InStringSpecial(w) | byte_scan::HasByte(w, '-');
+}
+
 // True when `text` has nothing the two parsers might read differently (see the header).
 bool SafeForFastPath(std::string_view text) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Skip eight ordinary bytes at once (most of an LLM output is string content).
+    while (i + 8 <= text.size()) {
+      const std::uint64_t w = byte_scan::Load8(text.data() + i);
+      if ((in_string ? InStringSpecial(w) : OutsideSpecial(w)) != 0) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) return false;
     if (in_string) {
@@ -34,22 +52,25 @@ bool SafeForFastPath(std::string_view text) {
   return true;
 }
 
-// Converts a simdjson element; false on anything unexpected.
-bool Convert(simdjson::dom::element e, json& out) {
+// Converts a simdjson element; false on anything unexpected, or when arrays and objects nest
+// more than `levels` deep.
+bool Convert(simdjson::dom::element e, json& out, int levels) {
   switch (e.type()) {
     case simdjson::dom::element_type::OBJECT: {
+      if (levels == 0) return false;
       out = json::object();
       for (simdjson::dom::key_value_pair field : simdjson::dom::object(e)) {
         json& slot = out[std::string(field.key)];  // a repeated key: the last value wins
-        if (!Convert(field.value, slot)) return false;
+        if (!Convert(field.value, slot, levels - 1)) return false;
       }
       return true;
     }
     case simdjson::dom::element_type::ARRAY: {
+      if (levels == 0) return false;
       out = json::array();
       for (simdjson::dom::element item : simdjson::dom::array(e)) {
         json value;
-        if (!Convert(item, value)) return false;
+        if (!Convert(item, value, levels - 1)) return false;
         out.push_back(std::move(value));
       }
       return true;
@@ -84,7 +105,7 @@ bool Convert(simdjson::dom::element e, json& out) {
 
 }  // namespace
 
-std::optional<nlohmann::json> FastParseJson(std::string_view text) {
+std::optional<nlohmann::json> FastParseJson(std::string_view text, int max_depth) {
   if (!SafeForFastPath(text)) return std::nullopt;
   // One parser per thread, reused: its buffers grow to the largest output seen.
   static thread_local simdjson::dom::parser parser;
@@ -94,7 +115,7 @@ std::optional<nlohmann::json> FastParseJson(std::string_view text) {
     return std::nullopt;
   }
   json out;
-  if (!Convert(root, out)) return std::nullopt;
+  if (!Convert(root, out, max_depth)) return std::nullopt;
   return out;
 }
 

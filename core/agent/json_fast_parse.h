@@ -12,7 +12,9 @@
 //     sign; -0.5 etc. fall back too, harmlessly).
 // Numbers map as in nlohmann: a non-negative integer is number_unsigned, a negative one
 // number_integer, one with '.' or an exponent number_float. Duplicate keys: the last wins.
-// REQUIRES: the caller bounded the nesting depth (simdjson's own limit is 1,024 levels).
+//   - nesting deeper than `max_depth` levels, counted as JsonNestingDepth counts them (each
+//     array or object one level; core/agent/json_repair.h), so that a caller need not scan the
+//     text for its depth first when the fast path answers (simdjson's own limit: 1,024).
 #pragma once
 
 #include <optional>
@@ -22,6 +24,6 @@
 
 namespace agentsim {
 
-std::optional<nlohmann::json> FastParseJson(std::string_view text);
+std::optional<nlohmann::json> FastParseJson(std::string_view text, int max_depth = 1024);
 
 }  // namespace agentsim

@@ -32,16 +32,17 @@ std::string ParserMessage(std::string_view what) {
 
 JsonAttempt TryParse(std::string_view text, int max_depth) {
   JsonAttempt attempt;
+  // simdjson where it vouches for the same value within the depth limit
+  // (core/agent/json_fast_parse.h); nlohmann for the rest and for every error (its message is
+  // the one reported), after the depth check.
+  if (std::optional<json> fast = FastParseJson(text, max_depth)) {
+    attempt.value = std::move(*fast);
+    attempt.ok = true;
+    return attempt;
+  }
   if (JsonNestingDepth(text, max_depth) > max_depth) {
     attempt.too_deep = true;
     attempt.error = "nesting deeper than " + std::to_string(max_depth) + " levels";
-    return attempt;
-  }
-  // simdjson where it vouches for the same value (core/agent/json_fast_parse.h); nlohmann for
-  // the rest and for every error (its message is the one reported).
-  if (std::optional<json> fast = FastParseJson(text)) {
-    attempt.value = std::move(*fast);
-    attempt.ok = true;
     return attempt;
   }
   try {
@@ -90,7 +91,7 @@ ParsedLlmOutput Finish(ParsedLlmOutput out, json object, const DynamicSchema& sc
   out.reason = reason::kOk;
   out.detail.clear();
   out.spoken = ExtractSpokenOutput(out.object, schema, options.text_field);
-  out.room_payload = schema.PublicPayload(out.object);
+  out.room_payload = schema.PublicPayloadText(out.object, &out.room_fields);
   return out;
 }
 

@@ -72,7 +72,11 @@ struct ParsedLlmOutput {
   std::vector<std::string> defaults_applied;  // fields filled from their default, in order
   std::vector<Violation> violations;          // when reason is validation_failed
   SpokenOutput spoken;          // structured only: text and voice instructions for TTS
-  nlohmann::json room_payload;  // structured only: the object without hidden fields; else null
+  // Structured only: the text published to the room, the object without hidden fields as
+  // compact JSON (DynamicSchema::PublicPayloadText: dump()'s bytes, keys sorted), and how many
+  // fields it has. Else "" and 0.
+  std::string room_payload;
+  int room_fields = 0;
 
   bool structured() const { return outcome == TurnOutcome::kStructured; }
 };

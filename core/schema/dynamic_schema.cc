@@ -9,6 +9,7 @@
 #include <map>
 #include <utility>
 
+#include "core/json/compact_json.h"
 #include "core/json/object_reader.h"
 #include "core/schema/field_type.h"
 
@@ -394,6 +395,30 @@ nlohmann::json DynamicSchema::PublicPayload(const nlohmann::json& value) const {
     if (field != nullptr && field->metadata.hidden) continue;
     out[key] = v;
   }
+  return out;
+}
+
+std::string DynamicSchema::PublicPayloadText(const nlohmann::json& value, int* fields) const {
+  if (!value.is_object()) {
+    if (fields != nullptr) *fields = static_cast<int>(value.size());  // as PublicPayload's size()
+    return CompactJson(value);
+  }
+  std::string out;
+  out.reserve(256);
+  out.push_back('{');
+  int written = 0;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const SchemaField* field = Find(it.key());
+    if (field != nullptr && field->metadata.hidden) continue;
+    if (written > 0) out.push_back(',');
+    ++written;
+    // A string that is not UTF-8: dump() throws, as it always did.
+    if (!AppendJsonString(it.key(), out)) return PublicPayload(value).dump();
+    out.push_back(':');
+    if (!AppendCompactJson(*it, out)) return PublicPayload(value).dump();
+  }
+  out.push_back('}');
+  if (fields != nullptr) *fields = written;
   return out;
 }
 

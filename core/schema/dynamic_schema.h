@@ -108,6 +108,11 @@ class DynamicSchema {
   // `value` without hidden fields: what may be published to the room.
   nlohmann::json PublicPayload(const nlohmann::json& value) const;
 
+  // PublicPayload(value).dump() (compact, keys sorted), written without the copy
+  // (core/json/compact_json.h); sets `*fields` (when not null) to the number of members
+  // written. Throws what dump() throws (a string that is not UTF-8: type_error 316).
+  std::string PublicPayloadText(const nlohmann::json& value, int* fields = nullptr) const;
+
   // `value` with every absent optional field (required false) that declares a `default` set to
   // that default, in field order; appends the names of those fields to `filled` when not null.
   // A field that is required despite a default is left alone (Validate reports it missing). A

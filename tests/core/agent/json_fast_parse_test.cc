@@ -3,6 +3,8 @@
 // differently or that does not parse.
 #include "core/agent/json_fast_parse.h"
 
+#include "core/agent/json_repair.h"
+
 #include <string>
 
 #include <gtest/gtest.h>
@@ -95,6 +97,32 @@ INSTANTIATE_TEST_SUITE_P(
         FastCase{"nan_literal", R"({"n": NaN})", false},
         FastCase{"empty", "", false},
         FastCase{"blank", "  \n", false}));
+
+// The depth limit counts levels as JsonNestingDepth does: the fast path answers up to it and
+// declines beyond (the caller then reports too_deep from its own scan).
+struct DepthCase {
+  std::string text;
+  int max_depth;
+  bool answers;
+};
+
+TEST(FastParseJsonDepth, AnswersUpToTheLimitOnly) {
+  const DepthCase cases[] = {
+      {"1", 0, true},
+      {"{}", 0, false},
+      {"{}", 1, true},
+      {R"({"a": [1, {"b": []}]})", 4, true},
+      {R"({"a": [1, {"b": []}]})", 3, false},
+      {R"({"a": "[[[[{{{{"})", 1, true},  // brackets in strings are not levels
+      {"[[[[]]]]", 4, true},
+      {"[[[[]]]]", 3, false},
+  };
+  for (const DepthCase& c : cases) {
+    EXPECT_EQ(JsonNestingDepth(c.text, 100) <= c.max_depth, c.answers) << c.text;
+    EXPECT_EQ(FastParseJson(c.text, c.max_depth).has_value(), c.answers)
+        << c.text << " max_depth " << c.max_depth;
+  }
+}
 
 }  // namespace
 }  // namespace agentsim
