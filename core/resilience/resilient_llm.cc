@@ -41,28 +41,11 @@ Task<Result<LlmResponse>> CompleteOwned(LlmClient* client, std::unique_ptr<Owned
   co_return response;
 }
 
+// An attempt's result: the response, or `cut` when our timer fired first.
 struct Sent {
   Result<LlmResponse> response;
-  bool cut = false;  // our timer fired first
+  bool cut = false;
 };
-
-Task<Sent> Send(Clock* clock, LlmClient* client, LlmRequest request, Micros timeout_at_us,
-                std::shared_ptr<const void> keep_alive) {
-  Sent sent;
-  if (timeout_at_us == kNoDeadline) {
-    sent.response = co_await client->Complete(request);
-    co_return sent;
-  }
-  Task<Result<LlmResponse>> call = CompleteOwned(client, Own(request, std::move(keep_alive)));
-  std::optional<Result<LlmResponse>> raced =
-      co_await CallWithTimeout(clock, std::move(call), timeout_at_us);
-  if (raced) {
-    sent.response = std::move(*raced);
-  } else {
-    sent.cut = true;
-  }
-  co_return sent;
-}
 
 AttemptOutcome Classify(const Sent& sent, bool cut_by_deadline) {
   if (sent.cut) return cut_by_deadline ? AttemptOutcome::kDeadline : AttemptOutcome::kTimeout;
@@ -98,129 +81,260 @@ std::uint64_t AttemptSeed(std::uint64_t seed, int k) {
   return k == 0 ? seed : Mix64(seed + static_cast<std::uint64_t>(k));
 }
 
+namespace {
+
+// One resilient call as a state machine: the coroutine (CompleteResilient) only suspends (the
+// retry wait, the attempt) and these plain functions do everything in between, so their locals
+// and temporaries live on the stack, not in the coroutine's frame (GCC 12 keeps every local of
+// a coroutine body in its heap frame for the whole call).
+class ResilientCall {
+ public:
+  enum class Step { kDone, kWait, kSend };
+
+  ResilientCall(const ResilientLlmContext& context, const std::vector<LlmRoute>& routes,
+                const LlmClientLookup& clients, const LlmRequest& request)
+      : context_(context),
+        routes_(routes),
+        clients_(clients),
+        request_(request),
+        max_attempts_(context.policy.max_attempts > 0 ? context.policy.max_attempts : 1) {}
+
+  Micros delay_us() const { return delay_us_; }
+  bool timed() const { return timeout_at_us_ != kNoDeadline; }
+  ResilientLlmResult& result() { return out_; }
+
+  // The first step, or the one after an attempt that did not end the call.
+  Step Next() {
+    while (true) {
+      if (!in_provider_ && !StartProvider()) return Done();
+      if (in_provider_ && attempt_ >= max_attempts_) {
+        EndProvider();
+        continue;
+      }
+      delay_us_ = 0;
+      if (attempt_ == 0) {
+        if (Admit()) return Step::kSend;
+        EndProvider();
+        continue;
+      }
+      delay_us_ = RetryDelay(context_.policy, attempt_ - 1, retry_after_us_, *context_.rng);
+      if (!StartsBeforeDeadline(Now(), delay_us_, deadline())) {
+        Record(attempt_, delay_us_, AttemptOutcome::kDeadline, Now());
+        last_error_ = DeadlineError(deadline(), "retry " + std::to_string(attempt_) + " of " +
+                                                    std::string(route().provider) +
+                                                    " would start after it; last error: " +
+                                                    last_error_.message);
+        EndProvider();
+        continue;
+      }
+      if (budget_ != nullptr && !budget_->TryRetry(Now())) {
+        Record(attempt_, delay_us_, AttemptOutcome::kBudgetExhausted, Now());
+        last_error_ = Error{ErrorCode::kUnavailable,
+                            std::string(route().provider) + ": retry budget exhausted; last error: " +
+                                last_error_.message};
+        EndProvider();
+        continue;
+      }
+      return Step::kWait;
+    }
+  }
+
+  // After the retry wait.
+  Step AfterWait() {
+    if (Cancelled()) {
+      last_error_ = Error{ErrorCode::kCancelled, "cancelled during the wait before retry " +
+                                                     std::to_string(attempt_) + " of " +
+                                                     std::string(route().provider)};
+      stop_ = true;
+      return Done();
+    }
+    if (Admit()) return Step::kSend;
+    EndProvider();
+    return Next();
+  }
+
+  // The attempt admitted by Next or AfterWait: without a timeout, the client's call itself.
+  Task<Result<LlmResponse>> Call() { return client_->Complete(AttemptRequest()); }
+  // With a timeout: the call raced against the timer (nullopt: cut), the request's data
+  // copied into the call's own frame (it may run on detached).
+  Task<std::optional<Result<LlmResponse>>> RacedCall() {
+    return CallWithTimeout(context_.clock,
+                           CompleteOwned(client_, Own(AttemptRequest(), context_.keep_alive)),
+                           timeout_at_us_);
+  }
+
+  // The attempt's end. kDone with result().response set when it answered.
+  Step Finish(Sent& sent) {
+    const AttemptOutcome outcome = Classify(sent, timeout_at_us_ == deadline());
+    if (permit_) {
+      if (outcome == AttemptOutcome::kOk) {
+        permit_->Succeeded(Now());
+      } else if (IsBreakerFailure(outcome, sent)) {
+        permit_->Failed(Now(), AttemptOutcomeName(outcome));
+      } else {
+        permit_->Neutral();
+      }
+      permit_.reset();
+    }
+    Record(attempt_, delay_us_, outcome, started_at_us_);
+    if (outcome == AttemptOutcome::kOk) {
+      out_.response = std::move(sent.response);
+      out_.provider = std::string(route().provider);
+      return Step::kDone;
+    }
+    if (outcome == AttemptOutcome::kDeadline) {
+      last_error_ = DeadlineError(deadline(), "cut the call to " + std::string(route().provider));
+      stop_ = true;
+      return Done();
+    }
+    if (sent.cut) {
+      last_error_ = Error{ErrorCode::kDeadlineExceeded,
+                          std::string(route().provider) + ": no answer within call_timeout of " +
+                              std::to_string(context_.policy.call_timeout_us / kMicrosPerMilli) +
+                              " ms"};
+    } else {
+      last_error_ = WithProvider(route().provider, sent.response.error());
+    }
+    if (last_error_.code == ErrorCode::kCancelled) {
+      stop_ = true;
+      return Done();
+    }
+    if (!IsRetryable(last_error_.code)) {
+      EndProvider();
+      return Next();
+    }
+    retry_after_us_ =
+        last_error_.code == ErrorCode::kResourceExhausted ? last_error_.retry_after_us : 0;
+    ++attempt_;
+    return Next();
+  }
+
+ private:
+  Micros Now() const { return context_.clock->NowMicros(); }
+  Micros deadline() const { return context_.deadline_at_us; }
+  const LlmRoute& route() const { return routes_[index_]; }
+  bool Cancelled() const { return context_.cancelled != nullptr && *context_.cancelled; }
+
+  void Record(int attempt, Micros delay_us, AttemptOutcome outcome, Micros started_at_us) {
+    out_.attempts.push_back(LlmAttempt{context_.call_index, std::string(route().provider),
+                                       attempt, delay_us, outcome, started_at_us,
+                                       Now() - started_at_us});
+  }
+
+  // The next provider's checks; false when the call ends (no provider left, cancelled, no
+  // time left).
+  bool StartProvider() {
+    while (!stop_ && index_ < routes_.size()) {
+      if (Cancelled()) {
+        last_error_ =
+            Error{ErrorCode::kCancelled, "cancelled before " + std::string(route().provider)};
+        return false;
+      }
+      if (Now() >= deadline()) {
+        Record(0, 0, AttemptOutcome::kDeadline, Now());
+        last_error_ = DeadlineError(deadline(), "no time left for " + std::string(route().provider));
+        return false;
+      }
+      Result<LlmClient*> client = clients_(index_);
+      if (!client) {
+        Record(0, 0, AttemptOutcome::kError, Now());
+        last_error_ = WithProvider(route().provider, client.error());
+        ++index_;
+        continue;
+      }
+      client_ = *client;
+      breaker_ = context_.registry ? context_.registry->Breaker(route().provider) : nullptr;
+      budget_ = context_.registry ? context_.registry->Budget(route().provider) : nullptr;
+      retry_after_us_ = 0;
+      attempt_ = 0;
+      in_provider_ = true;
+      return true;
+    }
+    return false;
+  }
+
+  void EndProvider() {
+    in_provider_ = false;
+    ++index_;
+  }
+
+  // The breaker's permit for the attempt (false: refused, recorded), the budget's request.
+  bool Admit() {
+    started_at_us_ = Now();
+    if (breaker_ != nullptr) {
+      permit_ = breaker_->TryAcquire(started_at_us_);
+      if (!permit_) {
+        Record(attempt_, delay_us_, AttemptOutcome::kBreakerOpen, started_at_us_);
+        last_error_ =
+            Error{ErrorCode::kUnavailable, std::string(route().provider) + ": circuit open"};
+        return false;
+      }
+    }
+    if (attempt_ == 0 && budget_ != nullptr) budget_->RecordRequest(started_at_us_);
+    timeout_at_us_ = AttemptTimeoutAt(context_.policy, started_at_us_, deadline());
+    return true;
+  }
+
+  LlmRequest AttemptRequest() {
+    LlmRequest r = request_;
+    r.provider = route().provider;
+    r.model = route().model;
+    r.seed = AttemptSeed(request_.seed, sent_so_far_++);
+    return r;
+  }
+
+  Step Done() {
+    out_.response = std::unexpected(std::move(last_error_));
+    return Step::kDone;
+  }
+
+  const ResilientLlmContext& context_;
+  const std::vector<LlmRoute>& routes_;
+  const LlmClientLookup& clients_;
+  const LlmRequest& request_;
+  const int max_attempts_;
+  ResilientLlmResult out_;
+  Error last_error_{ErrorCode::kUnavailable, "no LLM provider configured"};
+  std::size_t index_ = 0;     // the provider (routes_[index_])
+  bool in_provider_ = false;  // its client is found; attempt_ is its attempt
+  bool stop_ = false;         // no further provider
+  int attempt_ = 0;
+  int sent_so_far_ = 0;  // attempts sent over all providers: k of AttemptSeed
+  LlmClient* client_ = nullptr;
+  CircuitBreaker* breaker_ = nullptr;
+  RetryBudget* budget_ = nullptr;
+  Micros retry_after_us_ = 0;
+  Micros delay_us_ = 0;
+  Micros started_at_us_ = 0;
+  Micros timeout_at_us_ = kNoDeadline;
+  std::optional<CircuitBreaker::Permit> permit_;
+};
+
+}  // namespace
+
 Task<ResilientLlmResult> CompleteResilient(ResilientLlmContext context,
                                            std::vector<LlmRoute> routes, LlmClientLookup clients,
                                            LlmRequest request) {
-  ResilientLlmResult out;
-  Clock* clock = context.clock;
-  const RetryPolicy& policy = context.policy;
-  const Micros deadline = context.deadline_at_us;
-  const int max_attempts = policy.max_attempts > 0 ? policy.max_attempts : 1;
-  Error last_error{ErrorCode::kUnavailable, "no LLM provider configured"};
-  int sent_so_far = 0;  // attempts sent over all providers: k of AttemptSeed
-  bool stop = false;
-  auto cancelled = [&context] { return context.cancelled != nullptr && *context.cancelled; };
-  for (std::size_t i = 0; i < routes.size() && !stop; ++i) {
-    const LlmRoute route = routes[i];
-    if (cancelled()) {
-      last_error = Error{ErrorCode::kCancelled, "cancelled before " + std::string(route.provider)};
-      break;
-    }
-    auto record = [&](int attempt, Micros delay_us, AttemptOutcome outcome, Micros started_at_us) {
-      out.attempts.push_back(LlmAttempt{context.call_index, std::string(route.provider), attempt,
-                                        delay_us, outcome, started_at_us,
-                                        clock->NowMicros() - started_at_us});
-    };
-    if (clock->NowMicros() >= deadline) {
-      record(0, 0, AttemptOutcome::kDeadline, clock->NowMicros());
-      last_error = DeadlineError(deadline, "no time left for " + std::string(route.provider));
-      break;
-    }
-    Result<LlmClient*> client = clients(i);
-    if (!client) {
-      record(0, 0, AttemptOutcome::kError, clock->NowMicros());
-      last_error = WithProvider(route.provider, client.error());
+  ResilientCall call(context, routes, clients, request);
+  ResilientCall::Step step = call.Next();
+  Sent sent;
+  while (step != ResilientCall::Step::kDone) {
+    if (step == ResilientCall::Step::kWait) {
+      co_await context.clock->SleepFor(call.delay_us());
+      step = call.AfterWait();
       continue;
     }
-    CircuitBreaker* breaker = context.registry ? context.registry->Breaker(route.provider) : nullptr;
-    RetryBudget* budget = context.registry ? context.registry->Budget(route.provider) : nullptr;
-    Micros retry_after_us = 0;
-    for (int attempt = 0; attempt < max_attempts; ++attempt) {
-      Micros delay_us = 0;
-      if (attempt > 0) {
-        delay_us = RetryDelay(policy, attempt - 1, retry_after_us, *context.rng);
-        if (!StartsBeforeDeadline(clock->NowMicros(), delay_us, deadline)) {
-          record(attempt, delay_us, AttemptOutcome::kDeadline, clock->NowMicros());
-          last_error = DeadlineError(deadline, "retry " + std::to_string(attempt) + " of " +
-                                                   std::string(route.provider) +
-                                                   " would start after it; last error: " +
-                                                   last_error.message);
-          break;
-        }
-        if (budget != nullptr && !budget->TryRetry(clock->NowMicros())) {
-          record(attempt, delay_us, AttemptOutcome::kBudgetExhausted, clock->NowMicros());
-          last_error = Error{ErrorCode::kUnavailable,
-                             std::string(route.provider) + ": retry budget exhausted; last error: " +
-                                 last_error.message};
-          break;
-        }
-        co_await clock->SleepFor(delay_us);
-        if (cancelled()) {
-          last_error = Error{ErrorCode::kCancelled, "cancelled during the wait before retry " +
-                                                        std::to_string(attempt) + " of " +
-                                                        std::string(route.provider)};
-          stop = true;
-          break;
-        }
-      }
-      const Micros started_at_us = clock->NowMicros();
-      std::optional<CircuitBreaker::Permit> permit;
-      if (breaker != nullptr) {
-        permit = breaker->TryAcquire(started_at_us);
-        if (!permit) {
-          record(attempt, delay_us, AttemptOutcome::kBreakerOpen, started_at_us);
-          last_error = Error{ErrorCode::kUnavailable,
-                             std::string(route.provider) + ": circuit open"};
-          break;
-        }
-      }
-      if (attempt == 0 && budget != nullptr) budget->RecordRequest(started_at_us);
-
-      LlmRequest attempt_request = request;
-      attempt_request.provider = route.provider;
-      attempt_request.model = route.model;
-      attempt_request.seed = AttemptSeed(request.seed, sent_so_far++);
-      const Micros timeout_at_us = AttemptTimeoutAt(policy, started_at_us, deadline);
-      Sent sent = co_await Send(clock, *client, attempt_request, timeout_at_us,
-                                context.keep_alive);
-      const AttemptOutcome outcome = Classify(sent, timeout_at_us == deadline);
-      if (permit) {
-        if (outcome == AttemptOutcome::kOk) {
-          permit->Succeeded(clock->NowMicros());
-        } else if (IsBreakerFailure(outcome, sent)) {
-          permit->Failed(clock->NowMicros(), AttemptOutcomeName(outcome));
-        } else {
-          permit->Neutral();
-        }
-      }
-      record(attempt, delay_us, outcome, started_at_us);
-      if (outcome == AttemptOutcome::kOk) {
-        out.response = std::move(sent.response);
-        out.provider = std::string(route.provider);
-        co_return out;
-      }
-      if (outcome == AttemptOutcome::kDeadline) {
-        last_error = DeadlineError(deadline, "cut the call to " + std::string(route.provider));
-        stop = true;
-        break;
-      }
-      if (sent.cut) {
-        last_error = Error{ErrorCode::kDeadlineExceeded,
-                           std::string(route.provider) + ": no answer within call_timeout of " +
-                               std::to_string(policy.call_timeout_us / kMicrosPerMilli) + " ms"};
-      } else {
-        last_error = WithProvider(route.provider, sent.response.error());
-      }
-      if (last_error.code == ErrorCode::kCancelled) {
-        stop = true;
-        break;
-      }
-      if (!IsRetryable(last_error.code)) break;
-      retry_after_us = last_error.code == ErrorCode::kResourceExhausted ? last_error.retry_after_us : 0;
+    if (call.timed()) {
+      std::optional<Result<LlmResponse>> raced = co_await call.RacedCall();
+      sent.cut = !raced;
+      if (raced) sent.response = std::move(*raced);
+    } else {
+      sent.response = co_await call.Call();
+      sent.cut = false;
     }
+    step = call.Finish(sent);
   }
-  out.response = std::unexpected(std::move(last_error));
-  co_return out;
+  co_return std::move(call.result());
 }
 
 }  // namespace agentsim
