@@ -90,6 +90,21 @@ Result<LlmClient*> Agent::FallbackLlm(const AgentConfig& config, std::size_t ind
   return created;
 }
 
+namespace {
+
+// CompleteLlm's coroutine: awaits the resilient call and moves its attempts into the record.
+// Everything else is done by CompleteLlm (a plain function) so that this frame holds little.
+Task<Result<LlmResponse>> CollectAttempts(Task<ResilientLlmResult> call, TurnRecord* record) {
+  ResilientLlmResult result = co_await std::move(call);
+  for (LlmAttempt& a : result.attempts) record->llm_attempts.push_back(std::move(a));
+  if (result.response) record->llm_provider = std::move(result.provider);
+  co_return std::move(result.response);
+}
+
+}  // namespace
+
+// Not a coroutine: its work happens when the call is made (right before it is awaited), so the
+// request, routes and context are built on the stack and moved into CompleteResilient's frame.
 Task<Result<LlmResponse>> Agent::CompleteLlm(const AgentConfig& config, LlmRequest request,
                                              TurnRecord& record) {
   // The turn's deadline starts with its first LLM call.
@@ -114,12 +129,9 @@ Task<Result<LlmResponse>> Agent::CompleteLlm(const AgentConfig& config, LlmReque
   LlmClientLookup clients = [this, &config](std::size_t i) -> Result<LlmClient*> {
     return i == 0 ? Llm(config) : FallbackLlm(config, i - 1);
   };
-  Task<ResilientLlmResult> call =
-      CompleteResilient(std::move(context), std::move(routes), std::move(clients), request);
-  ResilientLlmResult result = co_await std::move(call);
-  for (LlmAttempt& a : result.attempts) record.llm_attempts.push_back(std::move(a));
-  if (result.response) record.llm_provider = std::move(result.provider);
-  co_return std::move(result.response);
+  return CollectAttempts(
+      CompleteResilient(std::move(context), std::move(routes), std::move(clients), request),
+      &record);
 }
 
 bool Agent::TakeLlmCall(const AgentConfig& config, TurnRecord& record) {
@@ -132,98 +144,142 @@ bool Agent::TakeLlmCall(const AgentConfig& config, TurnRecord& record) {
   return false;
 }
 
-Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::string& user_text,
-                                        TurnRecord& record) {
-  Reply reply;
+bool Agent::StartReply(const AgentConfig& config, TurnRecord& record) {
   Result<LlmClient*> llm = Llm(config);
   if (!llm) {
     record.outcome = TurnOutcome::kError;
     record.reason = reason::kClientError;
     log_.Warn("llm_client_error error={}", llm.error().ToString());
-    co_return reply;
+    return false;
   }
-  // 1. Structured output.
-  if (!TakeLlmCall(config, record)) co_return reply;
+  return TakeLlmCall(config, record);
+}
+
+Task<Result<LlmResponse>> Agent::StructuredCall(const AgentConfig& config,
+                                                const std::string& user_text, TurnRecord& record,
+                                                bool* spoken_early, Micros* llm_start) {
   LlmRequest request = BaseRequest(config, user_text);
   request.response_schema = &config.schema;
-  const Micros llm_start = services_.clock->NowMicros();
+  *llm_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  bool spoken_early = false;
-  // GCC 12: no co_await inside a conditional expression.
-  Result<LlmResponse> response = LlmResponse{};
-  if (config.llm.stream) {
-    response = co_await CompleteStreamed(config, request, record, &spoken_early);
-  } else {
-    response = co_await CompleteLlm(config, request, record);
+  if (config.llm.stream) return CompleteStreamed(config, request, record, spoken_early);
+  return CompleteLlm(config, request, record);
+}
+
+ParsedLlmOutput Agent::ReadStructured(const AgentConfig& config, const LlmResponse& response,
+                                      Micros llm_start, TurnRecord& record) {
+  record.output_tokens += response.output_tokens;
+  record.timings.llm_ttft_us = response.first_token_at_us - llm_start;
+  record.timings.llm_total_us = response.completed_at_us - llm_start;
+  const Micros parse_start = services_.clock->NowMicros();
+  LlmOutputOptions parse_options;
+  parse_options.mode = config.schema.coercion();
+  parse_options.text_field = config.tts.text_field;
+  ParsedLlmOutput parsed = ParseLlmOutput(response.text, config.schema, parse_options);
+  record.timings.parse_validate_us = services_.clock->NowMicros() - parse_start;
+  record.validation_errors = static_cast<int>(parsed.violations.size());
+  record.coercions = parsed.coercions.Total();
+  record.coercion_kinds = parsed.coercions.NonZero();
+  return parsed;
+}
+
+bool Agent::DeliverStructured(ParsedLlmOutput& parsed, bool spoken_early, TurnRecord& record,
+                              Reply& reply) {
+  if (parsed.structured() && interrupt_requested_) return true;
+  if (parsed.structured()) {
+    record.published_fields = static_cast<int>(parsed.room_payload.size());
+    if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload.dump());
+        !s) {
+      log_.Warn("publish_failed error={}", s.error().ToString());
+    }
+    reply.delivered = true;
+    reply.spoken = spoken_early;
+    reply.spoken_text = std::move(parsed.spoken.text);
+    reply.voice_instructions = std::move(parsed.spoken.voice_instructions);
+    record.outcome = TurnOutcome::kStructured;
+    // Streamed audio that already failed keeps its reason (tts_error, client_error).
+    if (!record.text_only) record.reason = reason::kOk;
+    return true;
   }
-  if (response) {
-    record.output_tokens += response->output_tokens;
-    record.timings.llm_ttft_us = response->first_token_at_us - llm_start;
-    record.timings.llm_total_us = response->completed_at_us - llm_start;
-    const Micros parse_start = services_.clock->NowMicros();
-    LlmOutputOptions parse_options;
-    parse_options.mode = config.schema.coercion();
-    parse_options.text_field = config.tts.text_field;
-    ParsedLlmOutput parsed = ParseLlmOutput(response->text, config.schema, parse_options);
-    record.timings.parse_validate_us = services_.clock->NowMicros() - parse_start;
-    record.validation_errors = static_cast<int>(parsed.violations.size());
-    record.coercions = parsed.coercions.Total();
-    record.coercion_kinds = parsed.coercions.NonZero();
-    if (parsed.structured() && sentiment_analysis_) {
-      co_await FillSentiment(config, user_text, &parsed, record);
-    }
-    if (parsed.structured() && interrupt_requested_) co_return reply;
-    if (parsed.structured()) {
-      record.published_fields = parsed.room_fields;
-      if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload);
-          !s) {
-        log_.Warn("publish_failed error={}", s.error().ToString());
-      }
-      reply.delivered = true;
-      reply.spoken = spoken_early;
-      reply.spoken_text = std::move(parsed.spoken.text);
-      reply.voice_instructions = std::move(parsed.spoken.voice_instructions);
-      record.outcome = TurnOutcome::kStructured;
-      // Streamed audio that already failed keeps its reason (tts_error, client_error).
-      if (!record.text_only) record.reason = reason::kOk;
-      co_return reply;
-    }
-    record.reason = parsed.reason;
-    log_.Info("structured_output_failed reason={} detail={} violations={} coercions={}",
-              parsed.reason, parsed.detail, parsed.violations.size(), record.coercions);
-  } else {
+  record.reason = parsed.reason;
+  log_.Info("structured_output_failed reason={} detail={} violations={} coercions={}",
+            parsed.reason, parsed.detail, parsed.violations.size(), record.coercions);
+  return false;
+}
+
+bool Agent::HandleStructured(const AgentConfig& config, const Result<LlmResponse>& response,
+                             Micros llm_start, bool spoken_early, TurnRecord& record,
+                             Reply& reply) {
+  if (!response) {
     record.reason = reason::kLlmError;
     log_.Info("llm_error error={}", response.error().ToString());
+    return false;
   }
+  ParsedLlmOutput parsed = ReadStructured(config, *response, llm_start, record);
+  return DeliverStructured(parsed, spoken_early, record, reply);
+}
 
-  // 2. Graceful degradation: plain text (not after a barge-in).
-  if (interrupt_requested_) co_return reply;
-  if (!TakeLlmCall(config, record)) co_return reply;
+Task<Result<LlmResponse>> Agent::FallbackCall(const AgentConfig& config,
+                                              const std::string& user_text, TurnRecord& record,
+                                              Micros* fallback_start) {
   LlmRequest plain = BaseRequest(config, user_text);
-  const Micros fallback_start = services_.clock->NowMicros();
+  *fallback_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  Result<LlmResponse> fallback = co_await CompleteLlm(config, plain, record);
+  return CompleteLlm(config, plain, record);
+}
+
+void Agent::HandleFallback(Result<LlmResponse>& fallback, Micros fallback_start,
+                           TurnRecord& record, Reply& reply) {
   if (!fallback) {
     record.outcome = TurnOutcome::kError;
     log_.Warn("fallback_llm_error error={}", fallback.error().ToString());
-    co_return reply;
+    return;
   }
   record.output_tokens += fallback->output_tokens;
   record.timings.fallback_llm_total_us = fallback->completed_at_us - fallback_start;
   record.outcome = TurnOutcome::kFallback;
   reply.delivered = true;
   reply.spoken_text = std::move(fallback->text);
+}
+
+// A coroutine keeps every local and temporary in its heap frame while a turn is in flight, so
+// the work between the awaits is done by the plain functions above (their locals live on the
+// stack); the frame keeps the reply, the response and a few scalars.
+Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::string& user_text,
+                                        TurnRecord& record) {
+  Reply reply;
+  if (!StartReply(config, record)) co_return reply;
+  // 1. Structured output.
+  bool spoken_early = false;
+  Micros start_us = 0;
+  Result<LlmResponse> response =
+      co_await StructuredCall(config, user_text, record, &spoken_early, &start_us);
+  if (response && sentiment_analysis_) {
+    // The parsed output lives on the heap across the sentiment call (a rare path).
+    auto parsed = std::make_unique<ParsedLlmOutput>(
+        ReadStructured(config, *response, start_us, record));
+    if (parsed->structured()) co_await FillSentiment(config, user_text, parsed.get(), record);
+    if (DeliverStructured(*parsed, spoken_early, record, reply)) co_return reply;
+  } else if (HandleStructured(config, response, start_us, spoken_early, record, reply)) {
+    co_return reply;
+  }
+
+  // 2. Graceful degradation: plain text (not after a barge-in).
+  if (interrupt_requested_) co_return reply;
+  if (!TakeLlmCall(config, record)) co_return reply;
+  response = co_await FallbackCall(config, user_text, record, &start_us);
+  HandleFallback(response, start_us, record, reply);
   co_return reply;
 }
 
-Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
-                        TurnRecord& record) {
+Task<Result<TtsResponse>> Agent::StartTts(const AgentConfig& config, const Reply& reply,
+                                           TurnRecord& record) {
   Result<TtsClient*> tts = Tts(config);
   if (!tts) {
     if (record.reason == reason::kOk) record.reason = reason::kClientError;
     record.text_only = true;
     log_.Warn("tts_client_error error={}", tts.error().ToString());
-    co_return;
+    return {};
   }
   TtsRequest request;
   request.provider = config.tts.provider;
@@ -232,18 +288,21 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   request.text = reply.spoken_text;
   request.voice_instructions = reply.voice_instructions;
   request.seed = CallSeed("tts");
-  const Micros tts_start = services_.clock->NowMicros();
-  Result<TtsResponse> audio = co_await (*tts)->Synthesize(request);
+  return (*tts)->Synthesize(request);
+}
+
+void Agent::FinishSpeak(const Result<TtsResponse>& audio, const Reply& reply, Micros tts_start,
+                        Micros user_turn_end_us, TurnRecord& record) {
   if (!audio) {
     // Text was delivered (published or in the transcript); only the audio is missing.
     if (record.reason == reason::kOk) record.reason = reason::kTtsError;
     record.text_only = true;
     log_.Warn("tts_error error={}", audio.error().ToString());
-    co_return;
+    return;
   }
   // Barge-in during synthesis: the audio is dropped and never plays, so it is not recorded
   // (no time to first audio, no duration) and nothing reaches the room.
-  if (interrupt_requested_) co_return;
+  if (interrupt_requested_) return;
   // A fallback spoken after streamed audio keeps the first audio's TTS timings.
   if (record.timings.time_to_first_audio_us < 0) {
     record.timings.tts_ttfb_us = audio->first_byte_at_us - tts_start;
@@ -259,6 +318,15 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
   if (Status s = room_->PublishAudio(segment); !s) {
     log_.Warn("publish_audio_failed error={}", s.error().ToString());
   }
+}
+
+Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
+                        TurnRecord& record) {
+  Task<Result<TtsResponse>> call = StartTts(config, reply, record);
+  if (!call.valid()) co_return;
+  const Micros tts_start = services_.clock->NowMicros();
+  Result<TtsResponse> audio = co_await std::move(call);
+  FinishSpeak(audio, reply, tts_start, user_turn_end_us, record);
 }
 
 // Watches the streamed output; `ready` is set when the text field is complete or the call ended.
@@ -347,7 +415,7 @@ Task<void> Agent::FillSentiment(const AgentConfig& config, const std::string& us
     co_return;
   }
   parsed->object = std::move(candidate);
-  parsed->room_payload = config.schema.PublicPayloadText(parsed->object, &parsed->room_fields);
+  parsed->room_payload = config.schema.PublicPayload(parsed->object);
   record.sentiment_filled = true;
 }
 
@@ -366,10 +434,11 @@ Status Agent::NotifyConfigUpdate(std::string_view version) {
   return room_->PublishData(kConfigUpdateTopic, notice.dump());
 }
 
-void Agent::Remember(const AgentConfig& config, std::string user_text, std::string reply_text) {
+void Agent::Remember(const AgentConfig& config, std::string* user_text,
+                     const std::string* reply_text) {
   const std::size_t bound = 2 * static_cast<std::size_t>(config.prompt.max_history_turns);
-  history_.push_back(ChatMessage{ChatMessage::Role::kUser, std::move(user_text)});
-  history_.push_back(ChatMessage{ChatMessage::Role::kAssistant, std::move(reply_text)});
+  history_.push_back(ChatMessage{ChatMessage::Role::kUser, std::move(*user_text)});
+  history_.push_back(ChatMessage{ChatMessage::Role::kAssistant, *reply_text});
   if (history_.size() > bound) {
     history_.erase(history_.begin(),
                    history_.begin() + static_cast<std::ptrdiff_t>(history_.size() - bound));
@@ -386,7 +455,7 @@ void Agent::Close(std::function<void()> release) {
   }
 }
 
-Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_us) {
+TurnRecord Agent::StartTurn(const std::string& user_text, Micros user_turn_end_us) {
   TurnRecord record;
   record.session_id = session_id_;
   record.turn_index = turn_index_++;
@@ -399,41 +468,37 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
   if (closed_) {
     record.outcome = TurnOutcome::kError;
     record.reason = reason::kSessionClosed;
-    co_return record;
+    return record;
   }
   // In flight from here: an Interrupt or Close during the config fetch cancels the turn too.
   turn_in_flight_ = true;
   interrupt_requested_ = false;
+  return record;
+}
 
-  if (services_.reload_policy == ConfigReloadPolicy::kNextTurn) {
-    const Micros fetch_start = services_.clock->NowMicros();
-    Result<std::shared_ptr<const AgentConfig>> fetched =
-        co_await services_.configs->GetAgentConfig(config_->agent_id);
-    record.timings.config_fetch_us = services_.clock->NowMicros() - fetch_start;
-    if (fetched) {
-      config_ = std::move(*fetched);
-    } else {
-      log_.Warn("config_fetch_failed error={}; using the session's version",
-                fetched.error().ToString());
-    }
+void Agent::UseFetchedConfig(Result<std::shared_ptr<const AgentConfig>>& fetched,
+                             Micros fetch_start, TurnRecord& record) {
+  record.timings.config_fetch_us = services_.clock->NowMicros() - fetch_start;
+  if (fetched) {
+    config_ = std::move(*fetched);
+  } else {
+    log_.Warn("config_fetch_failed error={}; using the session's version",
+              fetched.error().ToString());
   }
-  // A turn uses one version throughout: `config` is not reassigned below.
-  const std::shared_ptr<const AgentConfig> config_holder = config_;
-  const AgentConfig& config = *config_holder;
+}
+
+bool Agent::TurnConfigEnabled(const AgentConfig& config, TurnRecord& record) {
   record.agent_id = config.agent_id;
   record.config_version = config.version;
   if (!config.enabled) {
     record.outcome = TurnOutcome::kError;
     record.reason = reason::kAgentDisabled;
-  } else if (!interrupt_requested_) {
-    Reply reply = co_await GenerateReply(config, user_text, record);
-    if (reply.delivered && !interrupt_requested_) {
-      if (!reply.spoken) co_await Speak(config, reply, user_turn_end_us, record);
-    }
-    if (reply.delivered && !interrupt_requested_) {
-      Remember(config, std::move(user_text), reply.spoken_text);
-    }
+    return false;
   }
+  return true;
+}
+
+void Agent::EndTurn(Micros user_turn_end_us, TurnRecord& record) {
   turn_in_flight_ = false;
   if (interrupt_requested_) {
     record.interrupted = true;
@@ -449,7 +514,37 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
     std::function<void()> release = std::move(release_);
     release();
   }
+}
+
+// The work between the awaits is in the plain functions above: the frame keeps the record, the
+// reply and the turn's config while the turn is in flight.
+Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_us) {
+  TurnRecord record = StartTurn(user_text, user_turn_end_us);
+  if (closed_) co_return record;  // StartTurn made the error record
+
+  if (services_.reload_policy == ConfigReloadPolicy::kNextTurn) {
+    const Micros fetch_start = services_.clock->NowMicros();
+    Result<std::shared_ptr<const AgentConfig>> fetched = co_await FetchConfig();
+    UseFetchedConfig(fetched, fetch_start, record);
+  }
+  // A turn uses one version throughout: `config` is not reassigned below.
+  const std::shared_ptr<const AgentConfig> config_holder = config_;
+  const AgentConfig& config = *config_holder;
+  if (TurnConfigEnabled(config, record) && !interrupt_requested_) {
+    Reply reply = co_await GenerateReply(config, user_text, record);
+    if (reply.delivered && !interrupt_requested_) {
+      if (!reply.spoken) co_await Speak(config, reply, user_turn_end_us, record);
+    }
+    if (reply.delivered && !interrupt_requested_) {
+      Remember(config, &user_text, &reply.spoken_text);
+    }
+  }
+  EndTurn(user_turn_end_us, record);
   co_return record;
+}
+
+Task<Result<std::shared_ptr<const AgentConfig>>> Agent::FetchConfig() {
+  return services_.configs->GetAgentConfig(config_->agent_id);
 }
 
 }  // namespace agentsim

@@ -151,7 +151,39 @@ class Agent {
   // answer (trimmed, lower-cased) validates. Counted in record.llm_calls.
   Task<void> FillSentiment(const AgentConfig& config, const std::string& user_text,
                            ParsedLlmOutput* parsed, TurnRecord& record);
-  void Remember(const AgentConfig& config, std::string user_text, std::string reply_text);
+  // Moves *user_text and copies *reply_text into the history.
+  void Remember(const AgentConfig& config, std::string* user_text, const std::string* reply_text);
+
+  // The plain steps between the coroutines' awaits (GCC 12 keeps every local and temporary of
+  // a coroutine body in its heap frame for the whole call; these keep theirs on the stack).
+  // HandleTurn:
+  TurnRecord StartTurn(const std::string& user_text, Micros user_turn_end_us);
+  Task<Result<std::shared_ptr<const AgentConfig>>> FetchConfig();
+  void UseFetchedConfig(Result<std::shared_ptr<const AgentConfig>>& fetched, Micros fetch_start,
+                        TurnRecord& record);
+  bool TurnConfigEnabled(const AgentConfig& config, TurnRecord& record);
+  void EndTurn(Micros user_turn_end_us, TurnRecord& record);
+  // GenerateReply: true when the LLM client exists and the quota gives a call.
+  bool StartReply(const AgentConfig& config, TurnRecord& record);
+  Task<Result<LlmResponse>> StructuredCall(const AgentConfig& config,
+                                           const std::string& user_text, TurnRecord& record,
+                                           bool* spoken_early, Micros* llm_start);
+  ParsedLlmOutput ReadStructured(const AgentConfig& config, const LlmResponse& response,
+                                 Micros llm_start, TurnRecord& record);
+  // True when the turn's reply is decided (structured, or dropped by a barge-in).
+  bool DeliverStructured(ParsedLlmOutput& parsed, bool spoken_early, TurnRecord& record,
+                         Reply& reply);
+  bool HandleStructured(const AgentConfig& config, const Result<LlmResponse>& response,
+                        Micros llm_start, bool spoken_early, TurnRecord& record, Reply& reply);
+  Task<Result<LlmResponse>> FallbackCall(const AgentConfig& config, const std::string& user_text,
+                                         TurnRecord& record, Micros* fallback_start);
+  void HandleFallback(Result<LlmResponse>& fallback, Micros fallback_start, TurnRecord& record,
+                      Reply& reply);
+  // Speak: the TTS call (an empty Task when there is no client: recorded), then its result.
+  Task<Result<TtsResponse>> StartTts(const AgentConfig& config, const Reply& reply,
+                                     TurnRecord& record);
+  void FinishSpeak(const Result<TtsResponse>& audio, const Reply& reply, Micros tts_start,
+                   Micros user_turn_end_us, TurnRecord& record);
 
   AgentServices services_;
   std::shared_ptr<const AgentConfig> config_;
