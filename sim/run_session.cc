@@ -105,126 +105,209 @@ Task<void> BargeIn(EventLoop* loop, Agent* agent, Micros at_us,
   if (!*turn_done) agent->Interrupt();
 }
 
-}  // namespace
-
-// Session `index` of the workload; `slot` is its closed-model user slot (-1: open model),
-// handed back to the WorkloadDriver when the session ends. sessions_active was counted at the
-// spawn.
-Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
-  const Scenario& s = *w->scenario;
-  Rng rng = w->users_rng.Fork(static_cast<std::uint64_t>(index));
-
+// SimulateSession's state that outlives its awaits; the plain functions below do the work
+// between them (GCC 12 keeps every local and temporary of a coroutine body in its heap frame
+// for the whole session, so the body keeps only this, the room and the turn in flight).
+struct SessionState {
+  World* w = nullptr;
+  std::int64_t slot = -1;
+  Rng rng{0};
   SessionRecord session;
+  std::size_t agent_index = 0;
+  bool in_experiment = false;
+  bool in_rollout = false;
+  int worker_index = 0;
+  SessionManager* sessions = nullptr;
+  std::vector<std::string> utterances;
+  std::uint64_t id = 0;  // the manager's session id
+  Agent* agent = nullptr;
+  World::ActiveSession* active = nullptr;
+  // The turn in flight.
+  Micros turn_end = 0;
+  std::optional<Micros> barge_at;
+  std::shared_ptr<bool> turn_done;
+};
+
+// Routes the session and plans its utterances.
+void PlanSession(World* w, std::int64_t index, SessionState& st) {
+  const Scenario& s = *w->scenario;
+  st.w = w;
+  st.rng = w->users_rng.Fork(static_cast<std::uint64_t>(index));
+  SessionRecord& session = st.session;
   session.session_id = static_cast<std::uint64_t>(index) + 1;
   const std::int64_t user = w->population->UserOf(index);
   session.user_id = w->population->UserId(user);
-  const RouteDecision route = w->router->Route(session.user_id, w->loop->NowMicros(), rng);
+  const RouteDecision route = w->router->Route(session.user_id, w->loop->NowMicros(), st.rng);
   const TenantShare* tenant = w->population->TenantOf(user);
-  const std::size_t agent_index =
-      tenant != nullptr && route.route == "weights"
-          ? TenantAgent(s, *tenant, route.agent_index, rng)
-          : route.agent_index;
-  const AgentConfig& config = *s.agents[agent_index].config;
+  st.agent_index = tenant != nullptr && route.route == "weights"
+                       ? TenantAgent(s, *tenant, route.agent_index, st.rng)
+                       : route.agent_index;
+  const AgentConfig& config = *s.agents[st.agent_index].config;
   session.tenant_id = config.tenant.tenant_id;
   session.agent_id = config.agent_id;
   session.route = route.route;
   session.route_key = route.key;
   session.variant = route.variant;
   session.started_at_us = w->loop->NowMicros();
-  std::vector<std::string> utterances = PlanUtterances(s, index, rng, &session.conversation);
-  session.turns_planned = static_cast<int>(utterances.size());
+  st.utterances = PlanUtterances(s, index, st.rng, &session.conversation);
+  session.turns_planned = static_cast<int>(st.utterances.size());
   ++w->sessions_started;
-  const bool in_experiment = route.route == "experiment";
-  const bool in_rollout = route.route == "rollout";
+  st.in_experiment = route.route == "experiment";
+  st.in_rollout = route.route == "rollout";
+  st.worker_index = static_cast<int>(static_cast<std::size_t>(index) % w->workers->size());
+  st.sessions = (*w->workers)[static_cast<std::size_t>(st.worker_index)].sessions.get();
+}
 
-  const int worker_index = static_cast<int>(static_cast<std::size_t>(index) % w->workers->size());
-  SessionManager* sessions = (*w->workers)[static_cast<std::size_t>(worker_index)].sessions.get();
-  MockRoom room(w->monitor, session.session_id, w->hidden_by_agent[agent_index]);
+void EnableRoomFaults(SessionState& st, MockRoom& room) {
+  World* w = st.w;
   if (w->room_faults) {
-    room.EnableFaults(&s.room_faults, w->faults, w->room_rng.Fork(session.session_id));
+    room.EnableFaults(&w->scenario->room_faults, w->faults,
+                      w->room_rng.Fork(st.session.session_id));
   }
-  Result<std::uint64_t> created = co_await sessions->CreateSession(
-      config.agent_id, session.user_id, session.tenant_id, &room,
-      SessionOptions{session.session_id});
-  if (!created) {
-    session.status = created.error().code == ErrorCode::kPermissionDenied ||
-                             created.error().code == ErrorCode::kResourceExhausted
-                         ? "refused"
-                         : "error";
-    session.error = created.error().ToString();
-    session.ended_at_us = w->loop->NowMicros();
-    if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
-    w->sink->OnSession(session);
-    w->driver->OnSessionEnd(slot, /*not_started=*/true);
-    --w->sessions_active;
-    MaybeFinish(w);
-    co_return;
-  }
-  Agent* agent = sessions->Find(*created);
-  World::ActiveSession& active = w->active_sessions[session.session_id];
-  active = World::ActiveSession{sessions, *created, false};
-  session.config_version = agent->config().version;
-  session.feature_flags = FlagsJson(agent->config(), w->flag_overrides);
+}
+
+Task<Result<std::uint64_t>> CreateAgentSession(SessionState& st, MockRoom& room) {
+  const AgentConfig& config = *st.w->scenario->agents[st.agent_index].config;
+  return st.sessions->CreateSession(config.agent_id, st.session.user_id, st.session.tenant_id,
+                                    &room, SessionOptions{st.session.session_id});
+}
+
+void SessionRefused(SessionState& st, const Error& error) {
+  World* w = st.w;
+  SessionRecord& session = st.session;
+  session.status = error.code == ErrorCode::kPermissionDenied ||
+                           error.code == ErrorCode::kResourceExhausted
+                       ? "refused"
+                       : "error";
+  session.error = error.ToString();
+  session.ended_at_us = w->loop->NowMicros();
+  if (st.in_experiment) w->tracker->OnSessionEnd(session.route_key, session.variant, session);
+  w->sink->OnSession(session);
+  w->driver->OnSessionEnd(st.slot, /*not_started=*/true);
+  --w->sessions_active;
+  MaybeFinish(w);
+}
+
+void SessionCreated(SessionState& st, MockRoom& room, std::uint64_t id) {
+  World* w = st.w;
+  st.id = id;
+  st.agent = st.sessions->Find(id);
+  World::ActiveSession& active = w->active_sessions[st.session.session_id];
+  active = World::ActiveSession{st.sessions, id, false};
+  st.active = &active;
+  st.session.config_version = st.agent->config().version;
+  st.session.feature_flags = FlagsJson(st.agent->config(), w->flag_overrides);
   // A dropped connection cuts the turn in flight at once (Agent::Interrupt only sets a flag:
   // nothing more is published) and closes the session at the same instant through the event
   // loop (EndSessionNow: not inline, the drop may come from inside SessionManager's own loop
   // over its sessions); the session's coroutine then ends it at its next step.
   if (w->room_faults) {
-    room.set_on_disconnect([w, agent, sessions, id = *created] {
+    room.set_on_disconnect([w, agent = st.agent, sessions = st.sessions, id] {
       agent->Interrupt();
       w->loop->Spawn(EndSessionNow(sessions, id), fmt::format("close-session-{}", id));
     });
   }
+}
 
-  for (std::string& text : utterances) {
-    if (w->aborted) break;  // RunControl stopped the run (see Abort)
-    if (w->room_faults && !room.CheckConnection()) break;
-    co_await w->loop->Sleep(SpeakingTime(*w, text));
-    if (w->aborted) break;
-    if (w->room_faults && !room.CheckConnection()) break;
-    const Micros turn_end = w->loop->NowMicros();
-    ++w->turns_started;
-    ++session.turns_started;
-    // Barge-in, from its own stream per turn so the session's other draws do not move.
-    std::optional<Micros> barge_at;
-    if (s.workload.barge_in_probability > 0) {
-      Rng barge = rng.Fork("barge_in").Fork(static_cast<std::uint64_t>(session.turns_started));
-      if (barge.Bernoulli(s.workload.barge_in_probability)) {
-        barge_at = turn_end + s.workload.barge_in_after_ms.SampleMillisAsMicros(barge);
-      }
+// False when the session stops before its next utterance.
+bool GoesOn(const SessionState& st, MockRoom& room) {
+  if (st.w->aborted) return false;  // RunControl stopped the run (see Abort)
+  return !(st.w->room_faults && !room.CheckConnection());
+}
+
+// The user's turn ended now: counts it and decides its barge-in.
+Task<TurnRecord> StartTurn(SessionState& st, std::string& text) {
+  World* w = st.w;
+  const Scenario& s = *w->scenario;
+  st.turn_end = w->loop->NowMicros();
+  ++w->turns_started;
+  ++st.session.turns_started;
+  // Barge-in, from its own stream per turn so the session's other draws do not move.
+  st.barge_at.reset();
+  if (s.workload.barge_in_probability > 0) {
+    Rng barge = st.rng.Fork("barge_in").Fork(static_cast<std::uint64_t>(st.session.turns_started));
+    if (barge.Bernoulli(s.workload.barge_in_probability)) {
+      st.barge_at = st.turn_end + s.workload.barge_in_after_ms.SampleMillisAsMicros(barge);
     }
-    auto turn_done = std::make_shared<bool>(false);
-    if (barge_at) {
-      w->loop->Spawn(BargeIn(w->loop, agent, *barge_at, turn_done),
-                     fmt::format("barge-in-{}-{}", session.session_id, session.turns_started));
-    }
-    active.in_turn = true;
-    TurnRecord turn = co_await agent->HandleTurn(std::move(text), turn_end);
-    active.in_turn = false;
-    *turn_done = true;
-    ++w->turns_recorded;
-    if (turn.outcome != TurnOutcome::kError) ++session.turns_completed;
-    NoteServed(w, worker_index, turn);
-    if (in_experiment) w->tracker->OnTurn(route.key, route.variant, session.user_id, turn);
-    if (in_rollout && !w->finished) CountRolloutTurn(w, turn);
-    w->sink->OnTurn(turn);
-    if (w->aborted) break;
-    if (room.disconnected()) break;
-    // Listen to the agent's audio to its end (or until the user barges in), then think
-    // before speaking again.
-    if (turn.timings.time_to_first_audio_us >= 0) {
-      Micros listen_until =
-          turn_end + turn.timings.time_to_first_audio_us + turn.audio_duration_us;
-      if (barge_at && *barge_at < listen_until && *barge_at >= w->loop->NowMicros()) {
-        listen_until = *barge_at;
-        ++w->barge_ins_during_audio;
-      }
-      co_await w->loop->SleepUntil(listen_until);
-    }
-    co_await w->loop->Sleep(SampleThinkTimeMicros(s.workload, rng));
   }
+  st.turn_done = std::make_shared<bool>(false);
+  if (st.barge_at) {
+    w->loop->Spawn(BargeIn(w->loop, st.agent, *st.barge_at, st.turn_done),
+                   fmt::format("barge-in-{}-{}", st.session.session_id, st.session.turns_started));
+  }
+  st.active->in_turn = true;
+  return st.agent->HandleTurn(std::move(text), st.turn_end);
+}
+
+// Awaits an agent's turn without taking its record: the record stays in the turn's promise
+// until AfterTurn reads it, so SimulateSession's frame has no TurnRecord of its own. Owns the
+// turn's frame (destroyed by AfterTurn, or with this).
+class TurnInFlight {
+ public:
+  using Handle = Task<TurnRecord>::Handle;
+  explicit TurnInFlight(Task<TurnRecord> turn) : handle_(turn.Release()) {}
+  TurnInFlight(const TurnInFlight&) = delete;
+  TurnInFlight& operator=(const TurnInFlight&) = delete;
+  ~TurnInFlight() { Reset(); }
+
+  bool await_ready() const noexcept { return handle_.done(); }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    handle_.promise().continuation = awaiting;
+    return handle_;
+  }
+  void await_resume() const noexcept {}
+
+  // The turn's record (rethrows what the turn threw); frees the turn's frame.
+  TurnRecord Take() {
+    TurnRecord record = handle_.promise().Take();
+    Reset();
+    return record;
+  }
+
+ private:
+  void Reset() noexcept {
+    if (handle_) std::exchange(handle_, {}).destroy();
+  }
+  Handle handle_;
+};
+
+// After the turn: records it. Returns the instant the user listens until (the agent's audio,
+// or the barge-in), -1 when there is nothing to listen to, kStop when the session ends now.
+constexpr Micros kStop = -2;
+Micros AfterTurn(SessionState& st, MockRoom& room, TurnInFlight& in_flight) {
+  const TurnRecord turn = in_flight.Take();
+  World* w = st.w;
+  SessionRecord& session = st.session;
+  st.active->in_turn = false;
+  *st.turn_done = true;
+  st.turn_done.reset();
+  ++w->turns_recorded;
+  if (turn.outcome != TurnOutcome::kError) ++session.turns_completed;
+  NoteServed(w, st.worker_index, turn);
+  if (st.in_experiment) {
+    w->tracker->OnTurn(session.route_key, session.variant, session.user_id, turn);
+  }
+  if (st.in_rollout && !w->finished) CountRolloutTurn(w, turn);
+  w->sink->OnTurn(turn);
+  if (w->aborted) return kStop;
+  if (room.disconnected()) return kStop;
+  // Listen to the agent's audio to its end (or until the user barges in), then think
+  // before speaking again.
+  if (turn.timings.time_to_first_audio_us < 0) return -1;
+  Micros listen_until =
+      st.turn_end + turn.timings.time_to_first_audio_us + turn.audio_duration_us;
+  if (st.barge_at && *st.barge_at < listen_until && *st.barge_at >= w->loop->NowMicros()) {
+    listen_until = *st.barge_at;
+    ++w->barge_ins_during_audio;
+  }
+  return listen_until;
+}
+
+void EndSessionRun(SessionState& st, MockRoom& room) {
+  World* w = st.w;
+  SessionRecord& session = st.session;
   w->active_sessions.erase(session.session_id);
-  (void)sessions->EndSession(*created);  // kNotFound when Abort ended it
+  (void)st.sessions->EndSession(st.id);  // kNotFound when Abort ended it
   const bool aborted = w->aborted && session.turns_started < session.turns_planned;
   session.status = room.disconnected() ? "disconnected" : aborted ? "aborted" : "completed";
   session.ended_at_us = w->loop->NowMicros();
@@ -233,13 +316,47 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
                     FormatVirtualTime(room.disconnected_at_us());
   }
   if (!room.disconnected() && !aborted) {
-    session.outcomes = DrawOutcomes(s.routing.outcomes, session.agent_id, rng.Fork("outcomes"));
+    session.outcomes =
+        DrawOutcomes(w->scenario->routing.outcomes, session.agent_id, st.rng.Fork("outcomes"));
   }
-  if (in_experiment) w->tracker->OnSessionEnd(route.key, route.variant, session);
+  if (st.in_experiment) w->tracker->OnSessionEnd(session.route_key, session.variant, session);
   w->sink->OnSession(session);
-  w->driver->OnSessionEnd(slot);
+  w->driver->OnSessionEnd(st.slot);
   --w->sessions_active;
   MaybeFinish(w);
+}
+
+Micros ThinkTime(SessionState& st) { return SampleThinkTimeMicros(st.w->scenario->workload, st.rng); }
+
+}  // namespace
+
+// Session `index` of the workload; `slot` is its closed-model user slot (-1: open model),
+// handed back to the WorkloadDriver when the session ends. sessions_active was counted at the
+// spawn.
+Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
+  SessionState st;
+  st.slot = slot;
+  PlanSession(w, index, st);
+  MockRoom room(w->monitor, st.session.session_id, w->hidden_by_agent[st.agent_index]);
+  EnableRoomFaults(st, room);
+  Result<std::uint64_t> created = co_await CreateAgentSession(st, room);
+  if (!created) {
+    SessionRefused(st, created.error());
+    co_return;
+  }
+  SessionCreated(st, room, *created);
+  for (std::string& text : st.utterances) {
+    if (!GoesOn(st, room)) break;
+    co_await w->loop->Sleep(SpeakingTime(*w, text));
+    if (!GoesOn(st, room)) break;
+    TurnInFlight turn(StartTurn(st, text));
+    co_await turn;
+    const Micros listen_until = AfterTurn(st, room, turn);
+    if (listen_until == kStop) break;
+    if (listen_until >= 0) co_await w->loop->SleepUntil(listen_until);
+    co_await w->loop->Sleep(ThinkTime(st));
+  }
+  EndSessionRun(st, room);
 }
 
 // An open-model arrival refused for capacity (max_concurrent): a session row with status
