@@ -124,62 +124,87 @@ std::string MockLlm::GenerateText(const LlmRequest& request, Rng& rng) {
   return replies.empty() ? std::string("Could you tell me more?") : replies[rng.Index(replies.size())];
 }
 
-Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
-  ++stats_.calls;
-  Rng rng = rng_.Fork(request.seed);
-  Rng fault_rng = rng.Fork("faults");
-  const Micros issued_at_us = loop_->NowMicros();
-  const FaultDecision fault = faults_.Decide(request.provider, issued_at_us, fault_rng);
-  const Micros ttft = options_.ttft_ms.SampleMillisAsMicros(rng) + fault.stall_us;
-  const bool fail = fault.failure.has_value();
-  const double per_token_ms = options_.per_token_ms.Sample(rng);
-  std::string text = fail ? std::string() : GenerateText(request, rng);
-  if (fault.stall_us > 0) ++stats_.stalls;
+namespace {
 
-  if (fault.failure == FaultKind::kTimeout) {
-    co_await loop_->Sleep(fault.hang_us);
-    ++stats_.errors;
-    ++stats_.timeouts;
-    co_return std::unexpected(faults_.ToError(fault, issued_at_us));
-  }
-  co_await loop_->Sleep(ttft);
-  if (fail) {
-    ++stats_.errors;
-    if (fault.failure == FaultKind::kRateLimited) ++stats_.rate_limited;
-    if (fault.failure == FaultKind::kOutage) ++stats_.outages;
-    co_return std::unexpected(faults_.ToError(fault, issued_at_us));
-  }
-  LlmResponse response;
-  response.first_token_at_us = loop_->NowMicros();
-  // About four bytes of text per token; a length limit cuts the output.
-  int tokens = std::max(1, static_cast<int>((text.size() + 3) / 4));
-  if (request.max_tokens > 0 && tokens > request.max_tokens) {
-    ++stats_.truncated;
-    tokens = request.max_tokens;
-    text.resize(static_cast<std::size_t>(tokens) * 4);
-  }
-  const Micros streaming = static_cast<Micros>(std::llround(per_token_ms * 1000.0 * (tokens - 1)));
-  if (request.stream == nullptr) {
-    co_await loop_->Sleep(streaming);
-  } else {
-    // Token i (four bytes) arrives per_token_ms * i after the first: the last one at the same
-    // instant as without a stream, and no extra draws.
-    const Micros first_us = response.first_token_at_us;
-    for (int i = 0; i < tokens; ++i) {
-      if (i > 0) {
-        co_await loop_->SleepUntil(
-            first_us + static_cast<Micros>(std::llround(per_token_ms * 1000.0 * i)));
+// What MockLlm::Complete decides before its first wait, and the answer it builds.
+struct LlmCallPlan {
+  Micros issued_at_us = 0;
+  FaultDecision fault;
+  Micros ttft = 0;
+  double per_token_ms = 0;
+  std::string text;
+  Micros first_token_at_us = 0;
+  int tokens = 0;
+};
+
+}  // namespace
+
+// The work between the waits is done by the lambdas (plain functions, their locals on the
+// stack): GCC 12 keeps every local and temporary of a coroutine body in its heap frame.
+Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
+  LlmCallPlan plan;
+  [this, &request](LlmCallPlan& p) {
+    ++stats_.calls;
+    Rng rng = rng_.Fork(request.seed);
+    Rng fault_rng = rng.Fork("faults");
+    p.issued_at_us = loop_->NowMicros();
+    p.fault = faults_.Decide(request.provider, p.issued_at_us, fault_rng);
+    p.ttft = options_.ttft_ms.SampleMillisAsMicros(rng) + p.fault.stall_us;
+    p.per_token_ms = options_.per_token_ms.Sample(rng);
+    if (!p.fault.failure) p.text = GenerateText(request, rng);
+    if (p.fault.stall_us > 0) ++stats_.stalls;
+  }(plan);
+
+  co_await loop_->Sleep(plan.fault.failure == FaultKind::kTimeout ? plan.fault.hang_us
+                                                                  : plan.ttft);
+  if (!plan.fault.failure) {
+    // About four bytes of text per token; a length limit cuts the output. Returns how long
+    // the rest of the tokens take.
+    const Micros streaming = [this, &request](LlmCallPlan& p) {
+      p.first_token_at_us = loop_->NowMicros();
+      p.tokens = std::max(1, static_cast<int>((p.text.size() + 3) / 4));
+      if (request.max_tokens > 0 && p.tokens > request.max_tokens) {
+        ++stats_.truncated;
+        p.tokens = request.max_tokens;
+        p.text.resize(static_cast<std::size_t>(p.tokens) * 4);
       }
-      const std::size_t at = static_cast<std::size_t>(i) * 4;
-      const std::string_view chunk =
-          at < text.size() ? std::string_view(text).substr(at, 4) : std::string_view();
-      request.stream->OnChunk(chunk, loop_->NowMicros());
+      return static_cast<Micros>(std::llround(p.per_token_ms * 1000.0 * (p.tokens - 1)));
+    }(plan);
+    if (request.stream == nullptr) {
+      co_await loop_->Sleep(streaming);
+    } else {
+      // Token i (four bytes) arrives per_token_ms * i after the first: the last one at the
+      // same instant as without a stream, and no extra draws.
+      for (int i = 0; i < plan.tokens; ++i) {
+        if (i > 0) {
+          co_await loop_->SleepUntil(
+              plan.first_token_at_us +
+              static_cast<Micros>(std::llround(plan.per_token_ms * 1000.0 * i)));
+        }
+        [this, &request](const LlmCallPlan& p, int token) {
+          const std::size_t at = static_cast<std::size_t>(token) * 4;
+          const std::string_view chunk =
+              at < p.text.size() ? std::string_view(p.text).substr(at, 4) : std::string_view();
+          request.stream->OnChunk(chunk, loop_->NowMicros());
+        }(plan, i);
+      }
     }
   }
-  response.completed_at_us = loop_->NowMicros();
-  response.output_tokens = tokens;
-  response.text = std::move(text);
-  co_return response;
+  co_return [this](LlmCallPlan& p) -> Result<LlmResponse> {
+    if (p.fault.failure) {
+      ++stats_.errors;
+      if (p.fault.failure == FaultKind::kTimeout) ++stats_.timeouts;
+      if (p.fault.failure == FaultKind::kRateLimited) ++stats_.rate_limited;
+      if (p.fault.failure == FaultKind::kOutage) ++stats_.outages;
+      return std::unexpected(faults_.ToError(p.fault, p.issued_at_us));
+    }
+    LlmResponse response;
+    response.first_token_at_us = p.first_token_at_us;
+    response.completed_at_us = loop_->NowMicros();
+    response.output_tokens = p.tokens;
+    response.text = std::move(p.text);
+    return response;
+  }(plan);
 }
 
 }  // namespace agentsim

@@ -24,34 +24,57 @@ MockTts::MockTts(EventLoop* loop, Rng rng, MockTtsOptions options)
       options_(options),
       faults_("tts", "mock TTS", DefaultFaults(options_), options_.provider_faults) {}
 
-Task<Result<TtsResponse>> MockTts::Synthesize(TtsRequest request) {
-  ++stats_.calls;
-  stats_.characters += request.text.size();
-  Rng rng = rng_.Fork(request.seed);
-  Rng fault_rng = rng.Fork("faults");
-  const Micros issued_at_us = loop_->NowMicros();
-  const FaultDecision fault = faults_.Decide(request.provider, issued_at_us, fault_rng);
-  const Micros ttfb = options_.ttfb_ms.SampleMillisAsMicros(rng) + fault.stall_us;
-  const bool fail = fault.failure.has_value();
-  if (fault.stall_us > 0) ++stats_.stalls;
-  const double speed = request.speed > 0 ? request.speed : 1.0;
-  const double seconds =
-      static_cast<double>(request.text.size()) / (options_.chars_per_second * speed);
+namespace {
 
-  co_await loop_->Sleep(fault.failure == FaultKind::kTimeout ? fault.hang_us : ttfb);
-  if (fail) {
-    ++stats_.errors;
-    if (fault.failure == FaultKind::kOutage) ++stats_.outages;
-    co_return std::unexpected(faults_.ToError(fault, issued_at_us));
+// What MockTts::Synthesize decides before its first wait.
+struct TtsCallPlan {
+  Micros issued_at_us = 0;
+  FaultDecision fault;
+  Micros first_wait_us = 0;  // to the first byte, or the hang of a timeout
+  double seconds = 0;        // of audio
+  Micros first_byte_at_us = 0;
+};
+
+}  // namespace
+
+// The work between the waits is done by the lambdas (plain functions, their locals on the
+// stack): GCC 12 keeps every local and temporary of a coroutine body in its heap frame.
+Task<Result<TtsResponse>> MockTts::Synthesize(TtsRequest request) {
+  TtsCallPlan plan;
+  [this, &request](TtsCallPlan& p) {
+    ++stats_.calls;
+    stats_.characters += request.text.size();
+    Rng rng = rng_.Fork(request.seed);
+    Rng fault_rng = rng.Fork("faults");
+    p.issued_at_us = loop_->NowMicros();
+    p.fault = faults_.Decide(request.provider, p.issued_at_us, fault_rng);
+    const Micros ttfb = options_.ttfb_ms.SampleMillisAsMicros(rng) + p.fault.stall_us;
+    if (p.fault.stall_us > 0) ++stats_.stalls;
+    const double speed = request.speed > 0 ? request.speed : 1.0;
+    p.seconds = static_cast<double>(request.text.size()) / (options_.chars_per_second * speed);
+    p.first_wait_us = p.fault.failure == FaultKind::kTimeout ? p.fault.hang_us : ttfb;
+  }(plan);
+
+  co_await loop_->Sleep(plan.first_wait_us);
+  if (!plan.fault.failure) {
+    plan.first_byte_at_us = loop_->NowMicros();
+    co_await loop_->Sleep(
+        static_cast<Micros>(std::llround(plan.seconds * 1e6 * options_.realtime_factor)));
   }
-  TtsResponse response;
-  response.first_byte_at_us = loop_->NowMicros();
-  response.audio_duration_us = static_cast<Micros>(std::llround(seconds * 1e6));
-  response.audio_bytes = static_cast<std::uint64_t>(std::llround(seconds * kAudioBytesPerSecond));
-  co_await loop_->Sleep(
-      static_cast<Micros>(std::llround(seconds * 1e6 * options_.realtime_factor)));
-  response.completed_at_us = loop_->NowMicros();
-  co_return response;
+  co_return [this](const TtsCallPlan& p) -> Result<TtsResponse> {
+    if (p.fault.failure) {
+      ++stats_.errors;
+      if (p.fault.failure == FaultKind::kOutage) ++stats_.outages;
+      return std::unexpected(faults_.ToError(p.fault, p.issued_at_us));
+    }
+    TtsResponse response;
+    response.first_byte_at_us = p.first_byte_at_us;
+    response.audio_duration_us = static_cast<Micros>(std::llround(p.seconds * 1e6));
+    response.audio_bytes =
+        static_cast<std::uint64_t>(std::llround(p.seconds * kAudioBytesPerSecond));
+    response.completed_at_us = loop_->NowMicros();
+    return response;
+  }(plan);
 }
 
 }  // namespace agentsim
