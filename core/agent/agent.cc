@@ -187,8 +187,8 @@ bool Agent::DeliverStructured(ParsedLlmOutput& parsed, bool spoken_early, TurnRe
                               Reply& reply) {
   if (parsed.structured() && interrupt_requested_) return true;
   if (parsed.structured()) {
-    record.published_fields = static_cast<int>(parsed.room_payload.size());
-    if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload.dump());
+    record.published_fields = parsed.room_fields;
+    if (Status s = room_->PublishData(kStructuredOutputTopic, parsed.room_payload);
         !s) {
       log_.Warn("publish_failed error={}", s.error().ToString());
     }
@@ -415,7 +415,7 @@ Task<void> Agent::FillSentiment(const AgentConfig& config, const std::string& us
     co_return;
   }
   parsed->object = std::move(candidate);
-  parsed->room_payload = config.schema.PublicPayload(parsed->object);
+  parsed->room_payload = config.schema.PublicPayloadText(parsed->object, &parsed->room_fields);
   record.sentiment_filled = true;
 }
 
