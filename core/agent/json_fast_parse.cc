@@ -25,10 +25,15 @@ std::uint64_t OutsideSpecial(std::uint64_t w) {
 bool SafeForFastPath(std::string_view text) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    // Skip eight ordinary bytes at once (most of an LLM output is string content).
+    // Skip ordinary bytes eight at a time (most of an LLM output is string content), then up
+    // to the first byte that matters.
     while (i + 8 <= text.size()) {
       const std::uint64_t w = byte_scan::Load8(text.data() + i);
-      if ((in_string ? InStringSpecial(w) : OutsideSpecial(w)) != 0) break;
+      const std::uint64_t marks = in_string ? InStringSpecial(w) : OutsideSpecial(w);
+      if (marks != 0) {
+        i += byte_scan::FirstMarkedByte(marks);
+        break;
+      }
       i += 8;
     }
     if (i >= text.size()) break;

@@ -109,11 +109,16 @@ bool AppendJsonString(std::string_view s, std::string& out) {
   const char* run = s.data();
   const char* const end = run + s.size();
   for (const char* p = run; p != end; ++p) {
-    // Skip eight ordinary bytes at once.
+    // Skip ordinary bytes eight at a time, then up to the first byte that needs attention.
     while (end - p >= 8) {
       const std::uint64_t w = byte_scan::Load8(p);
       using byte_scan::HasByte;
-      if ((byte_scan::HasControlOrHighByte(w) | HasByte(w, '"') | HasByte(w, '\\')) != 0) break;
+      const std::uint64_t marks =
+          byte_scan::HasControlOrHighByte(w) | HasByte(w, '"') | HasByte(w, '\\');
+      if (marks != 0) {
+        p += byte_scan::FirstMarkedByte(marks);
+        break;
+      }
       p += 8;
     }
     if (p == end) break;

@@ -1,10 +1,12 @@
 // Eight bytes at a time (SWAR, "SIMD within a register"): tests whether any byte of a 64-bit
 // word is a given value or below a bound, for the loops that skip ordinary bytes of JSON text
 // (core/agent/json_fast_parse.cc, core/json/compact_json.cc). Each test is exact for "is there
-// such a byte" (no false positives or negatives); which byte it is, is left to the byte loop.
+// such a byte", and its lowest set bit marks the first such byte exactly (FirstMarkedByte; a
+// borrow can mark a byte above a true one, never below), also for an OR of tests.
 // Source: the has-zero-byte / has-less-than idioms of Sean Anderson's "Bit Twiddling Hacks".
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -31,6 +33,15 @@ constexpr std::uint64_t HasControlOrHighByte(std::uint64_t w) {
   return ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs);
 }
 
+// The index (0-7, in memory order on this little-endian target) of the first byte a non-zero
+// test result marks.
+constexpr int FirstMarkedByte(std::uint64_t marks) { return std::countr_zero(marks) / 8; }
+
+static_assert(std::endian::native == std::endian::little);
+static_assert(FirstMarkedByte(HasByte(0x2261616161616122ULL, '"')) == 0);
+static_assert(FirstMarkedByte(HasByte(0x6161616122616161ULL, '"')) == 3);
+static_assert(FirstMarkedByte(HasZeroByte(0x0100616161616161ULL)) == 6);  // 0x00 then 0x01
+static_assert(FirstMarkedByte(HasControlOrHighByte(0x61ff611f61616161ULL)) == 4);
 static_assert(HasControlOrHighByte(0x6161616161616161ULL) == 0);  // "aaaaaaaa"
 static_assert(HasControlOrHighByte(0x611f616161616161ULL) != 0);  // 0x1f
 static_assert(HasControlOrHighByte(0x6100616161616161ULL) != 0);  // 0x00
