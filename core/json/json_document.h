@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json/json_locator.h"
 #include "core/util/error.h"
 
 namespace agentsim {
@@ -26,20 +27,6 @@ namespace agentsim {
 // needs more, and deeper values would risk overflowing the stack in recursive code (nlohmann's
 // copy, error locators).
 inline constexpr int kMaxJsonDepth = 256;
-
-struct SourcePosition {
-  int line = 1;    // 1-based
-  int column = 1;  // 1-based, in bytes
-};
-
-// Line and column of byte `offset` in `text` (offset past the end maps to the end).
-SourcePosition PositionOf(std::string_view text, std::size_t offset);
-
-// Byte offset where the value at JSON pointer `pointer` starts in `text`. When the pointer does
-// not exist, the offset of its deepest existing ancestor's value (so "missing key" errors point
-// at the enclosing object). Tolerates // and /* */ comments. Returns 0 for unparseable text.
-// Iterative: any nesting depth is safe.
-std::size_t LocatePointer(std::string_view text, std::string_view pointer);
 
 class JsonDocument {
  public:
@@ -69,11 +56,8 @@ class JsonDocument {
   std::string source_name_;
   std::string text_;
   nlohmann::json root_;
-  // Speeds up Describe for documents with many errors (each would rescan the text): the line
-  // starts, and where each array's elements were last found. Built on first use; shared by
-  // copies (same text).
-  struct LocatorCache;
-  mutable std::shared_ptr<LocatorCache> locator_;
+  // Speeds up Describe for documents with many errors; shared by copies (same text).
+  mutable std::shared_ptr<PointerLocator> locator_;
 };
 
 // Escapes a key for use as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1).
