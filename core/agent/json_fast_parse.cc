@@ -3,11 +3,11 @@
 #include <cstdint>
 #include <string>
 
-#include <simdjson.h>
-
+#include "core/agent/json_fast_dom.h"
 #include "core/util/byte_scan.h"
 
 namespace agentsim {
+namespace json_fast {
 namespace {
 
 using nlohmann::json;
@@ -21,7 +21,8 @@ std::uint64_t OutsideSpecial(std::uint64_t w) {
   return InStringSpecial(w) | byte_scan::HasByte(w, '-');
 }
 
-// True when `text` has nothing the two parsers might read differently (see the header).
+}  // namespace
+
 bool SafeForFastPath(std::string_view text) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -57,16 +58,21 @@ bool SafeForFastPath(std::string_view text) {
   return true;
 }
 
-// Converts a simdjson element; false on anything unexpected, or when arrays and objects nest
-// more than `levels` deep.
-bool Convert(simdjson::dom::element e, json& out, int levels) {
+simdjson::simdjson_result<simdjson::dom::element> ParseDom(std::string_view text) {
+  // One parser per thread, reused: its buffers grow to the largest output seen.
+  static thread_local simdjson::dom::parser parser;
+  return parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true);
+}
+
+// False also on an element type this code does not know.
+bool ConvertDom(simdjson::dom::element e, json& out, int levels) {
   switch (e.type()) {
     case simdjson::dom::element_type::OBJECT: {
       if (levels == 0) return false;
       out = json::object();
       for (simdjson::dom::key_value_pair field : simdjson::dom::object(e)) {
         json& slot = out[std::string(field.key)];  // a repeated key: the last value wins
-        if (!Convert(field.value, slot, levels - 1)) return false;
+        if (!ConvertDom(field.value, slot, levels - 1)) return false;
       }
       return true;
     }
@@ -75,7 +81,7 @@ bool Convert(simdjson::dom::element e, json& out, int levels) {
       out = json::array();
       for (simdjson::dom::element item : simdjson::dom::array(e)) {
         json value;
-        if (!Convert(item, value, levels - 1)) return false;
+        if (!ConvertDom(item, value, levels - 1)) return false;
         out.push_back(std::move(value));
       }
       return true;
@@ -108,19 +114,14 @@ bool Convert(simdjson::dom::element e, json& out, int levels) {
   return false;
 }
 
-}  // namespace
+}  // namespace json_fast
 
 std::optional<nlohmann::json> FastParseJson(std::string_view text, int max_depth) {
-  if (!SafeForFastPath(text)) return std::nullopt;
-  // One parser per thread, reused: its buffers grow to the largest output seen.
-  static thread_local simdjson::dom::parser parser;
+  if (!json_fast::SafeForFastPath(text)) return std::nullopt;
   simdjson::dom::element root;
-  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root) !=
-      simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  json out;
-  if (!Convert(root, out, max_depth)) return std::nullopt;
+  if (json_fast::ParseDom(text).get(root) != simdjson::SUCCESS) return std::nullopt;
+  nlohmann::json out;
+  if (!json_fast::ConvertDom(root, out, max_depth)) return std::nullopt;
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/agent/fast_structured_output.h"
 #include "core/agent/json_fast_parse.h"
 #include "core/agent/json_repair.h"
 #include "core/agent/value_coercion.h"
@@ -30,16 +31,10 @@ std::string ParserMessage(std::string_view what) {
   return EscapeForMessage(Utf8Prefix(what, 300));
 }
 
-JsonAttempt TryParse(std::string_view text, int max_depth) {
+// nlohmann, after the depth check: for what the fast path declines, and for every error (its
+// message is the one reported).
+JsonAttempt SlowParse(std::string_view text, int max_depth) {
   JsonAttempt attempt;
-  // simdjson where it vouches for the same value within the depth limit
-  // (core/agent/json_fast_parse.h); nlohmann for the rest and for every error (its message is
-  // the one reported), after the depth check.
-  if (std::optional<json> fast = FastParseJson(text, max_depth)) {
-    attempt.value = std::move(*fast);
-    attempt.ok = true;
-    return attempt;
-  }
   if (JsonNestingDepth(text, max_depth) > max_depth) {
     attempt.too_deep = true;
     attempt.error = "nesting deeper than " + std::to_string(max_depth) + " levels";
@@ -52,6 +47,18 @@ JsonAttempt TryParse(std::string_view text, int max_depth) {
     attempt.error = ParserMessage(e.what());
   }
   return attempt;
+}
+
+JsonAttempt TryParse(std::string_view text, int max_depth) {
+  // simdjson where it vouches for the same value within the depth limit
+  // (core/agent/json_fast_parse.h); nlohmann for the rest.
+  if (std::optional<json> fast = FastParseJson(text, max_depth)) {
+    JsonAttempt attempt;
+    attempt.value = std::move(*fast);
+    attempt.ok = true;
+    return attempt;
+  }
+  return SlowParse(text, max_depth);
 }
 
 std::string Plural(std::size_t n, std::string_view unit) {
@@ -92,6 +99,7 @@ ParsedLlmOutput Finish(ParsedLlmOutput out, json object, const DynamicSchema& sc
   out.detail.clear();
   out.spoken = ExtractSpokenOutput(out.object, schema, options.text_field);
   out.room_payload = schema.PublicPayloadText(out.object, &out.room_fields);
+  if (!options.keep_object) out.object = json();
   return out;
 }
 
@@ -222,7 +230,18 @@ ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema
                 "the output is " + Plural(raw.size(), "byte") + " of whitespace only");
   }
   const bool lenient = options.mode == CoercionMode::kLenient;
-  JsonAttempt whole = TryParse(raw, options.max_depth);
+  // The common case (one valid object, strict mode) is read straight from simdjson's DOM.
+  JsonAttempt whole;
+  switch (FastReadStructured(raw, schema, options, out, whole.value)) {
+    case FastRead::kDone:
+      return out;
+    case FastRead::kParsed:
+      whole.ok = true;
+      break;
+    case FastRead::kDeclined:
+      whole = SlowParse(raw, options.max_depth);
+      break;
+  }
   if (whole.ok) {
     if (whole.value.is_object()) return Finish(std::move(out), std::move(whole.value), schema, options);
     if (lenient && whole.value.is_string()) {

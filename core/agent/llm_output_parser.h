@@ -60,13 +60,18 @@ struct LlmOutputOptions {
   std::string text_field = "system_response";  // the field TTS speaks (tts_config.text_field)
   std::size_t max_bytes = kMaxLlmOutputBytes;
   int max_depth = kMaxLlmOutputDepth;
+  // False: a structured result leaves ParsedLlmOutput::object null (TTS and the room get their
+  // text all the same), so that a valid object is read straight from simdjson's DOM without
+  // building it (core/agent/fast_structured_output.h). A fallback keeps its object either way.
+  bool keep_object = true;
 };
 
 struct ParsedLlmOutput {
   TurnOutcome outcome = TurnOutcome::kFallback;  // kStructured or kFallback (never kError)
   std::string_view reason = reason::kNotJson;    // a code from the list above
   std::string detail;  // human text for the reason ("" when ok); safe to print (no raw bytes)
-  // The parsed object after coercion (and, when valid, defaults); null when none was found.
+  // The parsed object after coercion (and, when valid, defaults); null when none was found, and
+  // when the output is structured and options.keep_object was false.
   nlohmann::json object;
   CoercionCounts coercions;
   std::vector<std::string> defaults_applied;  // fields filled from their default, in order
