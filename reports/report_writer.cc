@@ -19,17 +19,23 @@
 namespace agentsim {
 namespace {
 
-constexpr std::string_view kInsertTurnSql =
-    "INSERT INTO turn (session_id, turn_index, user_turn_end_us, agent_id, config_version, "
-    "outcome, reason, validation_errors, llm_calls, output_tokens, published_fields, "
-    "user_text_bytes, spoken_text_bytes, audio_duration_us, config_fetch_us, llm_ttft_us, "
-    "llm_total_us, parse_validate_us, fallback_llm_total_us, tts_ttfb_us, time_to_first_audio_us, "
+// The columns of the turn and llm_attempt batches: the tables' columns, in table order.
+constexpr std::string_view kTurnColumns =
+    "session_id, turn_index, user_turn_end_us, agent_id, config_version, outcome, reason, "
+    "validation_errors, llm_calls, output_tokens, published_fields, user_text_bytes, "
+    "spoken_text_bytes, audio_duration_us, config_fetch_us, llm_ttft_us, llm_total_us, "
+    "parse_validate_us, fallback_llm_total_us, tts_ttfb_us, time_to_first_audio_us, "
     "turn_total_us, llm_provider, llm_attempts, text_only, coercions, coercion_kinds, "
-    "text_field_ready_us, interrupted, sentiment_filled, speaking_rate_bytes_per_s) VALUES "
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kInsertAttemptSql =
-    "INSERT INTO llm_attempt (session_id, turn_index, seq, call, provider, attempt, delay_us, "
-    "outcome, started_at_us, duration_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "text_field_ready_us, interrupted, sentiment_filled, speaking_rate_bytes_per_s";
+constexpr int kTurnColumnCount = 31;
+constexpr std::string_view kAttemptColumns =
+    "session_id, turn_index, seq, call, provider, attempt, delay_us, outcome, started_at_us, "
+    "duration_us";
+constexpr int kAttemptColumnCount = 10;
+// The batch virtual tables (connection-only, not in the file).
+constexpr const char* kTurnBatchTable = "agentsim_turn_batch";
+constexpr const char* kAttemptBatchTable = "agentsim_llm_attempt_batch";
+
 constexpr std::string_view kInsertSessionSql =
     "INSERT INTO session (session_id, user_id, tenant_id, agent_id, config_version, conversation, "
     "started_at_us, ended_at_us, turns_planned, turns_started, turns_completed, status, error, "
@@ -103,10 +109,21 @@ int StepAndReset(sqlite3_stmt* stmt, int bind_rc) {
   return rc;
 }
 
-std::string KeyOf(const TurnRecord& turn) {
-  return "insert into turn (session_id " + std::to_string(turn.session_id) + ", turn_index " +
-         std::to_string(turn.turn_index) + ")";
+std::string TurnKey(std::uint64_t session_id, std::int64_t turn_index) {
+  return "insert into turn (session_id " + std::to_string(session_id) + ", turn_index " +
+         std::to_string(turn_index) + ")";
 }
+
+std::string KeyOf(const TurnRecord& turn) { return TurnKey(turn.session_id, turn.turn_index); }
+
+// The turn key of batch row `row` (columns 0 and 1: session_id, turn_index).
+std::string KeyOfBatchRow(const RowBatch& batch, std::size_t row) {
+  if (row >= batch.rows()) return "insert of a batch";
+  return TurnKey(static_cast<std::uint64_t>(batch.At(row, 0).integer), batch.At(row, 1).integer);
+}
+
+constexpr std::uint64_t kMaxInteger =
+    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 std::string KeyOf(const SessionRecord& session) {
   return "insert into session (session_id " + std::to_string(session.session_id) + ")";
@@ -183,7 +200,13 @@ Result<std::unique_ptr<ReportWriter>> ReportWriter::Open(const std::string& path
   return writer;
 }
 
-ReportWriter::ReportWriter(std::string path) : path_(std::move(path)) {}
+ReportWriter::ReportWriter(std::string path)
+    : path_(std::move(path)), turn_rows_(kTurnColumnCount), attempt_rows_(kAttemptColumnCount) {
+  turn_source_.batch = &turn_rows_;
+  turn_source_.columns = kTurnColumns;
+  attempt_source_.batch = &attempt_rows_;
+  attempt_source_.columns = kAttemptColumns;
+}
 
 ReportWriter::~ReportWriter() { Close(/*commit=*/true); }
 
@@ -227,10 +250,20 @@ Status ReportWriter::Initialise(const RunInfo& info) {
   }
   if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) return s;
 
-  for (auto [stmt, sql] :
-       {std::pair{&insert_turn_, kInsertTurnSql}, std::pair{&insert_session_, kInsertSessionSql},
-        std::pair{&insert_check_, kInsertCheckSql}, std::pair{&insert_outcome_, kInsertOutcomeSql},
-        std::pair{&insert_attempt_, kInsertAttemptSql}}) {
+  if (auto s = RegisterBatchTable(db_.get(), kTurnBatchTable, &turn_source_, path_); !s) return s;
+  if (auto s = RegisterBatchTable(db_.get(), kAttemptBatchTable, &attempt_source_, path_); !s) {
+    return s;
+  }
+  const std::string flush_turns_sql = "INSERT INTO turn (" + std::string(kTurnColumns) +
+                                      ") SELECT * FROM " + kTurnBatchTable;
+  const std::string flush_attempts_sql = "INSERT INTO llm_attempt (" +
+                                         std::string(kAttemptColumns) + ") SELECT * FROM " +
+                                         kAttemptBatchTable;
+  for (auto [stmt, sql] : {std::pair{&insert_session_, kInsertSessionSql},
+                           std::pair{&insert_check_, kInsertCheckSql},
+                           std::pair{&insert_outcome_, kInsertOutcomeSql},
+                           std::pair{&flush_turns_, std::string_view(flush_turns_sql)},
+                           std::pair{&flush_attempts_, std::string_view(flush_attempts_sql)}}) {
     auto prepared = sqlite::Prepare(db_.get(), sql, path_);
     if (!prepared) return std::unexpected(std::move(prepared.error()));
     *stmt = std::move(*prepared);
@@ -240,76 +273,132 @@ Status ReportWriter::Initialise(const RunInfo& info) {
 
 void ReportWriter::OnTurn(const TurnRecord& turn) {
   if (!CanWrite()) return;
-  sqlite3_stmt* stmt = insert_turn_.get();
-  Binder b(stmt);
-  b.Unsigned(turn.session_id, "session_id");
-  b.Int(turn.turn_index);
-  b.Int(turn.user_turn_end_us);
-  b.Text(turn.agent_id);
-  b.Text(turn.config_version);
-  b.Text(TurnOutcomeName(turn.outcome));
-  b.Text(turn.reason);
-  b.Int(turn.validation_errors);
-  b.Int(turn.llm_calls);
-  b.Int(turn.output_tokens);
-  b.Int(turn.published_fields);
-  b.Unsigned(turn.user_text_bytes, "user_text_bytes");
-  b.Unsigned(turn.spoken_text_bytes, "spoken_text_bytes");
-  b.Int(turn.audio_duration_us);
+  for (auto [value, field] : {std::pair{turn.session_id, "session_id"},
+                              std::pair{turn.user_text_bytes, "user_text_bytes"},
+                              std::pair{turn.spoken_text_bytes, "spoken_text_bytes"}}) {
+    if (value > kMaxInteger) {
+      Remember(Error{ErrorCode::kInvalidArgument,
+                     path_ + ": " + KeyOf(turn) + ": " + field + " exceeds INT64_MAX"});
+      return;
+    }
+  }
+  RowBatch& r = turn_rows_;
+  auto duration = [&r](Micros value) {
+    if (value == -1) {
+      r.Null();  // the stage did not run
+    } else {
+      r.Int(value);
+    }
+  };
+  r.Int(static_cast<std::int64_t>(turn.session_id));
+  r.Int(turn.turn_index);
+  r.Int(turn.user_turn_end_us);
+  r.Text(turn.agent_id);
+  r.Text(turn.config_version);
+  r.Text(TurnOutcomeName(turn.outcome));
+  r.Text(turn.reason);
+  r.Int(turn.validation_errors);
+  r.Int(turn.llm_calls);
+  r.Int(turn.output_tokens);
+  r.Int(turn.published_fields);
+  r.Int(static_cast<std::int64_t>(turn.user_text_bytes));
+  r.Int(static_cast<std::int64_t>(turn.spoken_text_bytes));
+  r.Int(turn.audio_duration_us);
   const TurnTimings& t = turn.timings;
   for (Micros value :
        {t.config_fetch_us, t.llm_ttft_us, t.llm_total_us, t.parse_validate_us,
         t.fallback_llm_total_us, t.tts_ttfb_us, t.time_to_first_audio_us, t.turn_total_us}) {
-    b.Duration(value);
+    duration(value);
   }
-  b.Text(turn.llm_provider);
-  b.Int(static_cast<std::int64_t>(turn.llm_attempts.size()));
-  b.Int(turn.text_only ? 1 : 0);
-  b.Int(turn.coercions);
+  r.Text(turn.llm_provider);
+  r.Int(static_cast<std::int64_t>(turn.llm_attempts.size()));
+  r.Int(turn.text_only ? 1 : 0);
+  r.Int(turn.coercions);
   // Most turns have no coercions: "{}" without building a JSON object.
-  std::string kinds_text = "{}";
-  if (!turn.coercion_kinds.empty()) {
+  if (turn.coercion_kinds.empty()) {
+    r.Text("{}");
+  } else {
     nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
     for (const auto& [kind, count] : turn.coercion_kinds) kinds[std::string(kind)] = count;
-    kinds_text = kinds.dump();
+    r.Text(kinds.dump());
   }
-  b.Text(kinds_text);
-  b.Duration(turn.timings.text_field_ready_us);
-  b.Int(turn.interrupted ? 1 : 0);
-  b.Int(turn.sentiment_filled ? 1 : 0);
+  duration(turn.timings.text_field_ready_us);
+  r.Int(turn.interrupted ? 1 : 0);
+  r.Int(turn.sentiment_filled ? 1 : 0);
   if (turn.speaking_rate_bytes_per_s >= 0) {
-    b.Real(turn.speaking_rate_bytes_per_s);
+    r.Real(turn.speaking_rate_bytes_per_s);
   } else {
-    b.Null();
+    r.Null();
   }
-  if (!b.overflow_field().empty()) {
-    Remember(Error{ErrorCode::kInvalidArgument, path_ + ": " + KeyOf(turn) + ": " +
-                                                    std::string(b.overflow_field()) +
-                                                    " exceeds INT64_MAX"});
-    return;
-  }
-  if (int rc = StepInsert(stmt, b.rc()); rc != SQLITE_DONE) {
-    Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(turn)));
-    return;
-  }
+  r.EndRow();
+  attempts_before_turn_.push_back(attempt_rows_.rows());
   std::int64_t seq = 0;
   for (const LlmAttempt& a : turn.llm_attempts) {
-    Binder r(insert_attempt_.get());
-    r.Unsigned(turn.session_id, "session_id");
-    r.Int(turn.turn_index);
-    r.Int(seq++);
-    r.Int(a.call);
-    r.Text(a.provider);
-    r.Int(a.attempt);
-    r.Int(a.delay_us);
-    r.Text(AttemptOutcomeName(a.outcome));
-    r.Int(a.started_at_us);
-    r.Int(a.duration_us);
-    if (int rc = StepInsert(insert_attempt_.get(), r.rc()); rc != SQLITE_DONE) {
-      Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(turn) + " attempt"));
-      return;
+    RowBatch& ar = attempt_rows_;
+    ar.Int(static_cast<std::int64_t>(turn.session_id));
+    ar.Int(turn.turn_index);
+    ar.Int(seq++);
+    ar.Int(a.call);
+    ar.Text(a.provider);
+    ar.Int(a.attempt);
+    ar.Int(a.delay_us);
+    ar.Text(AttemptOutcomeName(a.outcome));
+    ar.Int(a.started_at_us);
+    ar.Int(a.duration_us);
+    ar.EndRow();
+  }
+  if (turn_rows_.rows() >= kTurnsPerBatch) FlushBatches();
+}
+
+void ReportWriter::FlushBatches() {
+  if (!CanWrite() || flushing_ || turn_rows_.empty()) return;
+  flushing_ = true;
+  // Turns in primary-key order (stable: a duplicate key keeps its arrival order): rows placed
+  // in ascending order split and rebalance fewer b-tree pages than arrival order.
+  std::vector<std::uint32_t>& order = turn_source_.order;
+  order.resize(turn_rows_.rows());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
+    const std::int64_t sa = turn_rows_.At(a, 0).integer, sb = turn_rows_.At(b, 0).integer;
+    return sa != sb ? sa < sb : turn_rows_.At(a, 1).integer < turn_rows_.At(b, 1).integer;
+  });
+  turn_source_.ordered = true;
+  std::size_t turns_written = order.size();
+  if (int rc = StepAndReset(flush_turns_.get(), SQLITE_OK); rc != SQLITE_DONE) {
+    // The statement stopped on that row; the rows before it are in the table (journal_mode=OFF:
+    // a failed statement is not rolled back).
+    turns_written = std::min(turn_source_.current_position, order.size());
+    Remember(sqlite::MakeSqliteError(db_.get(), rc, path_,
+                                     KeyOfBatchRow(turn_rows_, turn_source_.current_row)));
+  } else {
+    CountRows(turns_written);
+  }
+  // The attempts of the turns written, in key order (a turn's attempts are in seq order).
+  std::vector<std::uint32_t>& attempts = attempt_source_.order;
+  attempts.clear();
+  for (std::size_t p = 0; p < turns_written; ++p) {
+    const std::uint32_t turn = order[p];
+    const std::size_t end = turn + 1 < attempts_before_turn_.size()
+                                ? attempts_before_turn_[turn + 1]
+                                : attempt_rows_.rows();
+    for (std::size_t a = attempts_before_turn_[turn]; a < end; ++a) {
+      attempts.push_back(static_cast<std::uint32_t>(a));
     }
   }
+  attempt_source_.ordered = true;
+  if (!attempts.empty()) {
+    if (int rc = StepAndReset(flush_attempts_.get(), SQLITE_OK); rc != SQLITE_DONE) {
+      Remember(sqlite::MakeSqliteError(
+          db_.get(), rc, path_,
+          KeyOfBatchRow(attempt_rows_, attempt_source_.current_row) + " attempt"));
+    } else {
+      CountRows(attempts.size());
+    }
+  }
+  turn_rows_.Clear();
+  attempt_rows_.Clear();
+  attempts_before_turn_.clear();
+  flushing_ = false;
 }
 
 void ReportWriter::OnSession(const SessionRecord& session) {
@@ -371,12 +460,16 @@ void ReportWriter::OnCheckFailure(const CheckFailure& failure) {
 
 int ReportWriter::StepInsert(sqlite3_stmt* stmt, int bind_rc) {
   const int rc = StepAndReset(stmt, bind_rc);
-  if (rc != SQLITE_DONE) return rc;
-  if (++rows_in_transaction_ >= kRowsPerTransaction) {
+  if (rc == SQLITE_DONE) CountRows(1);
+  return rc;
+}
+
+void ReportWriter::CountRows(std::size_t rows) {
+  rows_in_transaction_ += static_cast<int>(rows);
+  if (rows_in_transaction_ >= kRowsPerTransaction) {
     rows_in_transaction_ = 0;
     if (auto s = sqlite::Exec(db_.get(), "COMMIT; BEGIN", path_); !s) Remember(s.error());
   }
-  return rc;
 }
 
 Status ReportWriter::Finish(const RunTotals& totals, const WallClockInfo& wall) {
@@ -410,6 +503,7 @@ Status ReportWriter::Finish(const RunTotals& totals, const WallClockInfo& wall) 
     }
     return sqlite::Exec(db_.get(), "COMMIT", path_);
   };
+  FlushBatches();
   if (!error_.has_value()) {
     if (auto s = write(); !s) Remember(std::move(s.error()));
   }
@@ -419,15 +513,18 @@ Status ReportWriter::Finish(const RunTotals& totals, const WallClockInfo& wall) 
 }
 
 void ReportWriter::Remember(Error error) {
+  if (error_.has_value()) return;
+  FlushBatches();  // the batched rows arrived before the failing one: keep them
   if (!error_.has_value()) error_ = std::move(error);
 }
 
 void ReportWriter::Close(bool commit) {
-  insert_turn_.reset();
+  if (commit) FlushBatches();
   insert_session_.reset();
   insert_check_.reset();
   insert_outcome_.reset();
-  insert_attempt_.reset();
+  flush_turns_.reset();
+  flush_attempts_.reset();
   if (db_ != nullptr && commit && sqlite3_get_autocommit(db_.get()) == 0) {
     if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) Remember(s.error());
   }

@@ -252,6 +252,132 @@ TEST(ReportWriterTest, DuplicateTurnIsReportedByFinish) {
   EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM run_wall"), (Rows{{"0"}}));
 }
 
+// A turn of session `session`, index `index`, with `attempts` LLM attempts (seq 0, 1, ...).
+TurnRecord TurnWithAttempts(std::uint64_t session, int index, int attempts) {
+  TurnRecord t = testing_reports::MakeTurn(session, index, TurnOutcome::kStructured, "ok",
+                                           400'000, 700'000);
+  for (int a = 0; a < attempts; ++a) {
+    t.llm_attempts.push_back({0, "openai", a, 0, AttemptOutcome::kOk, 1000 * a, 10});
+  }
+  return t;
+}
+
+struct BatchCase {
+  std::string name;
+  std::size_t turns;  // sessions 1..7 interleaved, turn_index i / 7
+};
+
+void PrintTo(const BatchCase& c, std::ostream* os) { *os << c.name; }
+
+class ReportWriterBatchTest : public ::testing::TestWithParam<BatchCase> {};
+
+// Turns arrive interleaved across sessions and are inserted in batches of kTurnsPerBatch: every
+// turn and attempt is in the file, whichever batch it was in.
+TEST_P(ReportWriterBatchTest, WritesEveryTurnAndAttemptAcrossBatches) {
+  const BatchCase& c = GetParam();
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  for (std::size_t i = 0; i < c.turns; ++i) {
+    (*writer)->OnTurn(TurnWithAttempts(7 - i % 7, static_cast<int>(i / 7), static_cast<int>(i % 3)));
+  }
+  ASSERT_TRUE((*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall()));
+  std::size_t attempts = 0;
+  for (std::size_t i = 0; i < c.turns; ++i) attempts += i % 3;
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*), SUM(llm_attempts) FROM turn"),
+            (Rows{{std::to_string(c.turns), c.turns == 0 ? "NULL" : std::to_string(attempts)}}));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM llm_attempt"), (Rows{{std::to_string(attempts)}}));
+  // Each attempt row belongs to its turn: same count per (session, turn).
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM turn t WHERE llm_attempts != (SELECT COUNT(*) "
+                            "FROM llm_attempt a WHERE a.session_id = t.session_id AND "
+                            "a.turn_index = t.turn_index)"),
+            (Rows{{"0"}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sizes, ReportWriterBatchTest,
+    ::testing::Values(BatchCase{"none", 0}, BatchCase{"one", 1},
+                      BatchCase{"one_batch", ReportWriter::kTurnsPerBatch},
+                      BatchCase{"batch_and_one", ReportWriter::kTurnsPerBatch + 1},
+                      BatchCase{"three_batches", 3 * ReportWriter::kTurnsPerBatch - 5}),
+    [](const auto& param_info) { return param_info.param.name; });
+
+TEST(ReportWriterTest, DestroyedWithoutFinishKeepsTheBatchedTurns) {
+  const std::string path = TempReportPath("r.db");
+  {
+    auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+    ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+    (*writer)->OnTurn(TurnWithAttempts(2, 0, 1));
+    (*writer)->OnTurn(TurnWithAttempts(1, 0, 2));
+  }
+  EXPECT_EQ(QueryRows(path, "SELECT session_id, turn_index FROM turn ORDER BY 1, 2"),
+            (Rows{{"1", "0"}, {"2", "0"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM llm_attempt"), (Rows{{"3"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT events_run FROM run"), (Rows{{"NULL"}}));
+}
+
+// Within a batch, rows are inserted in key order; a duplicate stops the insert on the second copy
+// (the rows before it in key order are kept, with their attempts) and Finish reports its key.
+TEST(ReportWriterTest, DuplicateTurnInABatchKeepsTheRowsBeforeItInKeyOrder) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  (*writer)->OnTurn(TurnWithAttempts(3, 0, 1));
+  (*writer)->OnTurn(TurnWithAttempts(2, 5, 2));
+  (*writer)->OnTurn(TurnWithAttempts(1, 0, 1));
+  (*writer)->OnTurn(TurnWithAttempts(2, 5, 1));  // duplicate of the second
+  auto finished = (*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall());
+  ASSERT_FALSE(finished.has_value());
+  EXPECT_EQ(finished.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(finished.error().message.find(path + ": insert into turn (session_id 2, turn_index 5)"),
+            std::string::npos)
+      << finished.error().message;
+  EXPECT_EQ(QueryRows(path, "SELECT session_id, turn_index FROM turn ORDER BY 1, 2"),
+            (Rows{{"1", "0"}, {"2", "5"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT session_id, turn_index, seq FROM llm_attempt ORDER BY 1, 2, 3"),
+            (Rows{{"1", "0", "0"}, {"2", "5", "0"}, {"2", "5", "1"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT events_run FROM run"), (Rows{{"NULL"}}));
+}
+
+TEST(ReportWriterTest, DuplicateTurnAcrossBatchesIsReportedByFinish) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  for (std::size_t i = 0; i < ReportWriter::kTurnsPerBatch; ++i) {
+    (*writer)->OnTurn(TurnWithAttempts(1, static_cast<int>(i), 0));
+  }
+  (*writer)->OnTurn(TurnWithAttempts(1, 7, 0));
+  auto finished = (*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall());
+  ASSERT_FALSE(finished.has_value());
+  EXPECT_NE(finished.error().message.find("insert into turn (session_id 1, turn_index 7)"),
+            std::string::npos)
+      << finished.error().message;
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM turn"),
+            (Rows{{std::to_string(ReportWriter::kTurnsPerBatch)}}));
+}
+
+// A turn refused before it reaches the batch (an id above INT64_MAX) still lets the turns
+// batched before it reach the file.
+TEST(ReportWriterTest, TurnAboveInt64MaxKeepsTheTurnsBeforeIt) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  (*writer)->OnTurn(TurnWithAttempts(1, 0, 1));
+  TurnRecord big = TurnWithAttempts(2, 0, 0);
+  big.spoken_text_bytes = std::numeric_limits<std::uint64_t>::max();
+  (*writer)->OnTurn(big);
+  (*writer)->OnTurn(TurnWithAttempts(3, 0, 0));  // dropped after the error
+  auto finished = (*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall());
+  ASSERT_FALSE(finished.has_value());
+  EXPECT_NE(finished.error().message.find(
+                "insert into turn (session_id 2, turn_index 0): spoken_text_bytes exceeds "
+                "INT64_MAX"),
+            std::string::npos)
+      << finished.error().message;
+  EXPECT_EQ(QueryRows(path, "SELECT session_id FROM turn"), (Rows{{"1"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM llm_attempt"), (Rows{{"1"}}));
+}
+
 TEST(ReportWriterTest, SessionIdAboveInt64MaxIsReportedByFinish) {
   const std::string path = TempReportPath("r.db");
   auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
