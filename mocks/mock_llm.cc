@@ -124,10 +124,8 @@ std::string MockLlm::GenerateText(const LlmRequest& request, Rng& rng) {
   return replies.empty() ? std::string("Could you tell me more?") : replies[rng.Index(replies.size())];
 }
 
-namespace {
-
-// What MockLlm::Complete decides before its first wait, and the answer it builds.
-struct LlmCallPlan {
+// What Complete decides when the call is made, and the answer Respond builds from it.
+struct MockLlm::CallPlan {
   Micros issued_at_us = 0;
   FaultDecision fault;
   Micros ttft = 0;
@@ -135,42 +133,48 @@ struct LlmCallPlan {
   std::string text;
   Micros first_token_at_us = 0;
   int tokens = 0;
+  int max_tokens = 0;                    // the request's
+  LlmStreamObserver* stream = nullptr;   // the request's
 };
 
-}  // namespace
+// Not a coroutine: the draws and the answer are made when the call is made (right before it is
+// awaited, at the same virtual instant), so the request is not copied into the frame of the
+// call in flight; Respond's frame keeps only the plan.
+Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
+  CallPlan plan;
+  ++stats_.calls;
+  Rng rng = rng_.Fork(request.seed);
+  Rng fault_rng = rng.Fork("faults");
+  plan.issued_at_us = loop_->NowMicros();
+  plan.fault = faults_.Decide(request.provider, plan.issued_at_us, fault_rng);
+  plan.ttft = options_.ttft_ms.SampleMillisAsMicros(rng) + plan.fault.stall_us;
+  plan.per_token_ms = options_.per_token_ms.Sample(rng);
+  if (!plan.fault.failure) plan.text = GenerateText(request, rng);
+  if (plan.fault.stall_us > 0) ++stats_.stalls;
+  plan.max_tokens = request.max_tokens;
+  plan.stream = request.stream;
+  return Respond(std::move(plan));
+}
 
 // The work between the waits is done by the lambdas (plain functions, their locals on the
 // stack): GCC 12 keeps every local and temporary of a coroutine body in its heap frame.
-Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
-  LlmCallPlan plan;
-  [this, &request](LlmCallPlan& p) {
-    ++stats_.calls;
-    Rng rng = rng_.Fork(request.seed);
-    Rng fault_rng = rng.Fork("faults");
-    p.issued_at_us = loop_->NowMicros();
-    p.fault = faults_.Decide(request.provider, p.issued_at_us, fault_rng);
-    p.ttft = options_.ttft_ms.SampleMillisAsMicros(rng) + p.fault.stall_us;
-    p.per_token_ms = options_.per_token_ms.Sample(rng);
-    if (!p.fault.failure) p.text = GenerateText(request, rng);
-    if (p.fault.stall_us > 0) ++stats_.stalls;
-  }(plan);
-
+Task<Result<LlmResponse>> MockLlm::Respond(CallPlan plan) {
   co_await loop_->Sleep(plan.fault.failure == FaultKind::kTimeout ? plan.fault.hang_us
                                                                   : plan.ttft);
   if (!plan.fault.failure) {
     // About four bytes of text per token; a length limit cuts the output. Returns how long
     // the rest of the tokens take.
-    const Micros streaming = [this, &request](LlmCallPlan& p) {
+    const Micros streaming = [this](CallPlan& p) {
       p.first_token_at_us = loop_->NowMicros();
       p.tokens = std::max(1, static_cast<int>((p.text.size() + 3) / 4));
-      if (request.max_tokens > 0 && p.tokens > request.max_tokens) {
+      if (p.max_tokens > 0 && p.tokens > p.max_tokens) {
         ++stats_.truncated;
-        p.tokens = request.max_tokens;
+        p.tokens = p.max_tokens;
         p.text.resize(static_cast<std::size_t>(p.tokens) * 4);
       }
       return static_cast<Micros>(std::llround(p.per_token_ms * 1000.0 * (p.tokens - 1)));
     }(plan);
-    if (request.stream == nullptr) {
+    if (plan.stream == nullptr) {
       co_await loop_->Sleep(streaming);
     } else {
       // Token i (four bytes) arrives per_token_ms * i after the first: the last one at the
@@ -181,16 +185,16 @@ Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
               plan.first_token_at_us +
               static_cast<Micros>(std::llround(plan.per_token_ms * 1000.0 * i)));
         }
-        [this, &request](const LlmCallPlan& p, int token) {
+        [this](const CallPlan& p, int token) {
           const std::size_t at = static_cast<std::size_t>(token) * 4;
           const std::string_view chunk =
               at < p.text.size() ? std::string_view(p.text).substr(at, 4) : std::string_view();
-          request.stream->OnChunk(chunk, loop_->NowMicros());
+          p.stream->OnChunk(chunk, loop_->NowMicros());
         }(plan, i);
       }
     }
   }
-  co_return [this](LlmCallPlan& p) -> Result<LlmResponse> {
+  co_return [this](CallPlan& p) -> Result<LlmResponse> {
     if (p.fault.failure) {
       ++stats_.errors;
       if (p.fault.failure == FaultKind::kTimeout) ++stats_.timeouts;

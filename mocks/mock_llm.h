@@ -89,6 +89,9 @@ class MockLlm final : public LlmClient {
 
  private:
   std::string GenerateStructured(const DynamicSchema& schema, Rng& rng);
+  // Complete's coroutine: the waits and the answer of a call planned by Complete.
+  struct CallPlan;
+  Task<Result<LlmResponse>> Respond(CallPlan plan);
 
   EventLoop* loop_;
   Rng rng_;

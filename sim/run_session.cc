@@ -87,7 +87,9 @@ std::string FlagsJson(const AgentConfig& config, const FeatureFlagOverrides* ove
   const std::map<std::string, bool> effective =
       overrides ? overrides->Apply(config.agent_id, config.feature_flags) : config.feature_flags;
   for (const auto& [name, on] : effective) flags[name] = on;
-  return flags.dump();
+  std::string text = flags.dump();
+  text.shrink_to_fit();  // kept in the session's record for the whole session
+  return text;
 }
 
 // Closes a session whose room connection dropped (SessionManager::EndSession: a turn in flight
@@ -122,7 +124,8 @@ struct SessionState {
   std::uint64_t id = 0;  // the manager's session id
   Agent* agent = nullptr;
   World::ActiveSession* active = nullptr;
-  // The turn in flight.
+  // The turn in flight, and its record (Agent::RunTurn writes it; AfterTurn reads and clears it).
+  TurnRecord turn;
   Micros turn_end = 0;
   std::optional<Micros> barge_at;
   std::shared_ptr<bool> turn_done;
@@ -166,12 +169,6 @@ void EnableRoomFaults(SessionState& st, MockRoom& room) {
   }
 }
 
-Task<Result<std::uint64_t>> CreateAgentSession(SessionState& st, MockRoom& room) {
-  const AgentConfig& config = *st.w->scenario->agents[st.agent_index].config;
-  return st.sessions->CreateSession(config.agent_id, st.session.user_id, st.session.tenant_id,
-                                    &room, SessionOptions{st.session.session_id});
-}
-
 void SessionRefused(SessionState& st, const Error& error) {
   World* w = st.w;
   SessionRecord& session = st.session;
@@ -209,6 +206,22 @@ void SessionCreated(SessionState& st, MockRoom& room, std::uint64_t id) {
   }
 }
 
+// Opens the agent's session: SessionCreated, or SessionRefused and false. Its own coroutine, so
+// that the manager's result is not kept in SimulateSession's frame for the whole session.
+Task<bool> OpenAgentSession(SessionState* st, MockRoom* room) {
+  const AgentConfig& config = *st->w->scenario->agents[st->agent_index].config;
+  SessionOptions options;
+  options.session_id = st->session.session_id;
+  Result<std::uint64_t> created = co_await st->sessions->CreateSession(
+      config.agent_id, st->session.user_id, st->session.tenant_id, room, options);
+  if (!created) {
+    SessionRefused(*st, created.error());
+    co_return false;
+  }
+  SessionCreated(*st, *room, *created);
+  co_return true;
+}
+
 // False when the session stops before its next utterance.
 bool GoesOn(const SessionState& st, MockRoom& room) {
   if (st.w->aborted) return false;  // RunControl stopped the run (see Abort)
@@ -216,7 +229,7 @@ bool GoesOn(const SessionState& st, MockRoom& room) {
 }
 
 // The user's turn ended now: counts it and decides its barge-in.
-Task<TurnRecord> StartTurn(SessionState& st, std::string& text) {
+Task<void> StartTurn(SessionState& st, std::string& text) {
   World* w = st.w;
   const Scenario& s = *w->scenario;
   st.turn_end = w->loop->NowMicros();
@@ -236,46 +249,14 @@ Task<TurnRecord> StartTurn(SessionState& st, std::string& text) {
                    fmt::format("barge-in-{}-{}", st.session.session_id, st.session.turns_started));
   }
   st.active->in_turn = true;
-  return st.agent->HandleTurn(std::move(text), st.turn_end);
+  return st.agent->RunTurn(std::move(text), st.turn_end, &st.turn);
 }
-
-// Awaits an agent's turn without taking its record: the record stays in the turn's promise
-// until AfterTurn reads it, so SimulateSession's frame has no TurnRecord of its own. Owns the
-// turn's frame (destroyed by AfterTurn, or with this).
-class TurnInFlight {
- public:
-  using Handle = Task<TurnRecord>::Handle;
-  explicit TurnInFlight(Task<TurnRecord> turn) : handle_(turn.Release()) {}
-  TurnInFlight(const TurnInFlight&) = delete;
-  TurnInFlight& operator=(const TurnInFlight&) = delete;
-  ~TurnInFlight() { Reset(); }
-
-  bool await_ready() const noexcept { return handle_.done(); }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-    handle_.promise().continuation = awaiting;
-    return handle_;
-  }
-  void await_resume() const noexcept {}
-
-  // The turn's record (rethrows what the turn threw); frees the turn's frame.
-  TurnRecord Take() {
-    TurnRecord record = handle_.promise().Take();
-    Reset();
-    return record;
-  }
-
- private:
-  void Reset() noexcept {
-    if (handle_) std::exchange(handle_, {}).destroy();
-  }
-  Handle handle_;
-};
 
 // After the turn: records it. Returns the instant the user listens until (the agent's audio,
 // or the barge-in), -1 when there is nothing to listen to, kStop when the session ends now.
 constexpr Micros kStop = -2;
-Micros AfterTurn(SessionState& st, MockRoom& room, TurnInFlight& in_flight) {
-  const TurnRecord turn = in_flight.Take();
+Micros AfterTurn(SessionState& st, MockRoom& room) {
+  const TurnRecord turn = std::exchange(st.turn, TurnRecord{});  // frees it between turns
   World* w = st.w;
   SessionRecord& session = st.session;
   st.active->in_turn = false;
@@ -339,19 +320,13 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
   PlanSession(w, index, st);
   MockRoom room(w->monitor, st.session.session_id, w->hidden_by_agent[st.agent_index]);
   EnableRoomFaults(st, room);
-  Result<std::uint64_t> created = co_await CreateAgentSession(st, room);
-  if (!created) {
-    SessionRefused(st, created.error());
-    co_return;
-  }
-  SessionCreated(st, room, *created);
+  if (!co_await OpenAgentSession(&st, &room)) co_return;
   for (std::string& text : st.utterances) {
     if (!GoesOn(st, room)) break;
     co_await w->loop->Sleep(SpeakingTime(*w, text));
     if (!GoesOn(st, room)) break;
-    TurnInFlight turn(StartTurn(st, text));
-    co_await turn;
-    const Micros listen_until = AfterTurn(st, room, turn);
+    co_await StartTurn(st, text);
+    const Micros listen_until = AfterTurn(st, room);
     if (listen_until == kStop) break;
     if (listen_until >= 0) co_await w->loop->SleepUntil(listen_until);
     co_await w->loop->Sleep(ThinkTime(st));

@@ -93,7 +93,7 @@ struct World {
   struct ActiveSession {
     SessionManager* manager = nullptr;
     std::uint64_t id = 0;  // the manager's session id
-    bool in_turn = false;  // awaiting Agent::HandleTurn
+    bool in_turn = false;  // awaiting Agent::RunTurn
   };
   std::map<std::uint64_t, ActiveSession> active_sessions;  // by SessionRecord::session_id
   std::vector<TimelineRecord> timeline;

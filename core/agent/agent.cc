@@ -90,23 +90,11 @@ Result<LlmClient*> Agent::FallbackLlm(const AgentConfig& config, std::size_t ind
   return created;
 }
 
-namespace {
-
-// CompleteLlm's coroutine: awaits the resilient call and moves its attempts into the record.
-// Everything else is done by CompleteLlm (a plain function) so that this frame holds little.
-Task<Result<LlmResponse>> CollectAttempts(Task<ResilientLlmResult> call, TurnRecord* record) {
-  ResilientLlmResult result = co_await std::move(call);
-  for (LlmAttempt& a : result.attempts) record->llm_attempts.push_back(std::move(a));
-  if (result.response) record->llm_provider = std::move(result.provider);
-  co_return std::move(result.response);
-}
-
-}  // namespace
-
 // Not a coroutine: its work happens when the call is made (right before it is awaited), so the
-// request, routes and context are built on the stack and moved into CompleteResilient's frame.
-Task<Result<LlmResponse>> Agent::CompleteLlm(const AgentConfig& config, LlmRequest request,
-                                             TurnRecord& record) {
+// request, routes and context are built on the stack and moved into CompleteResilient's frame,
+// which writes the answer to *out and the attempts and provider straight into the record.
+Task<void> Agent::CompleteLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
+                              Result<LlmResponse>* out) {
   // The turn's deadline starts with its first LLM call.
   if (record.llm_attempts.empty()) {
     turn_deadline_at_us_ = TurnDeadlineAt(config.llm.retry, services_.clock->NowMicros());
@@ -129,9 +117,8 @@ Task<Result<LlmResponse>> Agent::CompleteLlm(const AgentConfig& config, LlmReque
   LlmClientLookup clients = [this, &config](std::size_t i) -> Result<LlmClient*> {
     return i == 0 ? Llm(config) : FallbackLlm(config, i - 1);
   };
-  return CollectAttempts(
-      CompleteResilient(std::move(context), std::move(routes), std::move(clients), request),
-      &record);
+  return CompleteResilient(std::move(context), std::move(routes), std::move(clients), request,
+                           ResilientLlmOutput{out, &record.llm_provider, &record.llm_attempts});
 }
 
 bool Agent::TakeLlmCall(const AgentConfig& config, TurnRecord& record) {
@@ -155,15 +142,15 @@ bool Agent::StartReply(const AgentConfig& config, TurnRecord& record) {
   return TakeLlmCall(config, record);
 }
 
-Task<Result<LlmResponse>> Agent::StructuredCall(const AgentConfig& config,
-                                                const std::string& user_text, TurnRecord& record,
-                                                bool* spoken_early, Micros* llm_start) {
+Task<void> Agent::StructuredCall(const AgentConfig& config, const std::string& user_text,
+                                 TurnRecord& record, bool* spoken_early, Micros* llm_start,
+                                 Result<LlmResponse>* out) {
   LlmRequest request = BaseRequest(config, user_text);
   request.response_schema = &config.schema;
   *llm_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  if (config.llm.stream) return CompleteStreamed(config, request, record, spoken_early);
-  return CompleteLlm(config, request, record);
+  if (config.llm.stream) return CompleteStreamed(config, request, record, spoken_early, out);
+  return CompleteLlm(config, request, record, out);
 }
 
 ParsedLlmOutput Agent::ReadStructured(const AgentConfig& config, const LlmResponse& response,
@@ -219,13 +206,13 @@ bool Agent::HandleStructured(const AgentConfig& config, const Result<LlmResponse
   return DeliverStructured(parsed, spoken_early, record, reply);
 }
 
-Task<Result<LlmResponse>> Agent::FallbackCall(const AgentConfig& config,
-                                              const std::string& user_text, TurnRecord& record,
-                                              Micros* fallback_start) {
+Task<void> Agent::FallbackCall(const AgentConfig& config, const std::string& user_text,
+                               TurnRecord& record, Micros* fallback_start,
+                               Result<LlmResponse>* out) {
   LlmRequest plain = BaseRequest(config, user_text);
   *fallback_start = services_.clock->NowMicros();
   ++record.llm_calls;
-  return CompleteLlm(config, plain, record);
+  return CompleteLlm(config, plain, record, out);
 }
 
 void Agent::HandleFallback(Result<LlmResponse>& fallback, Micros fallback_start,
@@ -245,31 +232,30 @@ void Agent::HandleFallback(Result<LlmResponse>& fallback, Micros fallback_start,
 // A coroutine keeps every local and temporary in its heap frame while a turn is in flight, so
 // the work between the awaits is done by the plain functions above (their locals live on the
 // stack); the frame keeps the reply, the response and a few scalars.
-Task<Agent::Reply> Agent::GenerateReply(const AgentConfig& config, const std::string& user_text,
-                                        TurnRecord& record) {
-  Reply reply;
-  if (!StartReply(config, record)) co_return reply;
+Task<void> Agent::GenerateReply(const AgentConfig& config, const std::string& user_text,
+                                TurnRecord& record, Reply* out) {
+  Reply& reply = *out;
+  if (!StartReply(config, record)) co_return;
   // 1. Structured output.
   bool spoken_early = false;
   Micros start_us = 0;
-  Result<LlmResponse> response =
-      co_await StructuredCall(config, user_text, record, &spoken_early, &start_us);
+  Result<LlmResponse> response;
+  co_await StructuredCall(config, user_text, record, &spoken_early, &start_us, &response);
   if (response && sentiment_analysis_) {
     // The parsed output lives on the heap across the sentiment call (a rare path).
     auto parsed = std::make_unique<ParsedLlmOutput>(
         ReadStructured(config, *response, start_us, record));
     if (parsed->structured()) co_await FillSentiment(config, user_text, parsed.get(), record);
-    if (DeliverStructured(*parsed, spoken_early, record, reply)) co_return reply;
+    if (DeliverStructured(*parsed, spoken_early, record, reply)) co_return;
   } else if (HandleStructured(config, response, start_us, spoken_early, record, reply)) {
-    co_return reply;
+    co_return;
   }
 
   // 2. Graceful degradation: plain text (not after a barge-in).
-  if (interrupt_requested_) co_return reply;
-  if (!TakeLlmCall(config, record)) co_return reply;
-  response = co_await FallbackCall(config, user_text, record, &start_us);
+  if (interrupt_requested_) co_return;
+  if (!TakeLlmCall(config, record)) co_return;
+  co_await FallbackCall(config, user_text, record, &start_us, &response);
   HandleFallback(response, start_us, record, reply);
-  co_return reply;
 }
 
 Task<Result<TtsResponse>> Agent::StartTts(const AgentConfig& config, const Reply& reply,
@@ -349,7 +335,7 @@ struct Agent::EarlyTts final : LlmStreamObserver {
 Task<void> Agent::StreamLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
                             EarlyTts* early, Result<LlmResponse>* out) {
   request.stream = early;
-  *out = co_await CompleteLlm(config, request, record);
+  co_await CompleteLlm(config, request, record, out);
   if (!early->ready.is_set()) early->ready.Set();  // the field never came: no early audio
 }
 
@@ -363,16 +349,14 @@ Task<void> Agent::SpeakEarly(const AgentConfig& config, EarlyTts* early, TurnRec
   co_await Speak(config, reply, record.user_turn_end_us, record);
 }
 
-Task<Result<LlmResponse>> Agent::CompleteStreamed(const AgentConfig& config, LlmRequest request,
-                                                  TurnRecord& record, bool* spoken) {
+Task<void> Agent::CompleteStreamed(const AgentConfig& config, LlmRequest request,
+                                   TurnRecord& record, bool* spoken, Result<LlmResponse>* out) {
   EarlyTts early(services_.clock, config.tts.text_field);
-  Result<LlmResponse> response = LlmResponse{};
   std::vector<Task<void>> tasks;
-  tasks.push_back(StreamLlm(config, request, record, &early, &response));
+  tasks.push_back(StreamLlm(config, request, record, &early, out));
   tasks.push_back(SpeakEarly(config, &early, record));
   co_await WhenAll(std::move(tasks));
   *spoken = early.spoken;
-  co_return response;
 }
 
 Task<void> Agent::FillSentiment(const AgentConfig& config, const std::string& user_text,
@@ -394,7 +378,8 @@ Task<void> Agent::FillSentiment(const AgentConfig& config, const std::string& us
       "Classify the sentiment of the user's message. Answer with one word: positive, neutral "
       "or negative.";
   ++record.llm_calls;
-  Result<LlmResponse> answer = co_await CompleteLlm(config, request, record);
+  Result<LlmResponse> answer;
+  co_await CompleteLlm(config, request, record, &answer);
   if (!answer) {
     log_.Info("sentiment_call_failed error={}", answer.error().ToString());
     co_return;
@@ -516,22 +501,26 @@ void Agent::EndTurn(Micros user_turn_end_us, TurnRecord& record) {
   }
 }
 
-// The work between the awaits is in the plain functions above: the frame keeps the record, the
-// reply and the turn's config while the turn is in flight.
 Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_us) {
-  TurnRecord record = StartTurn(user_text, user_turn_end_us);
-  if (closed_) co_return record;  // StartTurn made the error record
+  TurnRecord record;
+  co_await RunTurn(std::move(user_text), user_turn_end_us, &record);
+  co_return record;
+}
 
-  if (services_.reload_policy == ConfigReloadPolicy::kNextTurn) {
-    const Micros fetch_start = services_.clock->NowMicros();
-    Result<std::shared_ptr<const AgentConfig>> fetched = co_await FetchConfig();
-    UseFetchedConfig(fetched, fetch_start, record);
-  }
+// The work between the awaits is in the plain functions above: the frame keeps the reply and
+// the turn's config while the turn is in flight; the record is the caller's.
+Task<void> Agent::RunTurn(std::string user_text, Micros user_turn_end_us, TurnRecord* out) {
+  TurnRecord& record = *out;
+  record = StartTurn(user_text, user_turn_end_us);
+  if (closed_) co_return;  // StartTurn made the error record
+
+  if (services_.reload_policy == ConfigReloadPolicy::kNextTurn) co_await RefreshConfig(&record);
   // A turn uses one version throughout: `config` is not reassigned below.
   const std::shared_ptr<const AgentConfig> config_holder = config_;
   const AgentConfig& config = *config_holder;
   if (TurnConfigEnabled(config, record) && !interrupt_requested_) {
-    Reply reply = co_await GenerateReply(config, user_text, record);
+    Reply reply;
+    co_await GenerateReply(config, user_text, record, &reply);
     if (reply.delivered && !interrupt_requested_) {
       if (!reply.spoken) co_await Speak(config, reply, user_turn_end_us, record);
     }
@@ -540,11 +529,14 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
     }
   }
   EndTurn(user_turn_end_us, record);
-  co_return record;
 }
 
-Task<Result<std::shared_ptr<const AgentConfig>>> Agent::FetchConfig() {
-  return services_.configs->GetAgentConfig(config_->agent_id);
+// Its own coroutine, so that the fetched result is not kept in RunTurn's frame for the turn.
+Task<void> Agent::RefreshConfig(TurnRecord* record) {
+  const Micros fetch_start = services_.clock->NowMicros();
+  Result<std::shared_ptr<const AgentConfig>> fetched =
+      co_await services_.configs->GetAgentConfig(config_->agent_id);
+  UseFetchedConfig(fetched, fetch_start, *record);
 }
 
 }  // namespace agentsim

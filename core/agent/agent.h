@@ -79,6 +79,10 @@ class Agent {
 
   // Handles the user turn that ended at `user_turn_end_us` (REQUIRES: <= now).
   Task<TurnRecord> HandleTurn(std::string user_text, Micros user_turn_end_us);
+  // The same, writing the turn's record into *record (overwritten at the turn's start; it must
+  // outlive the awaited turn), so that no copy of the record lives in the turn's own frame
+  // while it is in flight (the simulator keeps one per session).
+  Task<void> RunTurn(std::string user_text, Micros user_turn_end_us, TurnRecord* record);
 
   // A new version of this agent's config was published: tells the room on kConfigUpdateTopic
   // ({"type": "config_changed", "message": ..., "agent_id": ..., "version": ...}, the seed's
@@ -115,16 +119,16 @@ class Agent {
 
  private:
   struct Reply;
-  Task<Reply> GenerateReply(const AgentConfig& config, const std::string& user_text,
-                            TurnRecord& record);
+  Task<void> GenerateReply(const AgentConfig& config, const std::string& user_text,
+                           TurnRecord& record, Reply* out);
   Task<void> Speak(const AgentConfig& config, const Reply& reply, Micros user_turn_end_us,
                    TurnRecord& record);
   // llm_config.stream: the structured call with its output streamed; TTS of the text field
   // starts (concurrently) as soon as the field's value is complete. Sets `*spoken` when that
   // early audio was attempted, and record.timings.text_field_ready_us.
   struct EarlyTts;
-  Task<Result<LlmResponse>> CompleteStreamed(const AgentConfig& config, LlmRequest request,
-                                             TurnRecord& record, bool* spoken);
+  Task<void> CompleteStreamed(const AgentConfig& config, LlmRequest request, TurnRecord& record,
+                              bool* spoken, Result<LlmResponse>* out);
   Task<void> StreamLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
                        EarlyTts* early, Result<LlmResponse>* out);
   Task<void> SpeakEarly(const AgentConfig& config, EarlyTts* early, TurnRecord& record);
@@ -141,9 +145,10 @@ class Agent {
   Result<LlmClient*> FallbackLlm(const AgentConfig& config, std::size_t index);
   // One logical LLM call through retries, breakers, budgets and the fallback providers
   // (core/resilience/resilient_llm.h); appends its attempts to record.llm_attempts and sets
-  // record.llm_provider when a provider answered. The turn's deadline starts at its first call.
-  Task<Result<LlmResponse>> CompleteLlm(const AgentConfig& config, LlmRequest request,
-                                        TurnRecord& record);
+  // record.llm_provider when a provider answered, and the answer (or the error) to *out, which
+  // must outlive the awaited call. The turn's deadline starts at its first call.
+  Task<void> CompleteLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
+                         Result<LlmResponse>* out);
   // One LLM call against the tenant's daily quota; false (and the turn errs) when refused.
   bool TakeLlmCall(const AgentConfig& config, TurnRecord& record);
   // enable_sentiment_analysis: a plain-text "classify sentiment" call after a structured
@@ -158,16 +163,17 @@ class Agent {
   // a coroutine body in its heap frame for the whole call; these keep theirs on the stack).
   // HandleTurn:
   TurnRecord StartTurn(const std::string& user_text, Micros user_turn_end_us);
-  Task<Result<std::shared_ptr<const AgentConfig>>> FetchConfig();
+  // kNextTurn: the config the store has now (the session's version when the fetch fails).
+  Task<void> RefreshConfig(TurnRecord* record);
   void UseFetchedConfig(Result<std::shared_ptr<const AgentConfig>>& fetched, Micros fetch_start,
                         TurnRecord& record);
   bool TurnConfigEnabled(const AgentConfig& config, TurnRecord& record);
   void EndTurn(Micros user_turn_end_us, TurnRecord& record);
   // GenerateReply: true when the LLM client exists and the quota gives a call.
   bool StartReply(const AgentConfig& config, TurnRecord& record);
-  Task<Result<LlmResponse>> StructuredCall(const AgentConfig& config,
-                                           const std::string& user_text, TurnRecord& record,
-                                           bool* spoken_early, Micros* llm_start);
+  Task<void> StructuredCall(const AgentConfig& config, const std::string& user_text,
+                            TurnRecord& record, bool* spoken_early, Micros* llm_start,
+                            Result<LlmResponse>* out);
   ParsedLlmOutput ReadStructured(const AgentConfig& config, const LlmResponse& response,
                                  Micros llm_start, TurnRecord& record);
   // True when the turn's reply is decided (structured, or dropped by a barge-in).
@@ -175,8 +181,8 @@ class Agent {
                          Reply& reply);
   bool HandleStructured(const AgentConfig& config, const Result<LlmResponse>& response,
                         Micros llm_start, bool spoken_early, TurnRecord& record, Reply& reply);
-  Task<Result<LlmResponse>> FallbackCall(const AgentConfig& config, const std::string& user_text,
-                                         TurnRecord& record, Micros* fallback_start);
+  Task<void> FallbackCall(const AgentConfig& config, const std::string& user_text,
+                          TurnRecord& record, Micros* fallback_start, Result<LlmResponse>* out);
   void HandleFallback(Result<LlmResponse>& fallback, Micros fallback_start, TurnRecord& record,
                       Reply& reply);
   // Speak: the TTS call (an empty Task when there is no client: recorded), then its result.

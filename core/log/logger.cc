@@ -28,6 +28,8 @@ std::shared_ptr<spdlog::logger> MakeNullLogger() {
 
 Logger Logger::Bind(std::string_view key, std::string_view value) const {
   Logger out = *this;
+  // Exactly the size needed: every session's agent keeps its logger for the whole session.
+  out.context_.reserve(context_.size() + key.size() + value.size() + 2);
   out.context_.append(key);
   out.context_.push_back('=');
   out.context_.append(value);

@@ -41,9 +41,10 @@ Task<Result<LlmResponse>> CompleteOwned(LlmClient* client, std::unique_ptr<Owned
   co_return response;
 }
 
-// An attempt's result: the response, or `cut` when our timer fired first.
+// An attempt's result: the response (in the caller's storage), or `cut` when our timer fired
+// first.
 struct Sent {
-  Result<LlmResponse> response;
+  const Result<LlmResponse>& response;
   bool cut = false;
 };
 
@@ -92,16 +93,18 @@ class ResilientCall {
   enum class Step { kDone, kWait, kSend };
 
   ResilientCall(const ResilientLlmContext& context, const std::vector<LlmRoute>& routes,
-                const LlmClientLookup& clients, const LlmRequest& request)
+                const LlmClientLookup& clients, const LlmRequest& request, ResilientLlmOutput out)
       : context_(context),
         routes_(routes),
         clients_(clients),
         request_(request),
-        max_attempts_(context.policy.max_attempts > 0 ? context.policy.max_attempts : 1) {}
+        max_attempts_(context.policy.max_attempts > 0 ? context.policy.max_attempts : 1),
+        out_(out) {}
 
   Micros delay_us() const { return delay_us_; }
   bool timed() const { return timeout_at_us_ != kNoDeadline; }
-  ResilientLlmResult& result() { return out_; }
+  // Where an attempt's response lands (the caller's storage; the last one stays there).
+  Result<LlmResponse>& response() { return *out_.response; }
 
   // The first step, or the one after an attempt that did not end the call.
   Step Next() {
@@ -163,8 +166,9 @@ class ResilientCall {
                            timeout_at_us_);
   }
 
-  // The attempt's end. kDone with result().response set when it answered.
-  Step Finish(Sent& sent) {
+  // The attempt's end (its response in response(), unless cut). kDone with response() kept
+  // when it answered.
+  Step Finish(const Sent& sent) {
     const AttemptOutcome outcome = Classify(sent, timeout_at_us_ == deadline());
     if (permit_) {
       if (outcome == AttemptOutcome::kOk) {
@@ -178,8 +182,7 @@ class ResilientCall {
     }
     Record(attempt_, delay_us_, outcome, started_at_us_);
     if (outcome == AttemptOutcome::kOk) {
-      out_.response = std::move(sent.response);
-      out_.provider = std::string(route().provider);
+      *out_.provider = route().provider;
       return Step::kDone;
     }
     if (outcome == AttemptOutcome::kDeadline) {
@@ -216,7 +219,7 @@ class ResilientCall {
   bool Cancelled() const { return context_.cancelled != nullptr && *context_.cancelled; }
 
   void Record(int attempt, Micros delay_us, AttemptOutcome outcome, Micros started_at_us) {
-    out_.attempts.push_back(LlmAttempt{context_.call_index, std::string(route().provider),
+    out_.attempts->push_back(LlmAttempt{context_.call_index, std::string(route().provider),
                                        attempt, delay_us, outcome, started_at_us,
                                        Now() - started_at_us});
   }
@@ -284,7 +287,7 @@ class ResilientCall {
   }
 
   Step Done() {
-    out_.response = std::unexpected(std::move(last_error_));
+    *out_.response = std::unexpected(std::move(last_error_));
     return Step::kDone;
   }
 
@@ -293,7 +296,7 @@ class ResilientCall {
   const LlmClientLookup& clients_;
   const LlmRequest& request_;
   const int max_attempts_;
-  ResilientLlmResult out_;
+  const ResilientLlmOutput out_;
   Error last_error_{ErrorCode::kUnavailable, "no LLM provider configured"};
   std::size_t index_ = 0;     // the provider (routes_[index_])
   bool in_provider_ = false;  // its client is found; attempt_ is its attempt
@@ -312,12 +315,11 @@ class ResilientCall {
 
 }  // namespace
 
-Task<ResilientLlmResult> CompleteResilient(ResilientLlmContext context,
-                                           std::vector<LlmRoute> routes, LlmClientLookup clients,
-                                           LlmRequest request) {
-  ResilientCall call(context, routes, clients, request);
+Task<void> CompleteResilient(ResilientLlmContext context, std::vector<LlmRoute> routes,
+                             LlmClientLookup clients, LlmRequest request, ResilientLlmOutput out) {
+  ResilientCall call(context, routes, clients, request, out);
   ResilientCall::Step step = call.Next();
-  Sent sent;
+  bool cut = false;
   while (step != ResilientCall::Step::kDone) {
     if (step == ResilientCall::Step::kWait) {
       co_await context.clock->SleepFor(call.delay_us());
@@ -326,15 +328,14 @@ Task<ResilientLlmResult> CompleteResilient(ResilientLlmContext context,
     }
     if (call.timed()) {
       std::optional<Result<LlmResponse>> raced = co_await call.RacedCall();
-      sent.cut = !raced;
-      if (raced) sent.response = std::move(*raced);
+      cut = !raced;
+      if (raced) call.response() = std::move(*raced);
     } else {
-      sent.response = co_await call.Call();
-      sent.cut = false;
+      call.response() = co_await call.Call();
+      cut = false;
     }
-    step = call.Finish(sent);
+    step = call.Finish(Sent{call.response(), cut});
   }
-  co_return std::move(call.result());
 }
 
 }  // namespace agentsim

@@ -75,11 +75,23 @@ struct ResilientLlmResult {
   std::vector<LlmAttempt> attempts;   // in the order they were made
 };
 
+// Where CompleteResilient writes its result: storage the caller owns (a turn's record, the
+// caller's frame), so that no copy of the result lives in the call's own frame while it is in
+// flight. REQUIRES: all three set, and outliving the awaited call.
+struct ResilientLlmOutput {
+  Result<LlmResponse>* response = nullptr;     // set when the call ends (as above)
+  std::string* provider = nullptr;             // set to the provider that answered; else untouched
+  std::vector<LlmAttempt>* attempts = nullptr; // each attempt appended, in the order made
+
+  static ResilientLlmOutput Into(ResilientLlmResult& r) {
+    return ResilientLlmOutput{&r.response, &r.provider, &r.attempts};
+  }
+};
+
 // REQUIRES: routes non-empty; clock, rng, registry (when set) and the clients outlive the call;
 // request's referenced data outlives the awaited call.
-Task<ResilientLlmResult> CompleteResilient(ResilientLlmContext context,
-                                           std::vector<LlmRoute> routes, LlmClientLookup clients,
-                                           LlmRequest request);
+Task<void> CompleteResilient(ResilientLlmContext context, std::vector<LlmRoute> routes,
+                             LlmClientLookup clients, LlmRequest request, ResilientLlmOutput out);
 
 // The seed of attempt k of a call whose request carries `seed` (see above).
 std::uint64_t AttemptSeed(std::uint64_t seed, int k);

@@ -351,6 +351,48 @@ TEST_F(AgentTest, HistoryIsBoundedByMaxHistoryTurns) {
   EXPECT_EQ(history_size_, 16u);
 }
 
+// RunTurn writes each turn into the caller's record (the simulator keeps one per session):
+// a turn overwrites the whole record, so nothing of the turn before (attempts, timings) stays.
+Task<void> TwoTurnsIntoOneRecord(SessionManager* sessions, EventLoop* loop, Room* room,
+                                 std::vector<TurnRecord>* seen) {
+  auto id = co_await sessions->CreateSession("interview-strict-v1", "user-1", "acme-hr", room);
+  if (!id) throw std::runtime_error(id.error().ToString());
+  Agent* agent = sessions->Find(*id);
+  TurnRecord record;
+  record.reason = "stale";
+  record.llm_attempts.push_back(LlmAttempt{});
+  for (int i = 0; i < 2; ++i) {
+    std::string text = "Hello.";
+    co_await agent->RunTurn(text, loop->NowMicros(), &record);
+    seen->push_back(record);
+  }
+}
+
+TEST_F(AgentTest, RunTurnOverwritesTheCallersRecord) {
+  EXPECT_CALL(llm_, Complete(_)).Times(2).WillRepeatedly([this](LlmRequest) {
+    return Reply(&loop_, kValidOutput, 100'000, 300'000);
+  });
+  EXPECT_CALL(tts_, Synthesize(_)).Times(2).WillRepeatedly([this](TtsRequest) {
+    return Audio(&loop_, 150'000, 2'000'000);
+  });
+  std::vector<TurnRecord> seen;
+  loop_.Spawn(TwoTurnsIntoOneRecord(&sessions_, &loop_, room_.get(), &seen), "drive");
+  loop_.Run();
+  EXPECT_TRUE(loop_.failures().empty());
+  ASSERT_EQ(seen.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    const TurnRecord& r = seen[static_cast<std::size_t>(i)];
+    EXPECT_EQ(r.turn_index, i);
+    EXPECT_EQ(r.outcome, TurnOutcome::kStructured);
+    EXPECT_EQ(r.reason, "ok");
+    EXPECT_EQ(r.llm_calls, 1);
+    ASSERT_EQ(r.llm_attempts.size(), 1u);
+    EXPECT_EQ(r.llm_attempts[0].outcome, AttemptOutcome::kOk);
+    EXPECT_EQ(r.timings.time_to_first_audio_us, 450'000);
+  }
+  EXPECT_EQ(seen[1].user_turn_end_us, seen[0].user_turn_end_us + 450'000);
+}
+
 Task<void> CreateFor(SessionManager* sessions, Room* room, std::string tenant,
                      Result<std::uint64_t>* out) {
   *out = co_await sessions->CreateSession("interview-strict-v1", "u", std::move(tenant), room);

@@ -93,7 +93,7 @@ Task<void> Call(ResilientLlmContext context, std::vector<LlmRoute> routes, LlmCl
   request.user_text = "hello";
   request.seed = 99;
   LlmClientLookup lookup = [client](std::size_t) -> Result<LlmClient*> { return client; };
-  *out = co_await CompleteResilient(context, routes, lookup, request);
+  co_await CompleteResilient(context, routes, lookup, request, ResilientLlmOutput::Into(*out));
 }
 
 class ResilientLlmTest : public ::testing::Test {
@@ -219,13 +219,33 @@ TEST_F(ResilientLlmTest, ClientLookupFailureIsRecordedAndSkipped) {
           if (i == 0) return NotFound("secret ALPHA_KEY is not set");
           return llm;
         };
-        *o = co_await CompleteResilient(c, kAlphaBeta, lookup, request);
+        co_await CompleteResilient(c, kAlphaBeta, lookup, request, ResilientLlmOutput::Into(*o));
       }(context, client, &out),
       "call");
   loop_.Run();
   ASSERT_TRUE(out.response.has_value());
   EXPECT_THAT(Describe(out.attempts),
               ElementsAre("alpha#0 delay=0 error at=0 for=0", "beta#0 delay=0 ok at=0 for=100000"));
+}
+
+// The output is the caller's: a second call's attempts are appended after the first call's
+// (a turn's record holds all of them), and a call that fails leaves the provider as it was.
+TEST_F(ResilientLlmTest, OutputAppendsAttemptsAndKeepsTheProviderOnFailure) {
+  ResilientLlmResult out;
+  out.provider = "earlier";
+  out.attempts.push_back(LlmAttempt{0, "earlier", 0, 0, AttemptOutcome::kOk, 0, 7});
+  llm_.scripts["alpha"].fail_first = -1;
+  ResilientLlmContext context = Context(Policy(2, 100'000, 2'000'000), nullptr);
+  context.call_index = 1;
+  loop_.Spawn(Call(context, kAlpha, &llm_, &out), "call");
+  loop_.Run();
+  ASSERT_FALSE(out.response.has_value());
+  EXPECT_EQ(out.response.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(out.provider, "earlier");
+  EXPECT_THAT(Describe(out.attempts),
+              ElementsAre("earlier#0 delay=0 ok at=0 for=7", "alpha#0 delay=0 error at=0 for=100000",
+                          "alpha#1 delay=10114 error at=110114 for=100000"));
+  EXPECT_EQ(out.attempts[1].call, 1);
 }
 
 // Many sessions fail at once against one provider: the budget lets 20% of the requests plus
