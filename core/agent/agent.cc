@@ -162,6 +162,7 @@ ParsedLlmOutput Agent::ReadStructured(const AgentConfig& config, const LlmRespon
   LlmOutputOptions parse_options;
   parse_options.mode = config.schema.coercion();
   parse_options.text_field = config.tts.text_field;
+  parse_options.keep_object = sentiment_analysis_;  // only FillSentiment reads the object
   ParsedLlmOutput parsed = ParseLlmOutput(response.text, config.schema, parse_options);
   record.timings.parse_validate_us = services_.clock->NowMicros() - parse_start;
   record.validation_errors = static_cast<int>(parsed.violations.size());
