@@ -46,14 +46,9 @@ double AsDouble(element e) {
   }
 }
 
-// As CheckLength counts characters: bytes that do not continue a UTF-8 sequence.
-std::int64_t CodePoints(std::string_view s) {
-  std::int64_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
+// The characters of a string of the fast path, as CheckLength counts them (UTF-8 code points):
+// its bytes, since SafeForFastPath admits no byte >= 0x80 and no "\u" escape.
+std::int64_t Characters(std::string_view s) { return static_cast<std::int64_t>(s.size()); }
 
 bool InRange(const SchemaField& field, double d) {
   const FieldConstraints& c = field.constraints;
@@ -98,7 +93,7 @@ bool Valid(const SchemaField& field, element e, int max_depth) {
   const element_type t = e.type();
   switch (field.kind) {
     case FieldKind::kStr:
-      return t == element_type::STRING && LengthOk(field, CodePoints(std::string_view(e)));
+      return t == element_type::STRING && LengthOk(field, Characters(std::string_view(e)));
     case FieldKind::kInt:
       return IsInteger(t) && InRange(field, AsDouble(e));
     case FieldKind::kFloat:
@@ -236,8 +231,10 @@ bool ReadValid(element root, const DynamicSchema& schema, const LlmOutputOptions
     if (m.field->metadata.hidden) continue;
     if (written > 0) payload.push_back(',');
     ++written;
-    if (!AppendJsonString(m.key, payload)) return false;
-    payload.push_back(':');
+    // A field name is an identifier (DynamicSchema::Compile checks it): nothing to escape.
+    payload.push_back('"');
+    payload.append(m.field->name);
+    payload.append("\":", 2);
     const bool ok = m.default_value != nullptr ? AppendCompactJson(*m.default_value, payload)
                                                : AppendDom(m.value, payload);
     if (!ok) return false;

@@ -21,9 +21,39 @@ std::uint64_t OutsideSpecial(std::uint64_t w) {
   return InStringSpecial(w) | byte_scan::HasByte(w, '-');
 }
 
-}  // namespace
+enum class Quick { kSafe, kUnsafe, kUnknown };
 
-bool SafeForFastPath(std::string_view text) {
+// A scan that needs no string state, for the common output (compact, ASCII, few escapes): kSafe
+// when the text has no byte >= 0x80, no byte < 0x20, no backslash before 'u' and no '-' before
+// '0' anywhere (then SafeForFastPath's checks cannot fail), kUnsafe at a byte >= 0x80 (refused in
+// and out of strings alike), else kUnknown (the full scan decides).
+Quick QuickScan(std::string_view text) {
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      using namespace byte_scan;
+      const std::uint64_t w = Load8(text.data() + i);
+      const std::uint64_t marks = HasControlOrHighByte(w) | HasByte(w, '\\') | HasByte(w, '-');
+      if (marks == 0) {
+        i += 8;
+        continue;
+      }
+      i += FirstMarkedByte(marks);
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    const char next = i + 1 < n ? text[i + 1] : '\0';
+    if (c >= 0x80) return Quick::kUnsafe;
+    if (c < 0x20 || (c == '\\' && next == 'u') || (c == '-' && next == '0')) {
+      return Quick::kUnknown;
+    }
+    ++i;
+  }
+  return Quick::kSafe;
+}
+
+// The full scan, with the string state.
+bool FullScan(std::string_view text) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     // Skip ordinary bytes eight at a time (most of an LLM output is string content), then up
@@ -56,6 +86,20 @@ bool SafeForFastPath(std::string_view text) {
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool SafeForFastPath(std::string_view text) {
+  switch (QuickScan(text)) {
+    case Quick::kSafe:
+      return true;
+    case Quick::kUnsafe:
+      return false;
+    case Quick::kUnknown:
+      break;
+  }
+  return FullScan(text);
 }
 
 simdjson::simdjson_result<simdjson::dom::element> ParseDom(std::string_view text) {

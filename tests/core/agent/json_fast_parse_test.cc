@@ -77,6 +77,10 @@ INSTANTIATE_TEST_SUITE_P(
         FastCase{"top_level_string", R"("{\"a\": 1}")", true},
         FastCase{"top_level_number", "42", true},
         FastCase{"empty_object", "{}", true},
+        // Bytes the quick scan stops at, which the full scan (with the string state) clears.
+        FastCase{"dash_zero_in_a_string", R"({"d": "2020-01-05", "n": -5})", true},
+        FastCase{"escaped_backslash_then_u", R"({"s": "a\\u", "t": "\\"})", true},
+        FastCase{"newlines_between_members", "{\"a\": 1,\n\"b\": \"-0\"}", true},
         // Declined: the caller's nlohmann parse decides (and words any error).
         FastCase{"negative_zero", R"({"z": -0})", false},
         FastCase{"negative_fraction_below_one", R"({"z": -0.5})", false},
