@@ -1,6 +1,5 @@
 #include "core/agent/fast_structured_output.h"
 
-#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
@@ -144,8 +143,14 @@ bool AppendDom(element e, std::string& out) {
     case element_type::UINT64:
       AppendInteger(std::uint64_t(e), out);
       return true;
-    case element_type::DOUBLE:
-      return AppendCompactJson(json(double(e)), out);
+    case element_type::DOUBLE: {
+      // What dump() writes for a finite double (simdjson's always are): nlohmann's own
+      // shortest round-trip form, without dump()'s string.
+      std::array<char, 64> buf{};
+      char* end = nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), double(e));
+      out.append(buf.data(), end);
+      return true;
+    }
     case element_type::BOOL:
       out += bool(e) ? "true" : "false";
       return true;
@@ -169,6 +174,15 @@ bool AppendDom(element e, std::string& out) {
     }
   }
   return false;
+}
+
+// The order of std::string keys (an nlohmann::json object's), deciding on the first byte when
+// it differs (field names mostly differ there).
+bool KeyLess(std::string_view a, std::string_view b) {
+  if (!a.empty() && !b.empty() && a.front() != b.front()) {
+    return static_cast<unsigned char>(a.front()) < static_cast<unsigned char>(b.front());
+  }
+  return a < b;
 }
 
 // Fills `out` from the valid object `root`, or returns false (then `out` is untouched).
@@ -219,20 +233,27 @@ bool ReadValid(element root, const DynamicSchema& schema, const LlmOutputOptions
       spoken.voice_instructions += text;
     }
   }
-  // PublicPayloadText: the members but hidden ones, keys sorted (std::map's order).
-  std::sort(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(n),
-            [](const Member& a, const Member& b) { return a.key < b.key; });
+  // PublicPayloadText: the members but hidden ones, keys sorted (std::map's order); an
+  // insertion sort of their indices (a handful).
+  std::array<std::uint8_t, kMaxMembers> order;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto index = static_cast<std::uint8_t>(i);
+    std::size_t j = i;
+    for (; j > 0 && KeyLess(members[index].key, members[order[j - 1]].key); --j) {
+      order[j] = order[j - 1];
+    }
+    order[j] = index;
+  }
   std::string payload;
   payload.reserve(256);
   payload.push_back('{');
   int written = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const Member& m = members[i];
+    const Member& m = members[order[i]];
     if (m.field->metadata.hidden) continue;
-    if (written > 0) payload.push_back(',');
-    ++written;
     // A field name is an identifier (DynamicSchema::Compile checks it): nothing to escape.
-    payload.push_back('"');
+    payload.append(written > 0 ? ",\"" : "\"", written > 0 ? 2 : 1);
+    ++written;
     payload.append(m.field->name);
     payload.append("\":", 2);
     const bool ok = m.default_value != nullptr ? AppendCompactJson(*m.default_value, payload)
