@@ -32,17 +32,13 @@ constexpr std::string_view kAttemptColumns =
     "session_id, turn_index, seq, call, provider, attempt, delay_us, outcome, started_at_us, "
     "duration_us";
 constexpr int kAttemptColumnCount = 10;
-// The batch virtual tables (connection-only, not in the file).
-constexpr const char* kTurnBatchTable = "agentsim_turn_batch";
-constexpr const char* kAttemptBatchTable = "agentsim_llm_attempt_batch";
-
-constexpr std::string_view kInsertSessionSql =
-    "INSERT INTO session (session_id, user_id, tenant_id, agent_id, config_version, conversation, "
-    "started_at_us, ended_at_us, turns_planned, turns_started, turns_completed, status, error, "
-    "route, route_key, variant, feature_flags) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kInsertOutcomeSql =
-    "INSERT INTO session_outcome (session_id, name, value) VALUES (?, ?, ?)";
+constexpr std::string_view kSessionColumns =
+    "session_id, user_id, tenant_id, agent_id, config_version, conversation, started_at_us, "
+    "ended_at_us, turns_planned, turns_started, turns_completed, status, error, route, route_key, "
+    "variant, feature_flags";
+constexpr int kSessionColumnCount = 17;
+constexpr std::string_view kOutcomeColumns = "session_id, name, value";
+constexpr int kOutcomeColumnCount = 3;
 constexpr std::string_view kInsertCheckSql =
     "INSERT INTO check_failure (seq, at_us, check_name, subject, detail) VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertRunSql =
@@ -201,12 +197,9 @@ Result<std::unique_ptr<ReportWriter>> ReportWriter::Open(const std::string& path
 }
 
 ReportWriter::ReportWriter(std::string path)
-    : path_(std::move(path)), turn_rows_(kTurnColumnCount), attempt_rows_(kAttemptColumnCount) {
-  turn_source_.batch = &turn_rows_;
-  turn_source_.columns = kTurnColumns;
-  attempt_source_.batch = &attempt_rows_;
-  attempt_source_.columns = kAttemptColumns;
-}
+    : path_(std::move(path)),
+      turns_(kTurnColumnCount, /*key_columns=*/2, kAttemptColumnCount),
+      sessions_(kSessionColumnCount, /*key_columns=*/1, kOutcomeColumnCount) {}
 
 ReportWriter::~ReportWriter() { Close(/*commit=*/true); }
 
@@ -250,20 +243,17 @@ Status ReportWriter::Initialise(const RunInfo& info) {
   }
   if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) return s;
 
-  if (auto s = RegisterBatchTable(db_.get(), kTurnBatchTable, &turn_source_, path_); !s) return s;
-  if (auto s = RegisterBatchTable(db_.get(), kAttemptBatchTable, &attempt_source_, path_); !s) {
+  if (auto s = turns_.Prepare(db_.get(), "turn", kTurnColumns, "llm_attempt", kAttemptColumns,
+                              path_);
+      !s) {
     return s;
   }
-  const std::string flush_turns_sql = "INSERT INTO turn (" + std::string(kTurnColumns) +
-                                      ") SELECT * FROM " + kTurnBatchTable;
-  const std::string flush_attempts_sql = "INSERT INTO llm_attempt (" +
-                                         std::string(kAttemptColumns) + ") SELECT * FROM " +
-                                         kAttemptBatchTable;
-  for (auto [stmt, sql] : {std::pair{&insert_session_, kInsertSessionSql},
-                           std::pair{&insert_check_, kInsertCheckSql},
-                           std::pair{&insert_outcome_, kInsertOutcomeSql},
-                           std::pair{&flush_turns_, std::string_view(flush_turns_sql)},
-                           std::pair{&flush_attempts_, std::string_view(flush_attempts_sql)}}) {
+  if (auto s = sessions_.Prepare(db_.get(), "session", kSessionColumns, "session_outcome",
+                                 kOutcomeColumns, path_);
+      !s) {
+    return s;
+  }
+  for (auto [stmt, sql] : {std::pair{&insert_check_, kInsertCheckSql}}) {
     auto prepared = sqlite::Prepare(db_.get(), sql, path_);
     if (!prepared) return std::unexpected(std::move(prepared.error()));
     *stmt = std::move(*prepared);
@@ -282,7 +272,7 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
       return;
     }
   }
-  RowBatch& r = turn_rows_;
+  RowBatch& r = turns_.parent();
   auto duration = [&r](Micros value) {
     if (value == -1) {
       r.Null();  // the stage did not run
@@ -330,11 +320,10 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
   } else {
     r.Null();
   }
-  r.EndRow();
-  attempts_before_turn_.push_back(attempt_rows_.rows());
+  turns_.EndParentRow();
   std::int64_t seq = 0;
   for (const LlmAttempt& a : turn.llm_attempts) {
-    RowBatch& ar = attempt_rows_;
+    RowBatch& ar = turns_.child();
     ar.Int(static_cast<std::int64_t>(turn.session_id));
     ar.Int(turn.turn_index);
     ar.Int(seq++);
@@ -347,100 +336,69 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
     ar.Int(a.duration_us);
     ar.EndRow();
   }
-  if (turn_rows_.rows() >= kTurnsPerBatch) FlushBatches();
+  if (turns_.parents() >= kTurnsPerBatch) FlushBatches();
 }
 
 void ReportWriter::FlushBatches() {
-  if (!CanWrite() || flushing_ || turn_rows_.empty()) return;
+  if (!CanWrite() || flushing_) return;
   flushing_ = true;
-  // Turns in primary-key order (stable: a duplicate key keeps its arrival order): rows placed
-  // in ascending order split and rebalance fewer b-tree pages than arrival order.
-  std::vector<std::uint32_t>& order = turn_source_.order;
-  order.resize(turn_rows_.rows());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
-    const std::int64_t sa = turn_rows_.At(a, 0).integer, sb = turn_rows_.At(b, 0).integer;
-    return sa != sb ? sa < sb : turn_rows_.At(a, 1).integer < turn_rows_.At(b, 1).integer;
-  });
-  turn_source_.ordered = true;
-  std::size_t turns_written = order.size();
-  if (int rc = StepAndReset(flush_turns_.get(), SQLITE_OK); rc != SQLITE_DONE) {
-    // The statement stopped on that row; the rows before it are in the table (journal_mode=OFF:
-    // a failed statement is not rolled back).
-    turns_written = std::min(turn_source_.current_position, order.size());
-    Remember(sqlite::MakeSqliteError(db_.get(), rc, path_,
-                                     KeyOfBatchRow(turn_rows_, turn_source_.current_row)));
-  } else {
-    CountRows(turns_written);
+  std::size_t rows = 0;
+  if (auto failure = turns_.Insert(&rows); failure.has_value()) {
+    const RowBatch& batch = failure->in_child ? turns_.child() : turns_.parent();
+    std::string key = KeyOfBatchRow(batch, failure->row);
+    if (failure->in_child) key += " attempt";
+    Remember(sqlite::MakeSqliteError(db_.get(), failure->rc, path_, key));
   }
-  // The attempts of the turns written, in key order (a turn's attempts are in seq order).
-  std::vector<std::uint32_t>& attempts = attempt_source_.order;
-  attempts.clear();
-  for (std::size_t p = 0; p < turns_written; ++p) {
-    const std::uint32_t turn = order[p];
-    const std::size_t end = turn + 1 < attempts_before_turn_.size()
-                                ? attempts_before_turn_[turn + 1]
-                                : attempt_rows_.rows();
-    for (std::size_t a = attempts_before_turn_[turn]; a < end; ++a) {
-      attempts.push_back(static_cast<std::uint32_t>(a));
+  if (auto failure = sessions_.Insert(&rows); failure.has_value()) {
+    const RowBatch& batch = failure->in_child ? sessions_.child() : sessions_.parent();
+    std::string key = "insert into session (session_id " +
+                      std::to_string(batch.At(failure->row, 0).integer) + ")";
+    if (failure->in_child) {
+      key += " outcome " + std::string(batch.TextOf(batch.At(failure->row, 1)));
     }
+    Remember(sqlite::MakeSqliteError(db_.get(), failure->rc, path_, key));
   }
-  attempt_source_.ordered = true;
-  if (!attempts.empty()) {
-    if (int rc = StepAndReset(flush_attempts_.get(), SQLITE_OK); rc != SQLITE_DONE) {
-      Remember(sqlite::MakeSqliteError(
-          db_.get(), rc, path_,
-          KeyOfBatchRow(attempt_rows_, attempt_source_.current_row) + " attempt"));
-    } else {
-      CountRows(attempts.size());
-    }
-  }
-  turn_rows_.Clear();
-  attempt_rows_.Clear();
-  attempts_before_turn_.clear();
+  turns_.Clear();
+  sessions_.Clear();
+  CountRows(rows);
   flushing_ = false;
 }
 
 void ReportWriter::OnSession(const SessionRecord& session) {
   if (!CanWrite()) return;
-  sqlite3_stmt* stmt = insert_session_.get();
-  Binder b(stmt);
-  b.Unsigned(session.session_id, "session_id");
-  b.Text(session.user_id);
-  b.Text(session.tenant_id);
-  b.Text(session.agent_id);
-  b.Text(session.config_version);
-  b.Text(session.conversation);
-  b.Int(session.started_at_us);
-  b.Int(session.ended_at_us);
-  b.Int(session.turns_planned);
-  b.Int(session.turns_started);
-  b.Int(session.turns_completed);
-  b.Text(session.status);
-  b.Text(session.error);
-  b.Text(session.route);
-  b.Text(session.route_key);
-  b.Int(session.variant);
-  b.Text(session.feature_flags.empty() ? std::string_view("{}") : session.feature_flags);
-  if (!b.overflow_field().empty()) {
+  if (session.session_id > kMaxInteger) {
     Remember(Error{ErrorCode::kInvalidArgument,
                    path_ + ": " + KeyOf(session) + ": session_id exceeds INT64_MAX"});
     return;
   }
-  if (int rc = StepInsert(stmt, b.rc()); rc != SQLITE_DONE) {
-    Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(session)));
-    return;
-  }
+  RowBatch& r = sessions_.parent();
+  const auto id = static_cast<std::int64_t>(session.session_id);
+  r.Int(id);
+  r.Text(session.user_id);
+  r.Text(session.tenant_id);
+  r.Text(session.agent_id);
+  r.Text(session.config_version);
+  r.Text(session.conversation);
+  r.Int(session.started_at_us);
+  r.Int(session.ended_at_us);
+  r.Int(session.turns_planned);
+  r.Int(session.turns_started);
+  r.Int(session.turns_completed);
+  r.Text(session.status);
+  r.Text(session.error);
+  r.Text(session.route);
+  r.Text(session.route_key);
+  r.Int(session.variant);
+  r.Text(session.feature_flags.empty() ? std::string_view("{}") : session.feature_flags);
+  sessions_.EndParentRow();
   for (const auto& [name, value] : session.outcomes) {
-    Binder o(insert_outcome_.get());
-    o.Unsigned(session.session_id, "session_id");
+    RowBatch& o = sessions_.child();
+    o.Int(id);
     o.Text(name);
     o.Real(value);
-    if (int rc = StepInsert(insert_outcome_.get(), o.rc()); rc != SQLITE_DONE) {
-      Remember(sqlite::MakeSqliteError(db_.get(), rc, path_, KeyOf(session) + " outcome " + name));
-      return;
-    }
+    o.EndRow();
   }
+  if (sessions_.parents() >= kSessionsPerBatch) FlushBatches();
 }
 
 void ReportWriter::OnCheckFailure(const CheckFailure& failure) {
@@ -520,11 +478,9 @@ void ReportWriter::Remember(Error error) {
 
 void ReportWriter::Close(bool commit) {
   if (commit) FlushBatches();
-  insert_session_.reset();
   insert_check_.reset();
-  insert_outcome_.reset();
-  flush_turns_.reset();
-  flush_attempts_.reset();
+  turns_.Finalize();
+  sessions_.Finalize();
   if (db_ != nullptr && commit && sqlite3_get_autocommit(db_.get()) == 0) {
     if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) Remember(s.error());
   }

@@ -1,8 +1,9 @@
 // ReportWriter: the RecordSink that stores a run in one SQLite file (schema: report_schema.h and
 // docs/report-schema.md). Rows go into SQLite through statements prepared once, inside
 // transactions committed every kRowsPerTransaction rows or so. Turn and llm_attempt rows are held
-// in memory for up to kTurnsPerBatch turns and inserted by one statement per batch and table
-// (`INSERT ... SELECT` from a batch virtual table, reports/batch_table.h); the other rows are
+// in memory for up to kTurnsPerBatch turns, session and session_outcome rows for up to
+// kSessionsPerBatch sessions, and inserted by one statement per batch and table
+// (`INSERT ... SELECT` from a batch virtual table, reports/batched_insert.h); the other rows are
 // inserted as they arrive. A process killed mid-run loses its open transaction and batch, and its
 // run row has NULL totals either way.
 //
@@ -21,9 +22,8 @@
 #include "core/ports/clock.h"
 #include "core/util/error.h"
 #include "adapters/sqlite/sqlite_handle.h"
-#include "reports/batch_table.h"
+#include "reports/batched_insert.h"
 #include "reports/routing_rows.h"
-#include "reports/row_batch.h"
 
 namespace agentsim {
 
@@ -92,6 +92,8 @@ class ReportWriter final : public RecordSink {
   // session's turns next to each other, so fewer b-tree pages split (callgrind load: 256 turns
   // 20,150 Ir per turn, 4,096 turns 17,850).
   static constexpr std::size_t kTurnsPerBatch = 4096;
+  // Sessions held in memory (with their session_outcome rows) before they are inserted together.
+  static constexpr std::size_t kSessionsPerBatch = 1024;
 
   // Creates the report at `path`, replacing an existing file (and any stale -journal/-wal/-shm
   // beside it), with journal_mode=OFF and synchronous=OFF (a failed run regenerates its report),
@@ -105,10 +107,10 @@ class ReportWriter final : public RecordSink {
   // Without Finish, commits the rows written so far (the run totals stay NULL) and closes.
   ~ReportWriter() override;
 
-  // RecordSink. Each inserts one row (OnTurn: into the batch, inserted when it is full, by Finish,
-  // or on destruction). The first failure (SQLite error, a duplicate primary key, an id above
+  // RecordSink. Each inserts one row (OnTurn, OnSession: into a batch, inserted when it is full,
+  // by Finish, or on destruction). The first failure (SQLite error, a duplicate primary key, an id above
   // INT64_MAX) is remembered and returned by Finish; the rows that arrived before the failing one
-  // are kept (within a batch of turns: the rows before it in key order, with their attempts),
+  // are kept (within a batch: the rows before it in key order, with their attempts or outcomes),
   // later rows are dropped. Calls after Finish are ignored.
   void OnTurn(const TurnRecord& turn) override;
   void OnSession(const SessionRecord& session) override;
@@ -136,9 +138,9 @@ class ReportWriter final : public RecordSink {
   int StepInsert(sqlite3_stmt* stmt, int bind_rc);
   // Counts `rows` inserted rows; commits and begins a new transaction every kRowsPerTransaction.
   void CountRows(std::size_t rows);
-  // Inserts the batched turn and llm_attempt rows (one statement each) and empties the batches.
-  // On a failing turn row, the attempts of the turns before it are still inserted. Errors are
-  // remembered. No-op after an error or when the batches are empty.
+  // Inserts the batched turn, llm_attempt, session and session_outcome rows (one statement per
+  // table) and empties the batches. On a failing turn (session) row, the attempts (outcomes) of
+  // the rows before it are still inserted. Errors are remembered. No-op after an error.
   void FlushBatches();
   // Remembers the first error, after inserting the batched rows that arrived before it.
   void Remember(Error error);
@@ -150,20 +152,13 @@ class ReportWriter final : public RecordSink {
   void Close(bool commit);
 
   std::string path_;
-  // The batches and what the virtual tables read: declared before db_, destroyed after it.
-  RowBatch turn_rows_;
-  RowBatch attempt_rows_;
-  // attempt_rows_.rows() when each batched turn arrived (its first attempt row).
-  std::vector<std::size_t> attempts_before_turn_;
-  BatchTableSource turn_source_;
-  BatchTableSource attempt_source_;
+  // The batched rows and their inserts: declared before db_, destroyed after it (Close
+  // finalises their statements first).
+  BatchedInsert turns_;     // turn rows and their llm_attempt rows
+  BatchedInsert sessions_;  // session rows and their session_outcome rows
   bool flushing_ = false;
   sqlite::DbPtr db_;  // declared before the statements: destroyed after them
-  sqlite::StmtPtr insert_session_;
   sqlite::StmtPtr insert_check_;
-  sqlite::StmtPtr insert_outcome_;
-  sqlite::StmtPtr flush_turns_;     // INSERT INTO turn SELECT * FROM the turn batch
-  sqlite::StmtPtr flush_attempts_;  // INSERT INTO llm_attempt SELECT * FROM the attempt batch
   int rows_in_transaction_ = 0;
   std::int64_t next_check_seq_ = 1;
   bool finished_ = false;

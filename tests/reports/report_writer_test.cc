@@ -378,6 +378,52 @@ TEST(ReportWriterTest, TurnAboveInt64MaxKeepsTheTurnsBeforeIt) {
   EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM llm_attempt"), (Rows{{"1"}}));
 }
 
+// Sessions arrive out of id order across more than one batch; each keeps its outcome rows.
+TEST(ReportWriterTest, WritesEverySessionAndOutcomeAcrossBatches) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  const std::size_t sessions = 2 * ReportWriter::kSessionsPerBatch + 3;
+  for (std::size_t i = 0; i < sessions; ++i) {
+    SessionRecord s = testing_reports::MakeSession(sessions - i, "completed", 1);
+    if (i % 2 == 0) s.outcomes = {{"task_completed", 1.0}, {"rating", static_cast<double>(i)}};
+    (*writer)->OnSession(s);
+  }
+  ASSERT_TRUE((*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall()));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*), MIN(session_id), MAX(session_id) FROM session"),
+            (Rows{{std::to_string(sessions), "1", std::to_string(sessions)}}));
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM session_outcome"),
+            (Rows{{std::to_string(2 * ((sessions + 1) / 2))}}));
+  // The first session to arrive (id `sessions`, i = 0) has rating 0.
+  EXPECT_EQ(QueryRows(path, "SELECT value FROM session_outcome WHERE session_id = " +
+                                std::to_string(sessions) + " AND name = 'rating'"),
+            (Rows{{"0.0"}}));
+}
+
+TEST(ReportWriterTest, DuplicateSessionInABatchKeepsTheRowsBeforeItInKeyOrder) {
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  SessionRecord s3 = testing_reports::MakeSession(3, "completed", 1);
+  SessionRecord s1 = testing_reports::MakeSession(1, "completed", 1);
+  s1.outcomes = {{"task_completed", 1.0}};
+  SessionRecord s2 = testing_reports::MakeSession(2, "completed", 1);
+  s2.outcomes = {{"task_completed", 0.0}};
+  (*writer)->OnSession(s3);
+  (*writer)->OnSession(s1);
+  (*writer)->OnSession(s1);  // duplicate
+  (*writer)->OnSession(s2);
+  auto finished = (*writer)->Finish(testing_reports::SampleTotals(), testing_reports::SampleWall());
+  ASSERT_FALSE(finished.has_value());
+  EXPECT_EQ(finished.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(finished.error().message.find(path + ": insert into session (session_id 1)"),
+            std::string::npos)
+      << finished.error().message;
+  EXPECT_EQ(QueryRows(path, "SELECT session_id FROM session"), (Rows{{"1"}}));
+  EXPECT_EQ(QueryRows(path, "SELECT session_id, name FROM session_outcome"),
+            (Rows{{"1", "task_completed"}}));
+}
+
 TEST(ReportWriterTest, SessionIdAboveInt64MaxIsReportedByFinish) {
   const std::string path = TempReportPath("r.db");
   auto writer = ReportWriter::Open(path, testing_reports::SampleRunInfo());
