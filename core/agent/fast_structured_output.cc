@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,8 +20,11 @@ using nlohmann::json;
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-// More members than this: the general path (structured outputs have a handful).
+// More members or schema fields than these: the general path (structured outputs have a
+// handful).
 constexpr std::size_t kMaxMembers = 32;
+constexpr std::size_t kMaxFields = 64;
+constexpr std::uint8_t kNoMember = 0xFF;
 
 // One member of the valid object: read from the output, or a default filled in.
 struct Member {
@@ -187,26 +191,31 @@ bool KeyLess(std::string_view a, std::string_view b) {
 
 // Fills `out` from the valid object `root`, or returns false (then `out` is untouched).
 bool ReadValid(element root, const DynamicSchema& schema, const LlmOutputOptions& options,
-               ParsedLlmOutput& out) {
+               std::size_t raw_size, ParsedLlmOutput& out) {
+  const std::span<const SchemaField> fields = schema.fields();
+  if (fields.empty() || fields.size() > kMaxFields) return false;
   std::array<Member, kMaxMembers> members;
+  std::array<std::uint8_t, kMaxFields> member_of;  // per field index: its member, or kNoMember
+  member_of.fill(kNoMember);
   std::size_t n = 0;
+  std::size_t next = 0;  // where the next key is looked for first: keys mostly come in field order
   for (simdjson::dom::key_value_pair kv : simdjson::dom::object(root)) {
     if (n == kMaxMembers) return false;
-    const SchemaField* field = schema.Find(kv.key);
-    if (field == nullptr) return false;  // unknown_field
-    for (std::size_t i = 0; i < n; ++i) {
-      if (members[i].field == field) return false;  // repeated: the last wins in nlohmann
+    std::size_t index = next;
+    for (std::size_t tried = 0; fields[index].name != kv.key; ++tried) {
+      if (tried + 1 == fields.size()) return false;  // unknown_field
+      index = index + 1 == fields.size() ? 0 : index + 1;
     }
-    members[n++] = Member{kv.key, kv.value, nullptr, field};
+    next = index + 1 == fields.size() ? 0 : index + 1;
+    if (member_of[index] != kNoMember) return false;  // repeated: the last wins in nlohmann
+    member_of[index] = static_cast<std::uint8_t>(n);
+    members[n++] = Member{kv.key, kv.value, nullptr, &fields[index]};
   }
-  const std::size_t present = n;
   SpokenOutput spoken;
   std::vector<std::string> defaults_applied;
-  for (const SchemaField& field : schema.fields()) {
-    const Member* m = nullptr;
-    for (std::size_t i = 0; i < present; ++i) {
-      if (members[i].field == &field) m = &members[i];
-    }
+  for (std::size_t index = 0; index < fields.size(); ++index) {
+    const SchemaField& field = fields[index];
+    const Member* m = member_of[index] == kNoMember ? nullptr : &members[member_of[index]];
     if (m == nullptr) {
       if (field.required) return false;  // missing_required
       if (!field.default_value) continue;
@@ -245,7 +254,7 @@ bool ReadValid(element root, const DynamicSchema& schema, const LlmOutputOptions
     order[j] = index;
   }
   std::string payload;
-  payload.reserve(256);
+  payload.reserve(raw_size + 64);  // the payload is mostly the output without its blanks
   payload.push_back('{');
   int written = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -290,7 +299,7 @@ FastRead FastReadStructured(std::string_view raw, const DynamicSchema& schema,
   element root;
   if (json_fast::ParseDom(raw).get(root) != simdjson::SUCCESS) return FastRead::kDeclined;
   if (options.mode == CoercionMode::kStrict && options.max_depth >= 2 &&
-      root.type() == element_type::OBJECT && ReadValid(root, schema, options, out)) {
+      root.type() == element_type::OBJECT && ReadValid(root, schema, options, raw.size(), out)) {
     return FastRead::kDone;
   }
   json parsed;
