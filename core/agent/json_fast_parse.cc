@@ -1,7 +1,12 @@
 #include "core/agent/json_fast_parse.h"
 
+#include <bit>
 #include <cstdint>
 #include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/agent/json_fast_dom.h"
 #include "core/util/byte_scan.h"
@@ -27,19 +32,43 @@ enum class Quick { kSafe, kUnsafe, kUnknown };
 // when the text has no byte >= 0x80, no byte < 0x20, no backslash before 'u' and no '-' before
 // '0' anywhere (then SafeForFastPath's checks cannot fail), kUnsafe at a byte >= 0x80 (refused in
 // and out of strings alike), else kUnknown (the full scan decides).
+// The index of the first byte of the 8 at `p` that QuickScan looks at (a byte below 0x20 or from
+// 0x80, a backslash, a '-'), or 8.
+int FirstMark8(const char* p) {
+  using namespace byte_scan;
+  const std::uint64_t w = Load8(p);
+  const std::uint64_t marks = HasControlOrHighByte(w) | HasByte(w, '\\') | HasByte(w, '-');
+  return marks == 0 ? 8 : FirstMarkedByte(marks);
+}
+
+// The same for the 16 bytes at `p`, or 16.
+int FirstMark16(const char* p) {
+#if defined(__SSE2__)
+  // A byte below 0x20 or from 0x80 is a signed byte below 0x20.
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i marks = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+  const auto mask = static_cast<unsigned>(_mm_movemask_epi8(marks));
+  return mask == 0 ? 16 : std::countr_zero(mask);
+#else
+  const int first = FirstMark8(p);
+  return first < 8 ? first : 8 + FirstMark8(p + 8);
+#endif
+}
+
 Quick QuickScan(std::string_view text) {
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {
-    if (i + 8 <= n) {
-      using namespace byte_scan;
-      const std::uint64_t w = Load8(text.data() + i);
-      const std::uint64_t marks = HasControlOrHighByte(w) | HasByte(w, '\\') | HasByte(w, '-');
-      if (marks == 0) {
-        i += 8;
-        continue;
-      }
-      i += FirstMarkedByte(marks);
+    if (i + 16 <= n) {
+      const int skip = FirstMark16(text.data() + i);
+      i += static_cast<std::size_t>(skip);
+      if (skip == 16) continue;
+    } else if (i + 8 <= n) {
+      const int skip = FirstMark8(text.data() + i);
+      i += static_cast<std::size_t>(skip);
+      if (skip == 8) continue;
     }
     const auto c = static_cast<unsigned char>(text[i]);
     const char next = i + 1 < n ? text[i + 1] : '\0';

@@ -145,7 +145,8 @@ INSTANTIATE_TEST_SUITE_P(
                  FastRead::kDone,
                  R"({"ratio":1e+300,"system_response":"x","tags":[],"voice_instructions":"calm"})"},
         FastCase{"small_double", R"({"system_response": "x", "ratio": 1.5e-7})", FastRead::kDone,
-                 R"({"ratio":1.5e-07,"system_response":"x","tags":[],"voice_instructions":"calm"})"},
+                 R"({"ratio":1.5e-07,"system_response":"x","tags":[],)"
+                 R"("voice_instructions":"calm"})"},
         FastCase{"negative_double", R"({"system_response": "x", "ratio": -2.50E1})",
                  FastRead::kDone,
                  R"({"ratio":-25.0,"system_response":"x","tags":[],"voice_instructions":"calm"})"},
@@ -204,7 +205,8 @@ INSTANTIATE_TEST_SUITE_P(
                  FastRead::kParsed, ""},
         FastCase{"dict_repeated_key_counts_once",
                  R"({"system_response": "a", "extra": {"p": 1, "p": 2}})", FastRead::kDone,
-                 R"({"extra":{"p":2},"system_response":"a","tags":[],"voice_instructions":"calm"})"},
+                 R"({"extra":{"p":2},"system_response":"a","tags":[],)"
+                 R"("voice_instructions":"calm"})"},
         FastCase{"array", R"([{"system_response": "a"}])", FastRead::kParsed, ""},
         FastCase{"string", R"("{\"system_response\": \"a\"}")", FastRead::kParsed, ""},
         FastCase{"unicode_escape", R"({"system_response": "caf\u00e9"})", FastRead::kDeclined,

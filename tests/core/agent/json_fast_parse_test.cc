@@ -81,6 +81,12 @@ INSTANTIATE_TEST_SUITE_P(
         FastCase{"dash_zero_in_a_string", R"({"d": "2020-01-05", "n": -5})", true},
         FastCase{"escaped_backslash_then_u", R"({"s": "a\\u", "t": "\\"})", true},
         FastCase{"newlines_between_members", "{\"a\": 1,\n\"b\": \"-0\"}", true},
+        FastCase{"dashes_past_sixteen_bytes",
+                 R"({"long": "abcdefghijklmnopqrstu-vwxyz-1", "n": -12})", true},
+        FastCase{"negative_zero_past_sixteen_bytes",
+                 R"({"long": "abcdefghijklmnopqrstuvwxyz", "z": -0})", false},
+        FastCase{"utf8_past_sixteen_bytes", "{\"long\": \"abcdefghijklmnopqrstuvwxyz\xc3\xa9\"}",
+                 false},
         // Declined: the caller's nlohmann parse decides (and words any error).
         FastCase{"negative_zero", R"({"z": -0})", false},
         FastCase{"negative_fraction_below_one", R"({"z": -0.5})", false},
