@@ -15,6 +15,9 @@
 //   - nesting deeper than `max_depth` levels, counted as JsonNestingDepth counts them (each
 //     array or object one level; core/agent/json_repair.h), so that a caller need not scan the
 //     text for its depth first when the fast path answers (simdjson's own limit: 1,024).
+// The simdjson side (the per-thread parser, the text check, the conversion) is in
+// core/agent/json_fast_dom.h, shared with the direct read of valid outputs
+// (core/agent/fast_structured_output.h).
 #pragma once
 
 #include <optional>
