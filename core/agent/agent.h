@@ -161,7 +161,7 @@ class Agent {
 
   // The plain steps between the coroutines' awaits (GCC 12 keeps every local and temporary of
   // a coroutine body in its heap frame for the whole call; these keep theirs on the stack).
-  // HandleTurn:
+  // RunTurn:
   TurnRecord StartTurn(const std::string& user_text, Micros user_turn_end_us);
   // kNextTurn: the config the store has now (the session's version when the fetch fails).
   Task<void> RefreshConfig(TurnRecord* record);
