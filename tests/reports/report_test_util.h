@@ -110,7 +110,7 @@ inline TurnRecord MakeTurn(std::uint64_t session_id, int index, TurnOutcome outc
   TurnRecord t;
   t.session_id = session_id;
   t.turn_index = index;
-  t.user_turn_end_us = static_cast<Micros>(session_id) * 1'000'000 + index * 2'000'000;
+  t.user_turn_end_us = static_cast<Micros>(session_id) * 1'000'000 + static_cast<Micros>(index) * 2'000'000;
   t.agent_id = "support";
   t.config_version = "v3";
   t.outcome = outcome;
