@@ -15,47 +15,14 @@
 
 #include "core/agent/json_fast_parse.h"
 #include "core/agent/structured_output.h"
+#include "tests/core/agent/structured_output_reference.h"
 
 namespace agentsim {
 namespace {
 
 using nlohmann::json;
 
-const DynamicSchema& FastSchema() {
-  static const DynamicSchema schema = [] {
-    Result<DynamicSchema> s = DynamicSchema::Compile(json::parse(R"({
-      "schema_id": "fast",
-      "fields": [
-        {"field_name": "system_response", "field_type": "str",
-         "constraints": {"min_length": 1, "max_length": 40}},
-        {"field_name": "voice_instructions", "field_type": "str", "required": false,
-         "default": "calm", "metadata": {"use_in_tts": true}},
-        {"field_name": "pace", "field_type": "str", "required": false,
-         "metadata": {"use_in_tts": true}},
-        {"field_name": "secret", "field_type": "str", "required": false,
-         "metadata": {"hidden": true}},
-        {"field_name": "score", "field_type": "int", "required": false,
-         "constraints": {"ge": 0, "le": 100}},
-        {"field_name": "confidence", "field_type": "float", "required": false,
-         "constraints": {"ge": 0.0, "le": 1.0}},
-        {"field_name": "ratio", "field_type": "float", "required": false},
-        {"field_name": "done", "field_type": "bool", "required": false},
-        {"field_name": "mood", "field_type": "Literal['up', 'down']", "required": false},
-        {"field_name": "level", "field_type": "Literal[-1, 2]", "required": false},
-        {"field_name": "tags", "field_type": "list[str]", "default": [],
-         "constraints": {"max_length": 2}},
-        {"field_name": "counts", "field_type": "list[int]", "required": false,
-         "constraints": {"ge": 0}},
-        {"field_name": "weights", "field_type": "list[float]", "required": false,
-         "constraints": {"le": 1}},
-        {"field_name": "extra", "field_type": "dict", "required": false,
-         "constraints": {"max_length": 1}}
-      ]})"));
-    if (!s) ADD_FAILURE() << s.error().message;
-    return *s;
-  }();
-  return schema;
-}
+using structured_output_test::AllKindsSchema;
 
 struct FastCase {
   std::string name;
@@ -68,7 +35,7 @@ void PrintTo(const FastCase& c, std::ostream* os) { *os << c.name; }
 
 // What ParseLlmOutput's general path makes of a valid object (Finish in llm_output_parser.cc).
 ParsedLlmOutput Reference(const json& object, const LlmOutputOptions& options) {
-  const DynamicSchema& schema = FastSchema();
+  const DynamicSchema& schema = AllKindsSchema();
   ParsedLlmOutput out;
   EXPECT_TRUE(schema.Validate(object).empty());
   out.object = schema.WithDefaults(object, &out.defaults_applied);
@@ -88,7 +55,7 @@ TEST_P(FastReadTest, AnswersOnlyWhatTheGeneralPathWouldAgreeWith) {
     options.keep_object = keep_object;
     ParsedLlmOutput out;
     json value;
-    const FastRead got = FastReadStructured(c.raw, FastSchema(), options, out, value);
+    const FastRead got = FastReadStructured(c.raw, AllKindsSchema(), options, out, value);
     ASSERT_EQ(static_cast<int>(got), static_cast<int>(c.expected)) << keep_object;
     const std::optional<json> fast = FastParseJson(c.raw, options.max_depth);
     if (got == FastRead::kDeclined) {
@@ -221,9 +188,9 @@ TEST(FastReadStructured, LenientModeOnlyParses) {
   options.mode = CoercionMode::kLenient;
   ParsedLlmOutput out;
   json value;
-  EXPECT_EQ(FastReadStructured(R"({"system_response": "Hi."})", FastSchema(), options, out,
-                               value),
-            FastRead::kParsed);
+  EXPECT_EQ(
+      FastReadStructured(R"({"system_response": "Hi."})", AllKindsSchema(), options, out, value),
+      FastRead::kParsed);
   EXPECT_EQ(value.dump(), R"({"system_response":"Hi."})");
   EXPECT_EQ(out.reason, reason::kNotJson);
 }
@@ -248,7 +215,7 @@ TEST(FastReadStructured, DepthLimitAsFastParseJson) {
     options.max_depth = c.max_depth;
     ParsedLlmOutput out;
     json value;
-    EXPECT_EQ(FastReadStructured(c.raw, FastSchema(), options, out, value), c.expected)
+    EXPECT_EQ(FastReadStructured(c.raw, AllKindsSchema(), options, out, value), c.expected)
         << c.raw << " max_depth " << c.max_depth;
     EXPECT_EQ(FastParseJson(c.raw, c.max_depth).has_value(), c.expected != FastRead::kDeclined)
         << c.raw;
@@ -259,17 +226,17 @@ TEST(FastReadStructured, DepthLimitAsFastParseJson) {
 TEST(FastReadStructured, KeepObjectFalseLeavesOnlyFailuresTheirObject) {
   LlmOutputOptions options;
   options.keep_object = false;
-  const ParsedLlmOutput ok = ParseLlmOutput(R"({"system_response": "Hi."})", FastSchema(),
-                                            options);
+  const ParsedLlmOutput ok =
+      ParseLlmOutput(R"({"system_response": "Hi."})", AllKindsSchema(), options);
   EXPECT_TRUE(ok.structured());
   EXPECT_TRUE(ok.object.is_null());
-  const ParsedLlmOutput bad = ParseLlmOutput(R"({"system_response": ""})", FastSchema(),
-                                             options);
+  const ParsedLlmOutput bad =
+      ParseLlmOutput(R"({"system_response": ""})", AllKindsSchema(), options);
   EXPECT_EQ(bad.reason, reason::kValidationFailed);
   EXPECT_EQ(bad.object.dump(), R"({"system_response":""})");
   // The general path (a unicode escape) also drops the object of a structured result.
-  const ParsedLlmOutput slow = ParseLlmOutput(R"({"system_response": "\u0048i"})",
-                                              FastSchema(), options);
+  const ParsedLlmOutput slow =
+      ParseLlmOutput(R"({"system_response": "\u0048i"})", AllKindsSchema(), options);
   EXPECT_TRUE(slow.structured());
   EXPECT_TRUE(slow.object.is_null());
   EXPECT_EQ(slow.room_payload,
