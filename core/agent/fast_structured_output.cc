@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/agent/fast_text_read.h"
 #include "core/agent/json_fast_dom.h"
 #include "core/json/compact_json.h"
 #include "core/schema/field_type.h"
@@ -295,6 +296,8 @@ bool ReadValid(element root, const DynamicSchema& schema, const LlmOutputOptions
 FastRead FastReadStructured(std::string_view raw, const DynamicSchema& schema,
                             const LlmOutputOptions& options, ParsedLlmOutput& out,
                             json& value) {
+  // The commonest output (a flat object, keep_object false) straight from its text.
+  if (ReadValidText(raw, schema, options, out)) return FastRead::kDone;
   if (!json_fast::SafeForFastPath(raw)) return FastRead::kDeclined;
   element root;
   if (json_fast::ParseDom(raw).get(root) != simdjson::SUCCESS) return FastRead::kDeclined;
