@@ -88,21 +88,17 @@ class Reader {
     if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ') return;  // compact JSON: no blank
     while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
-  // Skips blanks, then eats `c` when it is next.
-  bool Eat(char c) {
-    SkipBlanks();
-    if (p_ == end_ || *p_ != c) return false;
-    ++p_;
-    return true;
-  }
   bool AtEnd() {
     SkipBlanks();
     return p_ == end_;
   }
-  bool AtQuote() {
+  // The next byte after blanks ('\0' at the end: never a byte this reader takes there).
+  char Next() {
     SkipBlanks();
-    return p_ != end_ && *p_ == '"';
+    return p_ == end_ ? '\0' : *p_;
   }
+  // Eats the byte Next() returned.
+  void Skip() { ++p_; }
 
   // At a '"': eats the key `name` (an identifier: its text is its JSON string's) when it is the
   // one there.
@@ -161,19 +157,23 @@ class Reader {
 
   // A member's value: a scalar or an array of scalars (items appended to `items`).
   bool MemberValue(Value& v, std::array<Value, kMaxItems>& items, std::size_t& n_items) {
-    SkipBlanks();
-    if (p_ == end_ || *p_ != '[') return Scalar(v);
+    if (Next() != '[') return Scalar(v);
     ++p_;
     v.kind = Kind::kArray;
     v.escapes = static_cast<std::uint32_t>(n_items);
     v.size = 0;
-    if (Eat(']')) return true;
+    if (Next() == ']') {
+      ++p_;
+      return true;
+    }
     for (;;) {
       if (n_items == kMaxItems || !Scalar(items[n_items])) return false;
       ++n_items;
       ++v.size;
-      if (Eat(',')) continue;
-      return Eat(']');
+      const char c = Next();
+      ++p_;
+      if (c == ',') continue;
+      return c == ']';
     }
   }
 
@@ -261,12 +261,12 @@ class Writer {
   explicit Writer(std::string& out) : out_(out) { out_.resize(out_.capacity()); }
   ~Writer() { out_.resize(pos_); }
 
-  char* Room(std::size_t n) {
-    if (out_.size() - pos_ < n) out_.resize(std::max(2 * out_.size(), pos_ + n));
+  [[gnu::always_inline]] char* Room(std::size_t n) {
+    if (out_.size() - pos_ < n) [[unlikely]] Grow(n);
     return out_.data() + pos_;
   }
   void Advance(std::size_t n) { pos_ += n; }
-  void Put(char c) {
+  [[gnu::always_inline]] void Put(char c) {
     *Room(1) = c;
     ++pos_;
   }
@@ -285,6 +285,10 @@ class Writer {
   }
 
  private:
+  [[gnu::noinline]] void Grow(std::size_t n) {
+    out_.resize(std::max(2 * out_.size(), pos_ + n));
+  }
+
   std::string& out_;
   std::size_t pos_ = 0;
 };
@@ -347,15 +351,6 @@ void AppendStringJson(const Value& v, Writer& out) {
   }
   out.Put(p, static_cast<std::size_t>(end - p));
   out.Put('"');
-}
-
-// The order of std::string keys (an nlohmann::json object's), deciding on the first byte when
-// it differs (field names mostly differ there).
-bool KeyLess(std::string_view a, std::string_view b) {
-  if (!a.empty() && !b.empty() && a.front() != b.front()) {
-    return static_cast<unsigned char>(a.front()) < static_cast<unsigned char>(b.front());
-  }
-  return a < b;
 }
 
 bool InRange(const SchemaField& field, double d) {
@@ -487,11 +482,14 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
   member_of.fill(kNoMember);
   std::size_t n = 0;
   Reader reader(raw);
-  if (!reader.Eat('{')) return false;
-  if (!reader.Eat('}')) {
+  if (reader.Next() != '{') return false;
+  reader.Skip();
+  if (reader.Next() == '}') {
+    reader.Skip();
+  } else {
     std::size_t next = 0;  // where the next key is looked for first: keys mostly come in order
     for (;;) {
-      if (n == kMaxMembers || !reader.AtQuote()) return false;
+      if (n == kMaxMembers || reader.Next() != '"') return false;
       std::size_t index = next;
       if (!reader.EatKey(fields[index].name)) {
         Value key;
@@ -504,14 +502,17 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
       }
       next = index + 1 == fields.size() ? 0 : index + 1;
       if (member_of[index] != kNoMember) return false;  // repeated: the last wins in nlohmann
-      if (!reader.Eat(':')) return false;
+      if (reader.Next() != ':') return false;
+      reader.Skip();
       Member& m = members[n];
       if (!reader.MemberValue(m.value, items, n_items)) return false;
       m.default_value = nullptr;
       m.field = &fields[index];
       member_of[index] = static_cast<std::uint8_t>(n++);
-      if (reader.Eat(',')) continue;
-      if (reader.Eat('}')) break;
+      const char c = reader.Next();
+      reader.Skip();
+      if (c == ',') continue;
+      if (c == '}') break;
       return false;
     }
   }
@@ -549,15 +550,21 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
   }
   // PublicPayloadText: the members but hidden ones, keys sorted (std::map's order); an
   // insertion sort of their indices (a handful).
+  // Names compared by their first byte, then (when equal) as strings.
   std::array<std::uint8_t, kMaxMembers> order;
+  std::array<unsigned char, kMaxMembers> first;  // in `order`'s order
   for (std::size_t i = 0; i < n; ++i) {
-    const auto index = static_cast<std::uint8_t>(i);
+    const std::string& name = members[i].field->name;
+    const auto byte = static_cast<unsigned char>(name.empty() ? '\0' : name.front());
     std::size_t j = i;
-    for (; j > 0 && KeyLess(members[index].field->name, members[order[j - 1]].field->name);
+    for (; j > 0 && (byte < first[j - 1] ||
+                     (byte == first[j - 1] && name < members[order[j - 1]].field->name));
          --j) {
       order[j] = order[j - 1];
+      first[j] = first[j - 1];
     }
-    order[j] = index;
+    order[j] = static_cast<std::uint8_t>(i);
+    first[j] = byte;
   }
   std::string payload;
   payload.reserve(raw.size() + 64);  // the payload is mostly the output without its blanks

@@ -243,11 +243,11 @@ ParsedLlmOutput ParseLenient(ParsedLlmOutput out, std::string_view raw, std::str
   return Fail(std::move(out), reason::kNotJson, std::move(error));
 }
 
-}  // namespace
-
-ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
-                               const LlmOutputOptions& options) {
-  ParsedLlmOutput out;
+// ParseLlmOutput but for the direct read's result: `read` is what FastReadStructured answered
+// (anything but kDone) when `raw` passed the checks of size and blanks, with `whole.value`.
+ParsedLlmOutput ParseGeneral(ParsedLlmOutput out, std::string_view raw,
+                             const DynamicSchema& schema, const LlmOutputOptions& options,
+                             FastRead read, JsonAttempt whole) {
   if (raw.empty()) return Fail(std::move(out), reason::kEmptyOutput, "the output is empty");
   if (raw.size() > options.max_bytes) {
     return Fail(std::move(out), reason::kTooLarge,
@@ -259,9 +259,7 @@ ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema
                 "the output is " + Plural(raw.size(), "byte") + " of whitespace only");
   }
   const bool lenient = options.mode == CoercionMode::kLenient;
-  // The common case (one valid object, strict mode) is read straight from simdjson's DOM.
-  JsonAttempt whole;
-  switch (FastReadStructured(raw, schema, options, out, whole.value)) {
+  switch (read) {
     case FastRead::kDone:
       return out;
     case FastRead::kParsed:
@@ -288,6 +286,24 @@ ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema
   if (!lenient) return ClassifyStrict(std::move(out), raw, std::move(whole.error), options.max_depth);
   return ParseLenient(std::move(out), raw, std::move(whole.error), whole.too_deep, schema,
                       options);
+}
+
+}  // namespace
+
+ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
+                               const LlmOutputOptions& options) {
+  // The common case (one valid object, strict mode) is read straight from the text or from
+  // simdjson's DOM into `out`, returned in place (one return of one object: no move).
+  ParsedLlmOutput out;
+  JsonAttempt whole;
+  FastRead read = FastRead::kDeclined;
+  if (!raw.empty() && raw.size() <= options.max_bytes && !IsBlank(raw)) {
+    read = FastReadStructured(raw, schema, options, out, whole.value);
+  }
+  if (read != FastRead::kDone) {
+    out = ParseGeneral(std::move(out), raw, schema, options, read, std::move(whole));
+  }
+  return out;
 }
 
 }  // namespace agentsim
