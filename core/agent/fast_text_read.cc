@@ -466,6 +466,37 @@ void AppendSpoken(const Member& m, std::string& out) {
   }
 }
 
+// The indices of `schema`'s fields (at most kMaxFields) in the order of their names, computed
+// once per schema and thread: a per-thread cache of the last schemas seen, each entry holding a
+// copy of its schema (a shared reference to the compiled form), so that the fields the entry is
+// found by stay alive and cannot be another schema's.
+std::span<const std::uint8_t> FieldsByName(const DynamicSchema& schema) {
+  struct Entry {
+    DynamicSchema schema;
+    std::array<std::uint8_t, kMaxFields> by_name;
+  };
+  constexpr std::size_t kMaxEntries = 16;
+  static thread_local std::vector<Entry> cache;
+  static thread_local std::size_t last = 0;
+  const std::span<const SchemaField> fields = schema.fields();
+  if (last < cache.size() && cache[last].schema.fields().data() == fields.data()) {
+    return std::span(cache[last].by_name.data(), fields.size());
+  }
+  for (std::size_t i = 0; i < cache.size(); ++i) {
+    if (cache[i].schema.fields().data() == fields.data()) {
+      last = i;
+      return std::span(cache[i].by_name.data(), fields.size());
+    }
+  }
+  if (cache.size() == kMaxEntries) cache.erase(cache.begin());
+  Entry& entry = cache.emplace_back(Entry{schema, {}});
+  for (std::size_t i = 0; i < fields.size(); ++i) entry.by_name[i] = static_cast<std::uint8_t>(i);
+  std::sort(entry.by_name.begin(), entry.by_name.begin() + static_cast<std::ptrdiff_t>(fields.size()),
+            [&](std::uint8_t a, std::uint8_t b) { return fields[a].name < fields[b].name; });
+  last = cache.size() - 1;
+  return std::span(entry.by_name.data(), fields.size());
+}
+
 }  // namespace
 
 bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
@@ -528,6 +559,7 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
       if (!field.default_value) continue;
       if (n == kMaxMembers) return false;
       members[n] = Member{Value{}, &*field.default_value, &field};
+      member_of[index] = static_cast<std::uint8_t>(n);
       m = &members[n++];
       defaults_applied.push_back(field.name);
       if (!m->default_value->is_string()) continue;
@@ -548,32 +580,18 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
       AppendSpoken(*m, spoken.voice_instructions);
     }
   }
-  // PublicPayloadText: the members but hidden ones, keys sorted (std::map's order); an
-  // insertion sort of their indices (a handful).
-  // Names compared by their first byte, then (when equal) as strings.
-  std::array<std::uint8_t, kMaxMembers> order;
-  std::array<unsigned char, kMaxMembers> first;  // in `order`'s order
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string& name = members[i].field->name;
-    const auto byte = static_cast<unsigned char>(name.empty() ? '\0' : name.front());
-    std::size_t j = i;
-    for (; j > 0 && (byte < first[j - 1] ||
-                     (byte == first[j - 1] && name < members[order[j - 1]].field->name));
-         --j) {
-      order[j] = order[j - 1];
-      first[j] = first[j - 1];
-    }
-    order[j] = static_cast<std::uint8_t>(i);
-    first[j] = byte;
-  }
+  // PublicPayloadText: the members but hidden ones, keys sorted (std::map's order): the
+  // schema's fields in the order of their names, those with a member (read or defaulted).
+  const std::span<const std::uint8_t> by_name = FieldsByName(schema);
   std::string payload;
   payload.reserve(raw.size() + 64);  // the payload is mostly the output without its blanks
   int written = 0;
   {
     Writer w(payload);
     w.Put('{');
-    for (std::size_t i = 0; i < n; ++i) {
-      const Member& m = members[order[i]];
+    for (const std::uint8_t index : by_name) {
+      if (member_of[index] == kNoMember) continue;
+      const Member& m = members[member_of[index]];
       if (m.field->metadata.hidden) continue;
       // A field name is an identifier (DynamicSchema::Compile checks it): nothing to escape.
       const std::string& name = m.field->name;
