@@ -171,9 +171,9 @@ class Reader {
       ++n_items;
       ++v.size;
       const char c = Next();
+      if (c != ',' && c != ']') return false;
       ++p_;
-      if (c == ',') continue;
-      return c == ']';
+      if (c == ']') return true;
     }
   }
 
@@ -541,10 +541,9 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
       m.field = &fields[index];
       member_of[index] = static_cast<std::uint8_t>(n++);
       const char c = reader.Next();
+      if (c != ',' && c != '}') return false;
       reader.Skip();
-      if (c == ',') continue;
       if (c == '}') break;
-      return false;
     }
   }
   if (!reader.AtEnd()) return false;

@@ -126,6 +126,8 @@ INSTANTIATE_TEST_SUITE_P(
         TextCase{"lists", R"({"system_response":"x","weights":[0.5,1,1e-1],"counts":[]})", true,
                  R"({"counts":[],"system_response":"x","tags":[],"voice_instructions":"calm",)"
                  R"("weights":[0.5,1,0.1]})"},
+        TextCase{"empty_list_with_blank", R"({"system_response":"x","counts":[ ] })", true,
+                 Minimal(R"("counts":[],)")},
         TextCase{"hidden_left_out", R"({"secret":"s","system_response":"x"})", true,
                  Minimal("")},
         // Left to FastReadStructured.
@@ -140,6 +142,9 @@ INSTANTIATE_TEST_SUITE_P(
         TextCase{"raw_control", "{\"system_response\":\"a\tb\"}", false, ""},
         TextCase{"invalid_escape", R"({"system_response":"a\qb"})", false, ""},
         TextCase{"unterminated", R"({"system_response":"x)", false, ""},
+        TextCase{"ends_after_comma", R"({"system_response":"x",)", false, ""},
+        TextCase{"ends_in_list", R"({"system_response":"x","tags":["a")", false, ""},
+        TextCase{"ends_after_value", R"({"system_response":"x")", false, ""},
         TextCase{"trailing_comma", R"({"system_response":"x",})", false, ""},
         TextCase{"text_after", R"({"system_response":"x"} x)", false, ""},
         TextCase{"two_objects", R"({"system_response":"x"}{"system_response":"y"})", false, ""},
