@@ -1,6 +1,10 @@
 // A simulated user's sessions: routing, the conversation, barge-in, disconnects, dropped arrivals.
 #include "sim/run_world.h"
 
+#include <string_view>
+
+#include "core/json/compact_json.h"
+
 namespace agentsim::run_detail {
 
 namespace {
@@ -28,15 +32,16 @@ std::size_t TenantAgent(const Scenario& s, const TenantShare& tenant, std::size_
   return last;  // u rounded up to the total (or every weight 0)
 }
 
-// The user's side of the conversation for session `index`.
-std::vector<std::string> PlanUtterances(const Scenario& s, std::int64_t index, Rng& rng,
-                                        std::string* conversation) {
+// The user's side of the conversation for session `index`: views into the scenario's
+// corpus or transcripts (they outlive the run); each turn's text is copied when it is spoken.
+std::vector<std::string_view> PlanUtterances(const Scenario& s, std::int64_t index, Rng& rng,
+                                             std::string* conversation) {
   const UtteranceSource& src = s.utterances;
   if (src.kind == UtteranceSource::Kind::kTranscripts) {
     const Conversation& c =
         src.conversations[static_cast<std::size_t>(index) % src.conversations.size()];
     *conversation = c.id;
-    return c.user_turns;
+    return std::vector<std::string_view>(c.user_turns.begin(), c.user_turns.end());
   }
   *conversation = "corpus";
   const auto n = static_cast<std::size_t>(
@@ -45,7 +50,7 @@ std::vector<std::string> PlanUtterances(const Scenario& s, std::int64_t index, R
                                      10'000)
           : rng.UniformInt(s.workload.min_turns, s.workload.max_turns));
   const std::size_t stages = src.corpus.utterances_by_stage.size();
-  std::vector<std::string> turns;
+  std::vector<std::string_view> turns;
   turns.reserve(n);
   for (std::size_t t = 0; t < n; ++t) {
     // Stages advance with the conversation: introduction first, closing last.
@@ -56,7 +61,7 @@ std::vector<std::string> PlanUtterances(const Scenario& s, std::int64_t index, R
   return turns;
 }
 
-Micros SpeakingTime(const World& w, const std::string& text) {
+Micros SpeakingTime(const World& w, std::string_view text) {
   return static_cast<Micros>(std::llround(static_cast<double>(text.size()) /
                                           w.scenario->workload.speech_chars_per_s * 1e6));
 }
@@ -82,13 +87,34 @@ void NoteServed(World* w, int worker, const TurnRecord& turn) {
   w->awaiting_service.erase(it);
 }
 
+// The session's flags as a JSON object's text, byte for byte as nlohmann's dump() of them
+// writes it (core/json/compact_json.h), allocated once at its exact size (kept in the session's
+// record for the whole session). The config's own map is read in place when no override is set.
 std::string FlagsJson(const AgentConfig& config, const FeatureFlagOverrides* overrides) {
-  nlohmann::ordered_json flags = nlohmann::ordered_json::object();
-  const std::map<std::string, bool> effective =
-      overrides ? overrides->Apply(config.agent_id, config.feature_flags) : config.feature_flags;
-  for (const auto& [name, on] : effective) flags[name] = on;
-  std::string text = flags.dump();
-  text.shrink_to_fit();  // kept in the session's record for the whole session
+  std::map<std::string, bool> applied;
+  const std::map<std::string, bool>* effective = &config.feature_flags;
+  if (overrides != nullptr && !overrides->empty()) {
+    applied = overrides->Apply(config.agent_id, config.feature_flags);
+    effective = &applied;
+  }
+  std::size_t size = 2;  // {}, and each "name":true / "name":false with commas between
+  for (const auto& [name, on] : *effective) size += name.size() + (on ? 7 : 8) + 1;
+  if (!effective->empty()) --size;
+  std::string text;
+  text.reserve(size);
+  text.push_back('{');
+  for (const auto& [name, on] : *effective) {
+    if (text.size() > 1) text.push_back(',');
+    if (!AppendJsonString(name, text)) {
+      // Not UTF-8: dump() throws for it, as it always did.
+      nlohmann::ordered_json flags = nlohmann::ordered_json::object();
+      for (const auto& [n, v] : *effective) flags[n] = v;
+      return flags.dump();
+    }
+    text.append(on ? ":true" : ":false");
+  }
+  text.push_back('}');
+  text.shrink_to_fit();  // a no-op unless a name needed escapes
   return text;
 }
 
@@ -120,7 +146,7 @@ struct SessionState {
   bool in_rollout = false;
   int worker_index = 0;
   SessionManager* sessions = nullptr;
-  std::vector<std::string> utterances;
+  std::vector<std::string_view> utterances;  // into the scenario (PlanUtterances)
   std::uint64_t id = 0;  // the manager's session id
   Agent* agent = nullptr;
   World::ActiveSession* active = nullptr;
@@ -128,7 +154,7 @@ struct SessionState {
   TurnRecord turn;
   Micros turn_end = 0;
   std::optional<Micros> barge_at;
-  std::shared_ptr<bool> turn_done;
+  std::shared_ptr<bool> turn_done;  // set (and shared with BargeIn) when barge_at is
 };
 
 // Routes the session and plans its utterances.
@@ -229,7 +255,7 @@ bool GoesOn(const SessionState& st, MockRoom& room) {
 }
 
 // The user's turn ended now: counts it and decides its barge-in.
-Task<void> StartTurn(SessionState& st, std::string& text) {
+Task<void> StartTurn(SessionState& st, std::string_view text) {
   World* w = st.w;
   const Scenario& s = *w->scenario;
   st.turn_end = w->loop->NowMicros();
@@ -243,13 +269,14 @@ Task<void> StartTurn(SessionState& st, std::string& text) {
       st.barge_at = st.turn_end + s.workload.barge_in_after_ms.SampleMillisAsMicros(barge);
     }
   }
-  st.turn_done = std::make_shared<bool>(false);
   if (st.barge_at) {
+    // Only a barge-in needs to know when the turn returned: no allocation for the other turns.
+    st.turn_done = std::make_shared<bool>(false);
     w->loop->Spawn(BargeIn(w->loop, st.agent, *st.barge_at, st.turn_done),
                    fmt::format("barge-in-{}-{}", st.session.session_id, st.session.turns_started));
   }
   st.active->in_turn = true;
-  return st.agent->RunTurn(std::move(text), st.turn_end, &st.turn);
+  return st.agent->RunTurn(std::string(text), st.turn_end, &st.turn);
 }
 
 // After the turn: records it. Returns the instant the user listens until (the agent's audio,
@@ -260,8 +287,10 @@ Micros AfterTurn(SessionState& st, MockRoom& room) {
   World* w = st.w;
   SessionRecord& session = st.session;
   st.active->in_turn = false;
-  *st.turn_done = true;
-  st.turn_done.reset();
+  if (st.turn_done) {
+    *st.turn_done = true;
+    st.turn_done.reset();
+  }
   ++w->turns_recorded;
   if (turn.outcome != TurnOutcome::kError) ++session.turns_completed;
   NoteServed(w, st.worker_index, turn);
@@ -321,7 +350,7 @@ Task<void> SimulateSession(World* w, std::int64_t index, std::int64_t slot) {
   MockRoom room(w->monitor, st.session.session_id, w->hidden_by_agent[st.agent_index]);
   EnableRoomFaults(st, room);
   if (!co_await OpenAgentSession(&st, &room)) co_return;
-  for (std::string& text : st.utterances) {
+  for (const std::string_view& text : st.utterances) {
     if (!GoesOn(st, room)) break;
     co_await w->loop->Sleep(SpeakingTime(*w, text));
     if (!GoesOn(st, room)) break;
