@@ -31,8 +31,11 @@ Agent::Agent(AgentServices services, std::shared_ptr<const AgentConfig> config, 
     if (services_.flag_overrides != nullptr) {
       if (auto v = services_.flag_overrides->Get(config_->agent_id, name)) return *v;
     }
-    auto it = config_->feature_flags.find(std::string(name));
-    return it != config_->feature_flags.end() && it->second;
+    // A scan (a handful of flags): find() would build a std::string key.
+    for (const auto& [key, on] : config_->feature_flags) {
+      if (key == name) return on;
+    }
+    return false;
   };
   sentiment_analysis_ = flag("enable_sentiment_analysis");
   voice_analytics_ = flag("enable_voice_analytics");
@@ -420,15 +423,23 @@ Status Agent::NotifyConfigUpdate(std::string_view version) {
   return room_->PublishData(kConfigUpdateTopic, notice.dump());
 }
 
-void Agent::Remember(const AgentConfig& config, std::string* user_text,
-                     const std::string* reply_text) {
+void Agent::Remember(const AgentConfig& config, std::string* user_text, std::string* reply_text) {
   const std::size_t bound = 2 * static_cast<std::size_t>(config.prompt.max_history_turns);
-  history_.push_back(ChatMessage{ChatMessage::Role::kUser, std::move(*user_text)});
-  history_.push_back(ChatMessage{ChatMessage::Role::kAssistant, *reply_text});
-  if (history_.size() > bound) {
-    history_.erase(history_.begin(),
-                   history_.begin() + static_cast<std::ptrdiff_t>(history_.size() - bound));
+  if (bound == 0) {
+    history_.clear();
+    return;
   }
+  // The oldest messages go first, so the history never holds more than `bound` messages and
+  // its capacity grows (doubling) to `bound` at most.
+  if (history_.size() + 2 > bound) {
+    history_.erase(history_.begin(),
+                   history_.begin() + static_cast<std::ptrdiff_t>(history_.size() + 2 - bound));
+  }
+  if (history_.capacity() < history_.size() + 2) {
+    history_.reserve(std::min(std::max(2 * history_.capacity(), history_.size() + 2), bound));
+  }
+  history_.push_back(ChatMessage{ChatMessage::Role::kUser, std::move(*user_text)});
+  history_.push_back(ChatMessage{ChatMessage::Role::kAssistant, std::move(*reply_text)});
 }
 
 void Agent::Close(std::function<void()> release) {

@@ -156,8 +156,8 @@ class Agent {
   // answer (trimmed, lower-cased) validates. Counted in record.llm_calls.
   Task<void> FillSentiment(const AgentConfig& config, const std::string& user_text,
                            ParsedLlmOutput* parsed, TurnRecord& record);
-  // Moves *user_text and copies *reply_text into the history.
-  void Remember(const AgentConfig& config, std::string* user_text, const std::string* reply_text);
+  // Moves *user_text and *reply_text into the history.
+  void Remember(const AgentConfig& config, std::string* user_text, std::string* reply_text);
 
   // The plain steps between the coroutines' awaits (GCC 12 keeps every local and temporary of
   // a coroutine body in its heap frame for the whole call; these keep theirs on the stack).
