@@ -12,7 +12,7 @@ struct EventLoop::Root {
   std::coroutine_handle<RootPromise> handle;
 };
 
-struct EventLoop::RootPromise {
+struct EventLoop::RootPromise : detail::PooledFrame {
   EventLoop* loop;
   std::uint64_t id;
 

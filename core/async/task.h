@@ -2,6 +2,7 @@
 // (or handed to EventLoop::Spawn). The promise stores an exception thrown by the body and the
 // awaiter rethrows it; on completion control transfers to the awaiting coroutine (symmetric
 // transfer). Destroying an unfinished Task destroys its frame (and so its awaited children).
+// Frames come from FramePool (core/async/frame_pool.h).
 //
 // Rules that keep GCC 12 happy (see docs/determinism.md): coroutine parameters by value, no
 // coroutine lambdas with captures, `auto x = co_await f();` rather than co_await inside a larger
@@ -14,6 +15,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/async/frame_pool.h"
+
 namespace agentsim {
 
 template <typename T = void>
@@ -21,7 +24,7 @@ class Task;
 
 namespace detail {
 
-struct TaskPromiseBase {
+struct TaskPromiseBase : PooledFrame {
   std::coroutine_handle<> continuation;
   std::exception_ptr exception;
 

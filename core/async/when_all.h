@@ -23,7 +23,7 @@ struct WhenAllState {
 };
 
 struct WhenAllChild {
-  struct promise_type {
+  struct promise_type : detail::PooledFrame {
     WhenAllState* state;
     template <typename... Args>
     explicit promise_type(WhenAllState* s, Args&...) noexcept : state(s) {}
