@@ -526,7 +526,9 @@ Task<void> Agent::RunTurn(std::string user_text, Micros user_turn_end_us, TurnRe
   record = StartTurn(user_text, user_turn_end_us);
   if (closed_) co_return;  // StartTurn made the error record
 
-  if (services_.reload_policy == ConfigReloadPolicy::kNextTurn) co_await RefreshConfig(&record);
+  if (services_.reload_policy == ConfigReloadPolicy::kNextTurn && !RefreshFromL1(record)) {
+    co_await RefreshConfig(&record);
+  }
   // A turn uses one version throughout: `config` is not reassigned below.
   const std::shared_ptr<const AgentConfig> config_holder = config_;
   const AgentConfig& config = *config_holder;
@@ -541,6 +543,15 @@ Task<void> Agent::RunTurn(std::string user_text, Micros user_turn_end_us, TurnRe
     }
   }
   EndTurn(user_turn_end_us, record);
+}
+
+bool Agent::RefreshFromL1(TurnRecord& record) {
+  const Micros fetch_start = services_.clock->NowMicros();
+  std::optional<Result<std::shared_ptr<const AgentConfig>>> hit =
+      services_.configs->FindLiveInL1(config_->agent_id);
+  if (!hit) return false;
+  UseFetchedConfig(*hit, fetch_start, record);
+  return true;
 }
 
 // Its own coroutine, so that the fetched result is not kept in RunTurn's frame for the turn.

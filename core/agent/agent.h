@@ -164,6 +164,9 @@ class Agent {
   // RunTurn:
   TurnRecord StartTurn(const std::string& user_text, Micros user_turn_end_us);
   // kNextTurn: the config the store has now (the session's version when the fetch fails).
+  // RefreshFromL1 is the store's L1 hit (most turns) without a coroutine; false: no live L1
+  // entry, RefreshConfig fetches it.
+  bool RefreshFromL1(TurnRecord& record);
   Task<void> RefreshConfig(TurnRecord* record);
   void UseFetchedConfig(Result<std::shared_ptr<const AgentConfig>>& fetched, Micros fetch_start,
                         TurnRecord& record);

@@ -57,21 +57,28 @@ ConfigurationStore::ConfigurationStore(DocumentStore* l3, SharedCache* l2, Clock
   if (options_.ttl_jitter > 0.99) options_.ttl_jitter = 0.99;
 }
 
+std::optional<Result<std::shared_ptr<const AgentConfig>>> ConfigurationStore::FindLiveInL1(
+    std::string_view agent_id) {
+  auto it = l1_.find(agent_id);
+  if (it == l1_.end()) return std::nullopt;
+  L1Entry& entry = *it->second;
+  if (!(clock_->NowMicros() < entry.expires_at_us)) return std::nullopt;
+  CacheLevelStats& l1 = Level(CacheLevel::kL1);
+  ++l1.hits;
+  CountWindow(CacheLevel::kL1, true);
+  lru_.splice(lru_.begin(), lru_, entry.lru_pos);
+  if (entry.negative) {
+    ++l1.negative_hits;
+    return Result<std::shared_ptr<const AgentConfig>>(std::unexpected(*entry.negative));
+  }
+  return Result<std::shared_ptr<const AgentConfig>>(entry.config);
+}
+
 Task<Result<std::shared_ptr<const AgentConfig>>> ConfigurationStore::GetAgentConfig(
     std::string agent_id) {
+  if (auto hit = FindLiveInL1(agent_id)) co_return std::move(*hit);
   CacheLevelStats& l1 = Level(CacheLevel::kL1);
-  if (auto it = l1_.find(agent_id); it != l1_.end()) {
-    L1Entry& entry = *it->second;
-    if (clock_->NowMicros() < entry.expires_at_us) {
-      ++l1.hits;
-      CountWindow(CacheLevel::kL1, true);
-      lru_.splice(lru_.begin(), lru_, entry.lru_pos);
-      if (entry.negative) {
-        ++l1.negative_hits;
-        co_return std::unexpected(*entry.negative);
-      }
-      co_return entry.config;
-    }
+  if (auto it = l1_.find(agent_id); it != l1_.end()) {  // expired
     ++l1.expirations;
     EraseL1(it);
   }

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -87,6 +88,12 @@ class ConfigurationStore {
   // The current config of `agent_id`. Errors: kNotFound (also from the negative cache),
   // kUnavailable, kDeadlineExceeded (pool), kInvalidArgument (stored document does not parse).
   Task<Result<std::shared_ptr<const AgentConfig>>> GetAgentConfig(std::string agent_id);
+  // GetAgentConfig's L1 hit without a coroutine (no frame, no copy of the id): when
+  // `agent_id` has a live L1 entry (positive or negative), counts the hit exactly as
+  // GetAgentConfig does and returns its result. nullopt, with nothing counted or changed, when
+  // it has none (absent or expired): call GetAgentConfig then.
+  std::optional<Result<std::shared_ptr<const AgentConfig>>> FindLiveInL1(
+      std::string_view agent_id);
   // The same for a session or principal of `tenant_id`: kPermissionDenied (counted) when the
   // config belongs to another tenant (seed: TenantIsolationMiddleware).
   Task<Result<std::shared_ptr<const AgentConfig>>> GetAgentConfigForTenant(std::string agent_id,
