@@ -8,7 +8,8 @@ void FeatureFlagOverrides::Set(std::string_view agent_id, std::string_view flag,
 
 std::optional<bool> FeatureFlagOverrides::Get(std::string_view agent_id,
                                               std::string_view flag) const {
-  auto it = values_.find(std::make_pair(std::string(agent_id), std::string(flag)));
+  if (values_.empty()) return std::nullopt;
+  auto it = values_.find(std::pair<std::string_view, std::string_view>(agent_id, flag));
   if (it == values_.end()) return std::nullopt;
   return it->second;
 }

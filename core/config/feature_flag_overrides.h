@@ -27,7 +27,18 @@ class FeatureFlagOverrides {
   bool empty() const { return values_.empty(); }
 
  private:
-  std::map<std::pair<std::string, std::string>, bool, std::less<>> values_;
+  // (agent_id, flag) in byte order; found by views (Get builds no strings).
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      const std::string_view a1 = a.first;
+      const std::string_view b1 = b.first;
+      if (a1 != b1) return a1 < b1;
+      return std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, bool, KeyLess> values_;
 };
 
 }  // namespace agentsim

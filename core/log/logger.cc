@@ -27,9 +27,11 @@ std::shared_ptr<spdlog::logger> MakeNullLogger() {
 }
 
 Logger Logger::Bind(std::string_view key, std::string_view value) const {
-  Logger out = *this;
-  // Exactly the size needed: every session's agent keeps its logger for the whole session.
+  // Not a copy of *this: the new context is allocated once, at exactly the size needed (every
+  // session's agent keeps its logger for the whole session).
+  Logger out(sink_, clock_);
   out.context_.reserve(context_.size() + key.size() + value.size() + 2);
+  out.context_.append(context_);
   out.context_.append(key);
   out.context_.push_back('=');
   out.context_.append(value);
