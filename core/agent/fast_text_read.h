@@ -16,6 +16,10 @@
 // State: each thread keeps the name order of the fields of the last 16 schemas it read for (the
 // room payload's key order), with a copy of each schema (a shared reference to its compiled
 // form, which the copy keeps alive until evicted or the thread ends).
+//
+// Parts (internal headers, namespace agentsim::fast_text): fast_text_scan.h (the token scanner),
+// fast_text_check.h (the schema checks of values), fast_text_payload.{h,cc} (the room payload
+// writer and the per-thread key-order cache); fast_text_read.cc is the driver.
 #pragma once
 
 #include <string_view>
