@@ -269,6 +269,40 @@ TEST_F(ConfigurationStoreTest, CachesUnknownIdsForNegativeTtl) {
   EXPECT_EQ(l3.errors, 0u);  // not found is an answer, not a backend error
 }
 
+// FindLiveInL1 at `at`: "<id>@<at> none|<version>|<error code>".
+Task<void> ProbeL1At(EventLoop* loop, ConfigurationStore* store, Micros at, std::string agent_id,
+                     std::vector<std::string>* out) {
+  co_await loop->SleepUntil(at);
+  const std::optional<ConfigResult> hit = store->FindLiveInL1(agent_id);
+  std::string answer = !hit    ? std::string("none")
+                       : *hit ? (**hit)->version
+                              : std::string(ErrorCodeName(hit->error().code));
+  out->push_back(agent_id + "@" + std::to_string(at) + " " + answer);
+}
+
+TEST_F(ConfigurationStoreTest, FindLiveInL1AnswersLiveEntriesAndCountsOnlyHits) {
+  auto store = Make(DefaultOptions(), false);  // L1 TTL 10 s, negative TTL 5 s
+  std::vector<std::string> probes;
+  const auto probe = [&](Micros at, const std::string& id) {
+    loop_.Spawn(ProbeL1At(&loop_, store.get(), at, id, &probes), "probe-" + id);
+  };
+  probe(0, "a");                     // nothing cached yet
+  ReadAtTime(store.get(), 1, "a");   // cached at 2001 until 10,002,001
+  ReadAtTime(store.get(), 1, "ghost");  // negative at 2001 until 5,002,001
+  probe(5 * kMicrosPerSecond, "a");
+  probe(5 * kMicrosPerSecond, "ghost");
+  probe(kL3 + 1 + 10 * kMicrosPerSecond - 1, "a");  // the entry's last live microsecond
+  probe(kL3 + 1 + 10 * kMicrosPerSecond, "a");      // expired: left for GetAgentConfig
+  loop_.Run();
+  EXPECT_THAT(probes, ElementsAre("a@0 none", "a@5000000 1.0.0", "ghost@5000000 NOT_FOUND",
+                                  "a@10002000 1.0.0", "a@10002001 none"));
+  const CacheLevelStats& l1 = store->stats(CacheLevel::kL1);
+  EXPECT_EQ(l1.hits, 3u);
+  EXPECT_EQ(l1.negative_hits, 1u);
+  EXPECT_EQ(l1.misses, 2u);       // the two reads only
+  EXPECT_EQ(l1.expirations, 0u);  // an expired entry is GetAgentConfig's to count and drop
+}
+
 TEST_F(ConfigurationStoreTest, InvalidateSendsTheNextReadToL3) {
   auto store = Make(DefaultOptions(), true);
   ReadAtTime(store.get(), 0, "a");  // L2 miss (1 ms), L3 (2 ms), L2 set (1 ms)
