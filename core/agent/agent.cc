@@ -93,20 +93,27 @@ Result<LlmClient*> Agent::FallbackLlm(const AgentConfig& config, std::size_t ind
   return created;
 }
 
+std::size_t Agent::route_count() const { return 1 + config_->llm.fallback_providers.size(); }
+
+LlmRoute Agent::route(std::size_t index) const {
+  if (index == 0) return LlmRoute{config_->llm.provider, config_->llm.model};
+  const LlmFallback& f = config_->llm.fallback_providers[index - 1];
+  return LlmRoute{f.provider, f.model};
+}
+
+Result<LlmClient*> Agent::client(std::size_t index) {
+  return index == 0 ? Llm(*config_) : FallbackLlm(*config_, index - 1);
+}
+
 // Not a coroutine: its work happens when the call is made (right before it is awaited), so the
-// request, routes and context are built on the stack and moved into CompleteResilient's frame,
-// which writes the answer to *out and the attempts and provider straight into the record.
+// request and context are built on the stack and moved into CompleteResilient's frame, which
+// writes the answer to *out and the attempts and provider straight into the record; the chain
+// of providers is this agent's (LlmRouteSource).
 Task<void> Agent::CompleteLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
                               Result<LlmResponse>* out) {
   // The turn's deadline starts with its first LLM call.
   if (record.llm_attempts.empty()) {
     turn_deadline_at_us_ = TurnDeadlineAt(config.llm.retry, services_.clock->NowMicros());
-  }
-  std::vector<LlmRoute> routes;
-  routes.reserve(1 + config.llm.fallback_providers.size());
-  routes.push_back(LlmRoute{config.llm.provider, config.llm.model});
-  for (const LlmFallback& f : config.llm.fallback_providers) {
-    routes.push_back(LlmRoute{f.provider, f.model});
   }
   ResilientLlmContext context;
   context.clock = services_.clock;
@@ -117,10 +124,7 @@ Task<void> Agent::CompleteLlm(const AgentConfig& config, LlmRequest request, Tur
   context.call_index = record.llm_calls - 1;
   context.keep_alive = config_;  // the turn's config: owns the schema
   context.cancelled = &interrupt_requested_;
-  LlmClientLookup clients = [this, &config](std::size_t i) -> Result<LlmClient*> {
-    return i == 0 ? Llm(config) : FallbackLlm(config, i - 1);
-  };
-  return CompleteResilient(std::move(context), std::move(routes), std::move(clients), request,
+  return CompleteResilient(std::move(context), this, request,
                            ResilientLlmOutput{out, &record.llm_provider, &record.llm_attempts});
 }
 

@@ -70,7 +70,8 @@ struct AgentServices {
   const FeatureFlagOverrides* flag_overrides = nullptr;
 };
 
-class Agent {
+// Final: it implements LlmRouteSource (privately) and is deleted through Agent pointers.
+class Agent final : private LlmRouteSource {
  public:
   // `config` is the version the session started with; `rng` is the session's stream; `room`
   // is not owned and must outlive the agent.
@@ -149,6 +150,12 @@ class Agent {
   // must outlive the awaited call. The turn's deadline starts at its first call.
   Task<void> CompleteLlm(const AgentConfig& config, LlmRequest request, TurnRecord& record,
                          Result<LlmResponse>* out);
+  // LlmRouteSource, for CompleteLlm: the turn's config's provider, then its
+  // fallback_providers, and their clients (Llm, FallbackLlm). config_ is the turn's config: it
+  // is replaced only at a turn's start (UseFetchedConfig), before any LLM call.
+  std::size_t route_count() const override;
+  LlmRoute route(std::size_t index) const override;
+  Result<LlmClient*> client(std::size_t index) override;
   // One LLM call against the tenant's daily quota; false (and the turn errs) when refused.
   bool TakeLlmCall(const AgentConfig& config, TurnRecord& record);
   // enable_sentiment_analysis: a plain-text "classify sentiment" call after a structured

@@ -92,11 +92,10 @@ class ResilientCall {
  public:
   enum class Step { kDone, kWait, kSend };
 
-  ResilientCall(const ResilientLlmContext& context, const std::vector<LlmRoute>& routes,
-                const LlmClientLookup& clients, const LlmRequest& request, ResilientLlmOutput out)
+  ResilientCall(const ResilientLlmContext& context, LlmRouteSource& routes,
+                const LlmRequest& request, ResilientLlmOutput out)
       : context_(context),
         routes_(routes),
-        clients_(clients),
         request_(request),
         max_attempts_(context.policy.max_attempts > 0 ? context.policy.max_attempts : 1),
         out_(out) {}
@@ -215,7 +214,7 @@ class ResilientCall {
  private:
   Micros Now() const { return context_.clock->NowMicros(); }
   Micros deadline() const { return context_.deadline_at_us; }
-  const LlmRoute& route() const { return routes_[index_]; }
+  LlmRoute route() const { return routes_.route(index_); }
   bool Cancelled() const { return context_.cancelled != nullptr && *context_.cancelled; }
 
   void Record(int attempt, Micros delay_us, AttemptOutcome outcome, Micros started_at_us) {
@@ -227,7 +226,7 @@ class ResilientCall {
   // The next provider's checks; false when the call ends (no provider left, cancelled, no
   // time left).
   bool StartProvider() {
-    while (!stop_ && index_ < routes_.size()) {
+    while (!stop_ && index_ < routes_.route_count()) {
       if (Cancelled()) {
         last_error_ =
             Error{ErrorCode::kCancelled, "cancelled before " + std::string(route().provider)};
@@ -238,7 +237,7 @@ class ResilientCall {
         last_error_ = DeadlineError(deadline(), "no time left for " + std::string(route().provider));
         return false;
       }
-      Result<LlmClient*> client = clients_(index_);
+      Result<LlmClient*> client = routes_.client(index_);
       if (!client) {
         Record(0, 0, AttemptOutcome::kError, Now());
         last_error_ = WithProvider(route().provider, client.error());
@@ -292,8 +291,7 @@ class ResilientCall {
   }
 
   const ResilientLlmContext& context_;
-  const std::vector<LlmRoute>& routes_;
-  const LlmClientLookup& clients_;
+  LlmRouteSource& routes_;
   const LlmRequest& request_;
   const int max_attempts_;
   const ResilientLlmOutput out_;
@@ -315,9 +313,33 @@ class ResilientCall {
 
 }  // namespace
 
+namespace {
+
+// The vector-and-lookup form's chain.
+class VectorRoutes final : public LlmRouteSource {
+ public:
+  VectorRoutes(std::vector<LlmRoute> routes, LlmClientLookup clients)
+      : routes_(std::move(routes)), clients_(std::move(clients)) {}
+  std::size_t route_count() const override { return routes_.size(); }
+  LlmRoute route(std::size_t index) const override { return routes_[index]; }
+  Result<LlmClient*> client(std::size_t index) override { return clients_(index); }
+
+ private:
+  std::vector<LlmRoute> routes_;
+  LlmClientLookup clients_;
+};
+
+}  // namespace
+
 Task<void> CompleteResilient(ResilientLlmContext context, std::vector<LlmRoute> routes,
                              LlmClientLookup clients, LlmRequest request, ResilientLlmOutput out) {
-  ResilientCall call(context, routes, clients, request, out);
+  VectorRoutes source(std::move(routes), std::move(clients));
+  co_await CompleteResilient(std::move(context), &source, request, out);
+}
+
+Task<void> CompleteResilient(ResilientLlmContext context, LlmRouteSource* routes,
+                             LlmRequest request, ResilientLlmOutput out) {
+  ResilientCall call(context, *routes, request, out);
   ResilientCall::Step step = call.Next();
   bool cut = false;
   while (step != ResilientCall::Step::kDone) {

@@ -93,6 +93,25 @@ struct ResilientLlmOutput {
 Task<void> CompleteResilient(ResilientLlmContext context, std::vector<LlmRoute> routes,
                              LlmClientLookup clients, LlmRequest request, ResilientLlmOutput out);
 
+// The chain of one call and its clients, as the caller keeps them (the Agent: its config's
+// provider, then its fallback providers), so that a call builds no vector of routes and no
+// std::function. route(index) for index < route_count() (REQUIRES: >= 1); its views must
+// outlive the call. client(index) is asked when that provider's turn comes (created on first
+// use); an error is recorded as an `error` attempt and the chain moves on.
+class LlmRouteSource {
+ public:
+  virtual std::size_t route_count() const = 0;
+  virtual LlmRoute route(std::size_t index) const = 0;
+  virtual Result<LlmClient*> client(std::size_t index) = 0;
+
+ protected:
+  ~LlmRouteSource() = default;
+};
+
+// The same call over `routes` (not owned; REQUIRES: outlives the awaited call).
+Task<void> CompleteResilient(ResilientLlmContext context, LlmRouteSource* routes,
+                             LlmRequest request, ResilientLlmOutput out);
+
 // The seed of attempt k of a call whose request carries `seed` (see above).
 std::uint64_t AttemptSeed(std::uint64_t seed, int k);
 
