@@ -6,67 +6,11 @@
 namespace agentsim {
 namespace {
 
-constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-
 __extension__ typedef unsigned __int128 Uint128;  // GCC extension; -Wpedantic-clean
-
-std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 }  // namespace
 
-std::uint64_t Mix64(std::uint64_t x) {
-  x += kGolden;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-std::uint64_t Fnv1a64(std::string_view bytes) {
-  std::uint64_t h = 0xCBF29CE484222325ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001B3ULL;
-  }
-  return h;
-}
-
 Rng::Rng(std::uint64_t seed) : Rng(Mix64(seed), true) {}
-
-Rng::Rng(std::uint64_t identity, bool) : identity_(identity) { Seed(identity); }
-
-void Rng::Seed(std::uint64_t identity) {
-  std::uint64_t x = identity;
-  for (auto& word : s_) {
-    x += kGolden;
-    std::uint64_t z = x;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    word = z ^ (z >> 31);
-  }
-  if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = kGolden;  // all-zero state is absorbing
-}
-
-Rng Rng::Fork(std::string_view key) const {
-  return Rng(Mix64(identity_ ^ Mix64(Fnv1a64(key))), true);
-}
-
-Rng Rng::Fork(std::uint64_t key) const {
-  return Rng(Mix64(identity_ ^ Mix64(key ^ 0x5851F42D4C957F2DULL)), true);
-}
-
-std::uint64_t Rng::NextU64() {
-  const std::uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-  const std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = Rotl(s_[3], 45);
-  return result;
-}
-
-double Rng::Uniform01() { return static_cast<double>(NextU64() >> 11) * 0x1.0p-53; }
 
 double Rng::Uniform(double lo, double hi) { return lo + (hi - lo) * Uniform01(); }
 

@@ -24,13 +24,14 @@ class Rng {
  public:
   explicit Rng(std::uint64_t seed);
 
-  // A child stream for `key`; depends only on this stream's identity and `key`.
+  // A child stream for `key`; depends only on this stream's identity and `key`. Inline: a
+  // literal key's hash folds at compile time.
   Rng Fork(std::string_view key) const;
   Rng Fork(std::uint64_t key) const;
 
   std::uint64_t identity() const { return identity_; }
 
-  // Uniform 64 random bits.
+  // Uniform 64 random bits. Inline (as Uniform01): every draw goes through it.
   std::uint64_t NextU64();
   // Uniform double in [0, 1) with 53 bits of precision.
   double Uniform01();
@@ -58,8 +59,56 @@ class Rng {
 };
 
 // FNV-1a 64-bit of `bytes` (stream keys; stable across platforms).
-std::uint64_t Fnv1a64(std::string_view bytes);
+constexpr std::uint64_t Fnv1a64(std::string_view bytes) {
+  std::uint64_t h = 0xCBF29CE484222325ULL;
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001B3ULL;
+  }
+  return h;
+}
+
 // SplitMix64 finaliser: a bijective 64-bit mix.
-std::uint64_t Mix64(std::uint64_t x);
+constexpr std::uint64_t Mix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+inline Rng::Rng(std::uint64_t identity, bool) : identity_(identity) { Seed(identity); }
+
+// SplitMix64 from the identity fills the state (the words are Mix64 of identity + k * golden).
+inline void Rng::Seed(std::uint64_t identity) {
+  constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
+  s_[0] = Mix64(identity);
+  s_[1] = Mix64(identity + kGolden);
+  s_[2] = Mix64(identity + 2 * kGolden);
+  s_[3] = Mix64(identity + 3 * kGolden);
+  if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = kGolden;  // all-zero state is absorbing
+}
+
+inline Rng Rng::Fork(std::string_view key) const {
+  return Rng(Mix64(identity_ ^ Mix64(Fnv1a64(key))), true);
+}
+
+inline Rng Rng::Fork(std::uint64_t key) const {
+  return Rng(Mix64(identity_ ^ Mix64(key ^ 0x5851F42D4C957F2DULL)), true);
+}
+
+inline std::uint64_t Rng::NextU64() {
+  const auto rotl = [](std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const std::uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+inline double Rng::Uniform01() { return static_cast<double>(NextU64() >> 11) * 0x1.0p-53; }
 
 }  // namespace agentsim
