@@ -45,7 +45,7 @@ class FramePool {
   }
 
   // `bytes`: the size passed to Allocate.
-  static void Deallocate(void* block, std::size_t bytes) noexcept {
+  static void Deallocate(void* block, [[maybe_unused]] std::size_t bytes) noexcept {
 #if !defined(__SANITIZE_ADDRESS__)
     if (bytes <= kMaxPooledBytes) [[likely]] {
       Lists& l = lists_;
