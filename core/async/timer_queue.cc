@@ -72,15 +72,7 @@ void TimerQueue::PushSlow(std::uint64_t at_us, std::uint64_t seq, void* handle) 
   const std::uint32_t n =
       AllocateNode(handle, seq, static_cast<std::uint32_t>(at_us % kBlockUs));
   const std::uint64_t s = (at_us / kBlockUs) % kFarSlots;
-  Slot& slot = slots_[kWheelSlots + s];
-  if (far_bits_.Test(s)) {
-    nodes_[slot.tail].next = n;
-    slot.tail = n;
-  } else {
-    slot.head = n;
-    slot.tail = n;
-    far_bits_.Set(s);
-  }
+  Append(slots_[kWheelSlots + s], far_bits_, s, n);
   ++far_size_;
 }
 

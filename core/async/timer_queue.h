@@ -134,6 +134,8 @@ class TimerQueue {
     nodes[n] = Node{handle, seq, kNil, offset};
     return n;
   }
+  // Appends node `n` to slot `s`'s list (`bits` marks the non-empty slots of its wheel).
+  void Append(Slot& slot, Bitmap& bits, std::uint64_t s, std::uint32_t n);
   // Appends node `n` to the ring's slot of `at_us`. REQUIRES: at_us in [base_us_, horizon_us_).
   void PushWheel(std::uint64_t at_us, std::uint32_t n);
   // Out of line: to the far wheel or the heap, or first grows the free list (and allocates the
@@ -168,17 +170,20 @@ class TimerQueue {
 
 // The hot paths are inline: the event loop runs one push and one pop per event.
 
-inline void TimerQueue::PushWheel(std::uint64_t at_us, std::uint32_t n) {
-  const std::uint64_t s = at_us & kMask;
-  Slot& slot = slots_[s];
-  if (ring_bits_.Test(s)) {
+inline void TimerQueue::Append(Slot& slot, Bitmap& bits, std::uint64_t s, std::uint32_t n) {
+  if (bits.Test(s)) {
     nodes_[slot.tail].next = n;
     slot.tail = n;
   } else {
     slot.head = n;
     slot.tail = n;
-    ring_bits_.Set(s);
+    bits.Set(s);
   }
+}
+
+inline void TimerQueue::PushWheel(std::uint64_t at_us, std::uint32_t n) {
+  const std::uint64_t s = at_us & kMask;
+  Append(slots_[s], ring_bits_, s, n);
   ++wheel_size_;
 }
 
