@@ -36,7 +36,9 @@ class JsonDocument {
   //     number too large for a double, "number overflow parsing '1e400'"; a NUL byte,
   //     "unexpected NUL byte (binary data?)");
   //   "<source>:<line>:<col>: nesting deeper than 256 levels" (kMaxJsonDepth; checked before
-  //     parsing).
+  //     parsing);
+  //   "<source>:<line>:<col>: <pointer>: duplicate key: ..." (a key twice in one object, located
+  //     at its last value; core/json/duplicate_keys.h).
   // Any other parser exception becomes "<source>: invalid JSON: <message>"; none escapes.
   static Result<JsonDocument> Parse(std::string source_name, std::string text,
                                     bool allow_comments = true);

@@ -1,6 +1,7 @@
-// JsonDocument::Describe locates through a cache (line starts, members, the last element found
-// in each array); it must give exactly what the uncached LocatePointer + PositionOf give, in any
-// order of pointers, including duplicate keys (the last wins), comments and missing pointers.
+// JsonDocument::Describe locates through a cache (PointerLocator: line starts, members, the last
+// element found in each array); it must give exactly what the uncached LocatePointer + PositionOf
+// give, in any order of pointers, including duplicate keys (the last wins: JsonDocument refuses
+// them, locating the error there), comments and missing pointers.
 #include <string>
 #include <vector>
 
@@ -29,9 +30,15 @@ std::string Uncached(const std::string& pointer) {
          (pointer.empty() ? std::string("(root)") : pointer) + ": m";
 }
 
-TEST(JsonDocumentLocateTest, CachedDescribeMatchesTheUncachedLocatorInAnyOrder) {
-  auto doc = JsonDocument::Parse("doc.json", kText);
-  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+// What Describe gives, from a PointerLocator kept across calls.
+std::string Cached(PointerLocator& locator, const std::string& pointer) {
+  const SourcePosition p = locator.Position(kText, locator.Locate(kText, pointer));
+  return "doc.json:" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " +
+         (pointer.empty() ? std::string("(root)") : pointer) + ": m";
+}
+
+TEST(JsonDocumentLocateTest, CachedLocatorMatchesTheUncachedOneInAnyOrder) {
+  PointerLocator locator(kText);
   const std::vector<std::string> pointers = {
       "/list/0/b/2", "/list/2/a", "/list/1/b", "/list/0/a",  // backwards within an array
       "/list/2/b/0", "/list/2/b/5",                           // a missing element
@@ -40,18 +47,29 @@ TEST(JsonDocumentLocateTest, CachedDescribeMatchesTheUncachedLocatorInAnyOrder) 
       "/name", "/nope", "", "/list/0/b/2", "/list/0/b/1"};
   for (const std::string& p : pointers) {
     SCOPED_TRACE(p);
-    EXPECT_EQ(doc->Describe(p, "m"), Uncached(p));
+    EXPECT_EQ(Cached(locator, p), Uncached(p));
   }
   // Spot-check a few exact positions, so the locator itself is pinned too.
-  EXPECT_EQ(doc->Describe("/list/2/a", "m"), "doc.json:6:25: /list/2/a: m");
-  EXPECT_EQ(doc->Describe("/dup/x", "m"), "doc.json:10:16: /dup/x: m");
-  EXPECT_EQ(doc->Describe("/tail/9", "m"), "doc.json:9:11: /tail/9: m");
+  EXPECT_EQ(Cached(locator, "/list/2/a"), "doc.json:6:25: /list/2/a: m");
+  EXPECT_EQ(Cached(locator, "/dup/x"), "doc.json:10:16: /dup/x: m");
+  EXPECT_EQ(Cached(locator, "/tail/9"), "doc.json:9:11: /tail/9: m");
 }
 
-// A copy made before any error shares the cache and describes the same way.
-TEST(JsonDocumentLocateTest, CopiesDescribeAlike) {
+// The document itself refuses the duplicate "dup", located at the value kept.
+TEST(JsonDocumentLocateTest, TheDuplicateKeyIsRefusedWhereTheLastValueIs) {
   auto doc = JsonDocument::Parse("doc.json", kText);
-  ASSERT_TRUE(doc.has_value());
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_EQ(doc.error().message.rfind("doc.json:10:10: /dup: duplicate key: ", 0), 0u)
+      << doc.error().message;
+}
+
+// A copy made before any error shares the cache and describes the same way as the uncached
+// locator (the text without its second "dup").
+TEST(JsonDocumentLocateTest, CopiesDescribeAlike) {
+  std::string text = kText;
+  text.replace(text.rfind("\"dup\""), 5, "\"dup2\"");
+  auto doc = JsonDocument::Parse("doc.json", text);
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
   JsonDocument copy = *doc;
   EXPECT_EQ(copy.Describe("/list/1/a", "m"), doc->Describe("/list/1/a", "m"));
   EXPECT_EQ(copy.Describe("/list/1/a", "m"), Uncached("/list/1/a"));

@@ -1,0 +1,81 @@
+// A key written twice in one object is an error at parse time (nlohmann would keep the last
+// value silently): where it is, by JSON pointer and line:column of the value kept.
+#include "core/json/duplicate_keys.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/json/json_document.h"
+
+namespace agentsim {
+namespace {
+
+constexpr const char* kWhat =
+    ": duplicate key: the object has this key more than once and only the last value would be "
+    "used; remove or rename the others";
+
+struct DuplicateCase {
+  const char* name;
+  const char* text;
+  const char* located;  // "line:col: pointer", or "" for a text without duplicates
+};
+
+class DuplicateKeyTest : public ::testing::TestWithParam<DuplicateCase> {};
+
+TEST_P(DuplicateKeyTest, ParseNamesTheFirstRepeatedKey) {
+  const DuplicateCase& c = GetParam();
+  Result<JsonDocument> doc = JsonDocument::Parse("t.json", c.text);
+  if (std::string(c.located).empty()) {
+    ASSERT_TRUE(doc.has_value()) << doc.error().message;
+    return;
+  }
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_EQ(doc.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(doc.error().message, std::string("t.json:") + c.located + kWhat);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Texts, DuplicateKeyTest,
+    ::testing::Values(
+        DuplicateCase{"top_level", R"({"a": 1, "a": 2})", "1:15: /a"},
+        DuplicateCase{"nested", R"({"w": {"x": 1, "y": 2, "x": 3}})", "1:29: /w/x"},
+        DuplicateCase{"in_an_array_element", R"([{"a": 1}, {"b": 1, "b": {}}])", "1:26: /1/b"},
+        // Element indexes count scalars, arrays and objects alike.
+        DuplicateCase{"after_nested_containers",
+                      R"({"l": [[1, 2], {"x": 1}, {"y": 1, "y": 2}]})", "1:40: /l/2/y"},
+        // Keys are compared decoded, as nlohmann stores them.
+        DuplicateCase{"escaped_spelling", R"({"a": 1, "\u0061": 2})", "1:20: /a"},
+        DuplicateCase{"pointer_escapes", R"({"a/b~": 1, "a/b~": 2})", "1:21: /a~1b~0"},
+        DuplicateCase{"first_in_text_order", R"({"a": 1, "b": 1, "b": 2, "a": 2})", "1:23: /b"},
+        DuplicateCase{"three_times_located_at_the_last", R"({"a": 1, "a": 2, "a": 3})",
+                      "1:23: /a"},
+        DuplicateCase{"after_a_comment", "{\"a\": 1, /* c */ \"a\": 2}", "1:23: /a"},
+        DuplicateCase{"on_a_later_line", "{\n  \"a\": 1,\n  \"b\": {\"c\": true,\n  \"c\": null}}",
+                      "4:8: /b/c"},
+        // The same key in different objects, or as a value, is fine.
+        DuplicateCase{"same_key_in_sibling_objects",
+                      R"({"a": {"k": 1}, "b": {"k": 2}, "c": [{"k": 1}, {"k": 2}]})", ""},
+        DuplicateCase{"key_equal_to_a_value", R"({"a": "a", "b": ["a", "a"]})", ""},
+        DuplicateCase{"keys_differing_in_case", R"({"a": 1, "A": 2})", ""}),
+    [](const ::testing::TestParamInfo<DuplicateCase>& param_info) {
+      return param_info.param.name;
+    });
+
+TEST(DuplicateKeyTest, ASyntaxErrorIsReportedAsSuch) {
+  Result<JsonDocument> doc = JsonDocument::Parse("t.json", R"({"a": 1, "a": })");
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_NE(doc.error().message.find("t.json:1:15: invalid JSON"), std::string::npos)
+      << doc.error().message;
+}
+
+TEST(DuplicateKeyFinderTest, LeavesTheParsedDocumentUnchanged) {
+  const std::string text = R"({"a": [1, {"b": null}], "c": {"d": "e"}, "f": 1.5})";
+  DuplicateKeyFinder finder;
+  const nlohmann::json with = nlohmann::json::parse(text, finder.Callback());
+  EXPECT_EQ(with, nlohmann::json::parse(text));
+  EXPECT_FALSE(finder.duplicate().has_value());
+}
+
+}  // namespace
+}  // namespace agentsim
