@@ -358,9 +358,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
   (void)top.String("$schema", Required::kNo, /*non_empty=*/false);
   s.name = top.String("name", Required::kYes).value_or("");
   s.description = top.String("description", Required::kNo, false).value_or("");
-  if (auto seed = top.Integer("seed", Required::kNo, 0, INT64_MAX)) {
-    s.seed = static_cast<std::uint64_t>(*seed);
-  }
+  if (auto seed = top.Unsigned("seed", Required::kNo, UINT64_MAX)) s.seed = *seed;
   ReadAgents(doc, files, s, &errors);
   ReadWorkloadSpec(doc, ReadFromFileSource(files), &s.workload, &s.routing.random_user_ids,
                    &errors);

@@ -121,6 +121,32 @@ std::optional<double> ObjectReader::Number(std::string_view key, Required requir
   return v->get<double>();
 }
 
+std::optional<double> ObjectReader::PositiveNumber(std::string_view key, Required required,
+                                                   double max) {
+  const nlohmann::json* v = Member(key, required, "a number");
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_number() || !std::isfinite(v->get<double>()) || !(v->get<double>() > 0) ||
+      v->get<double>() > max) {
+    Fail(key, "expected a number above 0 up to " + nlohmann::json(max).dump() + ", got " +
+                  DescribeJson(*v));
+    return std::nullopt;
+  }
+  return v->get<double>();
+}
+
+std::optional<std::uint64_t> ObjectReader::Unsigned(std::string_view key, Required required,
+                                                    std::uint64_t max) {
+  const nlohmann::json* v = Member(key, required, "an integer");
+  if (v == nullptr) return std::nullopt;
+  // nlohmann reads a non-negative integer literal as unsigned, a negative one as signed.
+  if (!v->is_number_unsigned() || v->get<std::uint64_t>() > max) {
+    Fail(key, "expected an integer from 0 to " + std::to_string(max) + ", got " +
+                  DescribeJson(*v));
+    return std::nullopt;
+  }
+  return v->get<std::uint64_t>();
+}
+
 std::optional<std::int64_t> ObjectReader::Integer(std::string_view key, Required required,
                                                   std::int64_t min, std::int64_t max) {
   const nlohmann::json* v = Member(key, required, "an integer");

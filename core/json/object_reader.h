@@ -42,6 +42,13 @@ class ObjectReader {
   std::optional<double> Number(std::string_view key, Required required, double min, double max);
   std::optional<std::int64_t> Integer(std::string_view key, Required required, std::int64_t min,
                                       std::int64_t max);
+  // A number in (0, max], for values where 0 means nothing (a rate, a weight, a spread):
+  // "expected a number above 0 up to <max>, got ...".
+  std::optional<double> PositiveNumber(std::string_view key, Required required, double max);
+  // An integer from 0 to `max`, up to 2^64 - 1 (seeds: JSON integers above INT64_MAX are read
+  // as unsigned by nlohmann).
+  std::optional<std::uint64_t> Unsigned(std::string_view key, Required required,
+                                        std::uint64_t max);
   std::optional<bool> Bool(std::string_view key, Required required);
   // The key holds one of `choices` (strings).
   std::optional<std::string> Enum(std::string_view key, Required required,

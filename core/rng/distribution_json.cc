@@ -33,16 +33,6 @@ std::string TypeList() {
   return out;
 }
 
-// A number that must be > 0 (ObjectReader's ranges are closed).
-std::optional<double> Positive(ObjectReader& r, std::string_view key, double max) {
-  auto v = r.Number(key, Required::kYes, 0, max);
-  if (v && *v == 0) {
-    r.Fail(key, "expected a number > 0, got number 0");
-    return std::nullopt;
-  }
-  return v;
-}
-
 class Reader {
  public:
   Reader(const JsonDocument& doc, std::vector<std::string>* errors,
@@ -96,7 +86,7 @@ class Reader {
     if (type == "lognormal") return ReadLogNormal(r);
     if (type == "exponential") {
       r.AllowOnly({"type", "mean"});
-      auto mean = Positive(r, "mean", kMaxMagnitude);
+      auto mean = r.PositiveNumber("mean", Required::kYes, kMaxMagnitude);
       if (!mean) return std::nullopt;
       return Distribution(ExponentialDistribution{*mean});
     }
@@ -108,7 +98,7 @@ class Reader {
     r.AllowOnly({"type", "mean", "sd", "min", "max"});
     TruncatedNormalDistribution d;
     auto mean = r.Number("mean", Required::kYes, -kMaxMagnitude, kMaxMagnitude);
-    auto sd = Positive(r, "sd", kMaxMagnitude);
+    auto sd = r.PositiveNumber("sd", Required::kYes, kMaxMagnitude);
     auto lo = r.Number("min", Required::kNo, -kMaxMagnitude, kMaxMagnitude);
     auto hi = r.Number("max", Required::kNo, -kMaxMagnitude, kMaxMagnitude);
     if (!mean || !sd) return std::nullopt;
@@ -204,7 +194,7 @@ class Reader {
         continue;
       }
       c.AllowOnly({"weight", "distribution"});
-      auto weight = Positive(c, "weight", kMaxMagnitude);
+      auto weight = c.PositiveNumber("weight", Required::kYes, kMaxMagnitude);
       std::optional<Distribution> d;
       if (c.Get("distribution") == nullptr) {
         c.Fail("", "missing required key 'distribution' (an object)");

@@ -11,6 +11,10 @@ namespace agentsim {
 namespace {
 
 constexpr double kMaxRate = 1e7;
+// A ramping executor that would run without starting a session (a load test that tests nothing
+// and passes) is refused.
+constexpr std::string_view kStartsNothing = "expected a stage with a target above 0: these "
+                                            "stages start no session";
 constexpr double kMaxSeconds = 1e7;
 // Concurrent users of a closed model: 10^6 fit this project's machines (about 6 KiB per live
 // session, docs/performance.md); more would exhaust memory before the run could report.
@@ -91,8 +95,7 @@ class ExecutorReader {
   std::optional<WorkloadExecutor> ReadConstantArrivalRate(ObjectReader& r) {
     r.AllowOnly({"type", "rate", "time_unit_s", "duration_s", "max_concurrent", "arrivals"});
     ConstantArrivalRate e;
-    auto rate = r.Number("rate", Required::kYes, 0, kMaxRate);
-    if (rate && *rate == 0) r.Fail("rate", "expected a number > 0, got number 0");
+    auto rate = r.PositiveNumber("rate", Required::kYes, kMaxRate);
     auto unit = TimeUnit(r);
     auto duration = r.Number("duration_s", Required::kYes, 1e-6, kMaxSeconds);
     e.max_concurrent = MaxConcurrent(r);
@@ -136,6 +139,10 @@ class ExecutorReader {
                   static_cast<double>(*unit);
       from = stage.target;
     }
+    if (arrivals == 0) {
+      r.Fail("stages", std::string(kStartsNothing) + " (start_rate and every target are 0)");
+      return std::nullopt;
+    }
     if (arrivals > kMaxArrivals) {
       r.Fail("stages", fmt::format("expected at most {:.0f} sessions in all; the stages start "
                                    "{:.0f}",
@@ -173,6 +180,11 @@ class ExecutorReader {
     if (!ok || !gap || (r.Get("start_sessions") != nullptr && !start)) return std::nullopt;
     e.start_sessions = start.value_or(0);
     e.gap_ms = *gap;
+    if (e.start_sessions == 0 &&
+        std::ranges::all_of(e.stages, [](const SessionStage& s) { return s.target == 0; })) {
+      r.Fail("stages", std::string(kStartsNothing) + " (start_sessions and every target are 0)");
+      return std::nullopt;
+    }
     return e;
   }
 

@@ -30,8 +30,7 @@ std::optional<PopulationSpec> ReadPopulation(const JsonDocument& doc, const std:
         TenantShare share;
         auto id = t.String("tenant_id", Required::kYes);
         auto tier = t.String("tier", Required::kNo);
-        auto weight = t.Number("weight", Required::kNo, 0, 1e12);
-        if (weight && *weight == 0) t.Fail("weight", "expected a number > 0, got number 0");
+        auto weight = t.PositiveNumber("weight", Required::kNo, 1e12);
         if (!id) continue;
         if (auto [it, inserted] = seen.emplace(*id, i); !inserted) {
           t.Fail("tenant_id", "duplicate tenant_id \"" + *id + "\" (first at " +

@@ -166,7 +166,7 @@ TEST(CliTest, LongNonAsciiStringInAnErrorIsCutNotACrash) {
   CliResult r = RunCli("run s.json --report r.db", dir);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_THAT(r.output, HasSubstr("s.json:19:11: /seed: expected an integer from 0 to "
-                                  "9223372036854775807, got string \"" +
+                                  "18446744073709551615, got string \"" +
                                   cut + "...\""));
 }
 

@@ -139,11 +139,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"type": "uniform", "min": 5, "max": 1})",
                 "d.json:1:38: /max: expected max >= min (5)"},
         BadCase{R"({"type": "truncated_normal", "mean": 5, "sd": 0})",
-                "d.json:1:47: /sd: expected a number > 0, got number 0"},
+                "d.json:1:47: /sd: expected a number above 0 up to 1000000000000.0, got number 0"},
         BadCase{R"({"type": "truncated_normal", "mean": 5, "sd": 1, "min": 3, "max": 3})",
                 "d.json:1:67: /max: expected max > min (3)"},
         BadCase{R"({"type": "exponential", "mean": "fast"})",
-                "d.json:1:33: /mean: expected a number from 0.0 to 1000000000000.0, got string "
+                "d.json:1:33: /mean: expected a number above 0 up to 1000000000000.0, got string "
                 "\"fast\""},
         BadCase{R"({"type": "mixture", "components": []})",
                 "d.json:1:35: /components: expected a non-empty array of {\"weight\": NUMBER, "
@@ -152,7 +152,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "d.json:1:1: (root): missing required key 'components' (a non-empty array of "
                 "{\"weight\": NUMBER, \"distribution\": {...}})"},
         BadCase{R"({"type": "mixture", "components": [{"weight": 0, "distribution": {"type": "constant"}}, {"wieght": 1}]})",
-                "d.json:1:47: /components/0/weight: expected a number > 0, got number 0\n"
+                "d.json:1:47: /components/0/weight: expected a number above 0 up to 1000000000000.0, got number 0\n"
                 "d.json:1:66: /components/0/distribution: missing required key 'value' (a "
                 "number)\n"
                 "d.json:1:100: /components/1/wieght: unknown key 'wieght' (did you mean "

@@ -142,7 +142,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"type": "constant-arrival-rate", "rate": 0, "duration": 60, "arrivals": "bursty"})",
                 "s.json:1:71: /executor/duration: unknown key 'duration' (did you mean "
                 "'duration_s'?)\n"
-                "s.json:1:56: /executor/rate: expected a number > 0, got number 0\n"
+                "s.json:1:56: /executor/rate: expected a number above 0 up to 10000000.0, got "
+                "number 0\n"
                 "s.json:1:14: /executor: missing required key 'duration_s' (a number)\n"
                 "s.json:1:87: /executor/arrivals: expected one of \"deterministic\" \"poisson\", "
                 "got string \"bursty\""},
@@ -184,7 +185,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "duration_s / time_unit_s starts 600000000"},
         BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 1000000, "duration_s": 30}]})",
                 "s.json:1:57: /executor/stages: expected at most 10000000 sessions in all; the "
-                "stages start 15000000"}));
+                "stages start 15000000"},
+        // A ramping executor that would start no session is refused (a load test that tests
+        // nothing would pass its thresholds).
+        BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 0, "duration_s": 30}, {"target": 0, "duration_s": 5}]})",
+                "s.json:1:57: /executor/stages: expected a stage with a target above 0: these "
+                "stages start no session (start_rate and every target are 0)"},
+        BadCase{R"({"type": "ramping-sessions", "start_sessions": 0, "stages": [{"target": 0, "duration_s": 30}]})",
+                "s.json:1:74: /executor/stages: expected a stage with a target above 0: these "
+                "stages start no session (start_sessions and every target are 0)"},
+        BadCase{R"({"type": "constant-arrival-rate", "rate": -0.5, "duration_s": 60})",
+                "s.json:1:56: /executor/rate: expected a number above 0 up to 10000000.0, got "
+                "number -0.5"}));
 
 }  // namespace
 }  // namespace agentsim

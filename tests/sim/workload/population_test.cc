@@ -118,7 +118,7 @@ TEST(ReadPopulationTest, ReportsEveryProblem) {
             "p.json:1:11: /usres: unknown key 'usres' (did you mean 'users'?)\n"
             "p.json:1:26: /user_ids: expected one of \"sequential\" \"random\", got string "
             "\"uuid\"\n"
-            "p.json:2:39: /tenants/0/weight: expected a number > 0, got number 0\n"
+            "p.json:2:39: /tenants/0/weight: expected a number above 0 up to 1000000000000.0, got number 0\n"
             "p.json:2:73: /tenants/1/tier: expected a non-empty string, got string \"\"\n"
             "p.json:2:57: /tenants/1/tenant_id: duplicate tenant_id \"acme\" (first at "
             "/tenants/0)\n"
