@@ -263,10 +263,14 @@ void ConfigurationStore::CountWindow(CacheLevel level, bool hit) {
   const Micros now = clock_->NowMicros();
   const Micros width = options_.stats_window_us;
   const Micros start = width > 0 ? now - now % width : 0;
-  CacheWindowStats& w = windows_[{start, static_cast<int>(level)}];
-  w.window_start_us = start;
-  w.level = level;
-  ++(hit ? w.hits : w.misses);
+  WindowCursor& cursor = window_cursors_[static_cast<int>(level) - 1];
+  if (cursor.stats == nullptr || cursor.start_us != start) {
+    CacheWindowStats& w = windows_[{start, static_cast<int>(level)}];
+    w.window_start_us = start;
+    w.level = level;
+    cursor = WindowCursor{start, &w};
+  }
+  ++(hit ? cursor.stats->hits : cursor.stats->misses);
 }
 
 const CacheLevelStats& ConfigurationStore::stats(CacheLevel level) const {

@@ -183,6 +183,13 @@ class ConfigurationStore {
   std::map<std::string, std::uint64_t, std::less<>> generations_;  // ids ever dropped
   CacheLevelStats stats_[3];
   std::map<std::pair<Micros, int>, CacheWindowStats> windows_;
+  // Per level, the window counted last (virtual time only moves forward, so nearly every count
+  // lands in it): a map lookup only when a new window starts. Map values do not move.
+  struct WindowCursor {
+    Micros start_us = -1;
+    CacheWindowStats* stats = nullptr;
+  };
+  WindowCursor window_cursors_[3];
   std::uint64_t isolation_denials_ = 0;
   TenantQuotaManager* quotas_ = nullptr;
 };
