@@ -1,12 +1,14 @@
 #include "reports/batched_insert.h"
 
 #include <algorithm>
+#include <cassert>
 #include <string>
 
 namespace agentsim {
 
 BatchedInsert::BatchedInsert(int parent_columns, int key_columns, int child_columns)
     : parent_(parent_columns), child_(child_columns), key_columns_(key_columns) {
+  assert(key_columns >= 1 && key_columns <= 2);
   parent_source_.batch = &parent_;
   child_source_.batch = &child_;
 }
@@ -42,16 +44,23 @@ std::optional<BatchedInsert::Failure> BatchedInsert::Insert(std::size_t* rows) {
   if (parent_.empty()) return std::nullopt;
   // Parents in primary-key order (stable: a duplicate key keeps its arrival order): rows placed
   // in ascending order split and rebalance fewer b-tree pages, and seek from a nearby cursor.
-  std::vector<std::uint32_t>& order = parent_source_.order;
-  order.resize(parent_.rows());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
-    for (int k = 0; k < key_columns_; ++k) {
-      const std::int64_t ka = parent_.At(a, k).integer, kb = parent_.At(b, k).integer;
-      if (ka != kb) return ka < kb;
-    }
-    return false;
+  // The keys are copied out first: comparing them in place read the cells of rows all over the
+  // batch (a stable sort of 4,096 rows was ~1% of a load run's time).
+  sort_keys_.resize(parent_.rows());
+  for (std::uint32_t i = 0; i < sort_keys_.size(); ++i) {
+    sort_keys_[i] = SortKey{{parent_.At(i, 0).integer,
+                             key_columns_ > 1 ? parent_.At(i, 1).integer : 0},
+                            i};
+  }
+  // Ties (a duplicate key) in arrival order, as a stable sort would leave them.
+  std::sort(sort_keys_.begin(), sort_keys_.end(), [](const SortKey& a, const SortKey& b) {
+    if (a.key[0] != b.key[0]) return a.key[0] < b.key[0];
+    if (a.key[1] != b.key[1]) return a.key[1] < b.key[1];
+    return a.row < b.row;
   });
+  std::vector<std::uint32_t>& order = parent_source_.order;
+  order.resize(sort_keys_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = sort_keys_[i].row;
   parent_source_.ordered = true;
   std::optional<Failure> failure;
   std::size_t parents_written = order.size();

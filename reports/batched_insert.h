@@ -4,9 +4,9 @@
 // primary-key order and each parent's children after it in arrival order (internal to reports/;
 // used by ReportWriter).
 //
-// Shape: the parent's first `key_columns` columns are INTEGER and its primary key; append a
-// parent row to parent() and close it with EndParentRow(), then its child rows to child()
-// (EndRow each). Thread rules: single-threaded.
+// Shape: the parent's first `key_columns` (1 or 2) columns are INTEGER and its primary key;
+// append a parent row to parent() and close it with EndParentRow(), then its child rows to
+// child() (EndRow each). Thread rules: single-threaded.
 #pragma once
 
 #include <sqlite3.h>
@@ -69,6 +69,12 @@ class BatchedInsert {
   RowBatch parent_;
   RowBatch child_;
   int key_columns_;
+  // A parent's key and batch row, sorted compactly (not through the 2 MB of cells).
+  struct SortKey {
+    std::int64_t key[2];
+    std::uint32_t row;
+  };
+  std::vector<SortKey> sort_keys_;
   std::vector<std::size_t> child_begin_;  // child_.rows() when each parent row ended
   BatchTableSource parent_source_;
   BatchTableSource child_source_;
