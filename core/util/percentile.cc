@@ -1,6 +1,7 @@
 #include "core/util/percentile.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstddef>
 
@@ -18,6 +19,32 @@ double PercentileOfSorted(std::span<const double> sorted_values, double p) {
   const auto upper = std::min(static_cast<std::size_t>(std::ceil(rank)), sorted_values.size() - 1);
   const double lower_value = sorted_values[lower];
   return lower_value + (sorted_values[upper] - lower_value) * (rank - lower_rank);
+}
+
+void SelectPercentiles(std::vector<double>& values, std::span<const double> ps,
+                       std::span<double> out) {
+  assert(ps.size() == out.size());
+  // Everything before `placed` is final and no greater than any value from `placed` on.
+  auto placed = values.begin();
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    if (values.empty()) {
+      out[i] = 0.0;
+      continue;
+    }
+    const double p = ps[i] > 0.0 ? std::min(ps[i], 1.0) : 0.0;  // as PercentileOfSorted
+    const double rank = p * static_cast<double>(values.size() - 1);
+    const double lower_rank = std::floor(rank);
+    const auto lower = values.begin() + static_cast<std::ptrdiff_t>(lower_rank);
+    if (lower >= placed) {
+      std::nth_element(placed, lower, values.end());
+      placed = lower + 1;
+    }
+    const double lower_value = *lower;
+    const bool same = std::ceil(rank) == lower_rank || lower + 1 == values.end();
+    // The next rank's value: the least of those after `lower` (all of them are >= it).
+    const double upper_value = same ? lower_value : *std::min_element(lower + 1, values.end());
+    out[i] = lower_value + (upper_value - lower_value) * (rank - lower_rank);
+  }
 }
 
 double Percentile(std::vector<double> values, double p) {

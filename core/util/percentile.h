@@ -16,4 +16,11 @@ double PercentileOfSorted(std::span<const double> sorted_values, double p);
 // As PercentileOfSorted, after sorting `values` (taken by value; move in to avoid a copy).
 double Percentile(std::vector<double> values, double p);
 
+// The percentiles `ps` (ascending fractions, clamped as above) of `values` into `out` (same
+// size as `ps`): exactly PercentileOfSorted's numbers for the sorted values, found by selection
+// (std::nth_element per rank, then the least value above it) in O(n) per percentile instead of
+// a sort. Reorders `values`. REQUIRES: ps ascending, no NaN among the values.
+void SelectPercentiles(std::vector<double>& values, std::span<const double> ps,
+                       std::span<double> out);
+
 }  // namespace agentsim
