@@ -74,6 +74,12 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         HiddenCase{"none", R"({"a":1,"b":{"c":[1,2]}})", {}},
         HiddenCase{"top_level", R"({"a":1,"score":3})", {"score"}},
+        // The pre-filter pairs consecutive quotes: empty strings and values before the key
+        // must not shift the pairs.
+        HiddenCase{"after_empty_strings", R"({"a":"","b":"","score":3})", {"score"}},
+        HiddenCase{"after_a_value_naming_it", R"({"a":"score","score":3})", {"score"}},
+        HiddenCase{"first_key", R"({"internal_assessment":[],"b":2})", {"internal_assessment"}},
+        HiddenCase{"only_as_a_value", R"({"a":"score","b":["score"]})", {}},
         HiddenCase{"sorted_by_key", R"({"score":3,"internal_assessment":"x"})",
                    {"internal_assessment", "score"}},
         HiddenCase{"duplicate_once", R"({"score":3,"score":4})", {"score"}},
