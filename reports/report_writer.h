@@ -88,11 +88,11 @@ class ReportWriter final : public RecordSink {
   // Rows per batched transaction.
   static constexpr int kRowsPerTransaction = 10'000;
   // Turns held in memory (with their llm_attempt rows) before they are inserted together, sorted
-  // by primary key: ~45 MB at most (~700 B of cells and text per turn), whatever the number of
+  // by primary key: ~26 MB at most (~400 B of values and text per turn), whatever the number of
   // sessions. Bigger batches put more of a session's turns next to each other, so fewer b-tree
   // pages split (callgrind load: 256 turns 20,150 Ir per turn, 4,096 turns 17,850; the full
   // interview load, 166,892 turns: 4,096 -> 65,536 took ~5% less CPU time, 1,024 ~15% more;
-  // peak RSS 54 -> 62 MB).
+  // peak RSS 54 -> 62 MB, 58 MB with 9-byte values).
   static constexpr std::size_t kTurnsPerBatch = 65536;
   // Sessions held in memory (with their session_outcome rows) before they are inserted together.
   static constexpr std::size_t kSessionsPerBatch = 1024;
