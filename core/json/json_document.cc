@@ -177,9 +177,8 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
     return InvalidArgument(
         EscapeForMessage(Located(source, doc.text_, problem->offset, problem->message)));
   }
-  DuplicateKeyFinder duplicates;
   try {
-    doc.root_ = nlohmann::json::parse(doc.text_, duplicates.Callback(), /*allow_exceptions=*/true,
+    doc.root_ = nlohmann::json::parse(doc.text_, nullptr, /*allow_exceptions=*/true,
                                       /*ignore_comments=*/allow_comments);
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is the 1-based index of the character the parser stopped at.
@@ -201,7 +200,7 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
   }
   // Created now, so that copies of the document (readers of its parts) share it.
   doc.locator_ = std::make_shared<PointerLocator>(doc.text_);
-  if (const std::optional<std::string>& pointer = duplicates.duplicate()) {
+  if (const std::optional<std::string> pointer = FindDuplicateKey(doc.text_, allow_comments)) {
     // Located at the key's last value, the one nlohmann kept.
     return InvalidArgument(doc.Describe(
         *pointer, "duplicate key: the object has this key more than once and only the last "
