@@ -138,8 +138,11 @@ std::optional<std::uint64_t> ObjectReader::Unsigned(std::string_view key, Requir
                                                     std::uint64_t max) {
   const nlohmann::json* v = Member(key, required, "an integer");
   if (v == nullptr) return std::nullopt;
-  // nlohmann reads a non-negative integer literal as unsigned, a negative one as signed.
-  if (!v->is_number_unsigned() || v->get<std::uint64_t>() > max) {
+  // nlohmann reads a non-negative integer literal as unsigned, a negative one (and -0) as
+  // signed.
+  const bool non_negative =
+      v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0);
+  if (!non_negative || v->get<std::uint64_t>() > max) {
     Fail(key, "expected an integer from 0 to " + std::to_string(max) + ", got " +
                   DescribeJson(*v));
     return std::nullopt;

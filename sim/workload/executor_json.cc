@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/json/object_reader.h"
+#include "sim/workload/arrival_schedule.h"
+#include "sim/workload/concurrency_schedule.h"
 
 namespace agentsim {
 namespace {
@@ -13,8 +15,24 @@ namespace {
 constexpr double kMaxRate = 1e7;
 // A ramping executor that would run without starting a session (a load test that tests nothing
 // and passes) is refused.
-constexpr std::string_view kStartsNothing = "expected a stage with a target above 0: these "
-                                            "stages start no session";
+constexpr std::string_view kStartsNothing = "these stages start no session";
+
+// Whether a ramping-arrival-rate executor starts a session: its deterministic schedule (k6's)
+// has an arrival before the end, that is, the rate's integral reaches one session strictly
+// before the stages end. Poisson arrivals are judged by the same mean.
+bool StartsASession(RampingArrivalRate e) {
+  e.arrivals = ArrivalProcess::kDeterministic;
+  return ArrivalSchedule(e, Rng(0)).Next().has_value();
+}
+
+// Whether a ramping-sessions executor ever has a user before its end (whole users: a ramp from
+// 0 to 1 reaches its one user only as it ends).
+bool StartsASession(const RampingSessions& e) {
+  const ConcurrencySchedule schedule(e);
+  if (schedule.TargetAt(0) > 0) return true;
+  const std::optional<Micros> change = schedule.NextChangeAfter(0);
+  return change && *change < schedule.end_us() && schedule.TargetAt(*change) > 0;
+}
 constexpr double kMaxSeconds = 1e7;
 // Concurrent users of a closed model: 10^6 fit this project's machines (about 6 KiB per live
 // session, docs/performance.md); more would exhaust memory before the run could report.
@@ -139,8 +157,10 @@ class ExecutorReader {
                   static_cast<double>(*unit);
       from = stage.target;
     }
-    if (arrivals == 0) {
-      r.Fail("stages", std::string(kStartsNothing) + " (start_rate and every target are 0)");
+    if (!StartsASession(e)) {
+      r.Fail("stages", fmt::format("{}: expected start_rate and targets whose rate adds up to one "
+                                   "session before the stages end (they add up to {:.6g})",
+                                   kStartsNothing, arrivals));
       return std::nullopt;
     }
     if (arrivals > kMaxArrivals) {
@@ -180,9 +200,10 @@ class ExecutorReader {
     if (!ok || !gap || (r.Get("start_sessions") != nullptr && !start)) return std::nullopt;
     e.start_sessions = start.value_or(0);
     e.gap_ms = *gap;
-    if (e.start_sessions == 0 &&
-        std::ranges::all_of(e.stages, [](const SessionStage& s) { return s.target == 0; })) {
-      r.Fail("stages", std::string(kStartsNothing) + " (start_sessions and every target are 0)");
+    if (!StartsASession(e)) {
+      r.Fail("stages", std::string(kStartsNothing) +
+                           ": expected start_sessions or targets that reach one user before the "
+                           "stages end");
       return std::nullopt;
     }
     return e;

@@ -87,7 +87,7 @@ TEST_P(UnsignedTest, ReadsTheWholeRangeOfASeed) {
 INSTANTIATE_TEST_SUITE_P(
     Values, UnsignedTest,
     ::testing::Values(
-        UnsignedCase{"0", 0, ""}, UnsignedCase{"42", 42, ""},
+        UnsignedCase{"0", 0, ""}, UnsignedCase{"-0", 0, ""}, UnsignedCase{"42", 42, ""},
         UnsignedCase{"9223372036854775807", 9223372036854775807ULL, ""},
         UnsignedCase{"9223372036854775808", 9223372036854775808ULL, ""},
         UnsignedCase{"18446744073709551615", 18446744073709551615ULL, ""},

@@ -82,6 +82,20 @@ TEST(ReadWorkloadExecutorTest, ClosedModels) {
   EXPECT_EQ(ExecutorEnd(*r), 3660 * kS);
 }
 
+// The smallest ramps that do start a session are accepted: a rate adding up to more than one
+// session before the end, a start above 0 with zero targets, one user reached mid-stage.
+TEST(ReadWorkloadExecutorTest, RampsThatStartOneSessionAreAccepted) {
+  for (const char* text :
+       {R"({"type": "ramping-arrival-rate", "stages": [{"target": 2.01, "duration_s": 1}]})",
+        R"({"type": "ramping-arrival-rate", "start_rate": 5, "stages": [{"target": 0, "duration_s": 1}]})",
+        R"({"type": "ramping-sessions", "stages": [{"target": 2, "duration_s": 60}]})",
+        R"({"type": "ramping-sessions", "start_sessions": 1, "stages": [{"target": 0, "duration_s": 1}]})"}) {
+    SCOPED_TRACE(text);
+    Result<WorkloadExecutor> e = Read(text);
+    EXPECT_TRUE(e.has_value()) << e.error().message;
+  }
+}
+
 TEST(ReadWorkloadExecutorTest, GapMayBeEmpirical) {
   const ReadFileFn files = [](std::string_view path) -> Result<LoadedFile> {
     if (path != "gaps.txt") return NotFound("no such file: " + std::string(path));
@@ -187,13 +201,27 @@ INSTANTIATE_TEST_SUITE_P(
                 "s.json:1:57: /executor/stages: expected at most 10000000 sessions in all; the "
                 "stages start 15000000"},
         // A ramping executor that would start no session is refused (a load test that tests
-        // nothing would pass its thresholds).
+        // nothing would pass its thresholds): all zero, a rate adding up to less than one
+        // session, one adding up to exactly one at the end (k6 starts none there), one user
+        // reached only as the stages end.
         BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 0, "duration_s": 30}, {"target": 0, "duration_s": 5}]})",
-                "s.json:1:57: /executor/stages: expected a stage with a target above 0: these "
-                "stages start no session (start_rate and every target are 0)"},
+                "s.json:1:57: /executor/stages: these stages start no session: expected "
+                "start_rate and targets whose rate adds up to one session before the stages end "
+                "(they add up to 0)"},
+        BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 1e-9, "duration_s": 60}]})",
+                "s.json:1:57: /executor/stages: these stages start no session: expected "
+                "start_rate and targets whose rate adds up to one session before the stages end "
+                "(they add up to 3e-08)"},
+        BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 2, "duration_s": 1}]})",
+                "s.json:1:57: /executor/stages: these stages start no session: expected "
+                "start_rate and targets whose rate adds up to one session before the stages end "
+                "(they add up to 1)"},
         BadCase{R"({"type": "ramping-sessions", "start_sessions": 0, "stages": [{"target": 0, "duration_s": 30}]})",
-                "s.json:1:74: /executor/stages: expected a stage with a target above 0: these "
-                "stages start no session (start_sessions and every target are 0)"},
+                "s.json:1:74: /executor/stages: these stages start no session: expected "
+                "start_sessions or targets that reach one user before the stages end"},
+        BadCase{R"({"type": "ramping-sessions", "stages": [{"target": 1, "duration_s": 60}]})",
+                "s.json:1:53: /executor/stages: these stages start no session: expected "
+                "start_sessions or targets that reach one user before the stages end"},
         BadCase{R"({"type": "constant-arrival-rate", "rate": -0.5, "duration_s": 60})",
                 "s.json:1:56: /executor/rate: expected a number above 0 up to 10000000.0, got "
                 "number -0.5"}));
