@@ -88,7 +88,7 @@ class ReportWriter final : public RecordSink {
   // Rows per batched transaction.
   static constexpr int kRowsPerTransaction = 10'000;
   // Turns held in memory (with their llm_attempt rows) before they are inserted together, sorted
-  // by primary key: ~26 MB at most (~400 B of values and text per turn), whatever the number of
+  // by primary key: ~30 MB at most (~450 B of values and text per turn), whatever the number of
   // sessions. Bigger batches put more of a session's turns next to each other, so fewer b-tree
   // pages split (callgrind load: 256 turns 20,150 Ir per turn, 4,096 turns 17,850; the full
   // interview load, 166,892 turns: 4,096 -> 65,536 took ~5% less CPU time, 1,024 ~15% more;
