@@ -12,7 +12,6 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,16 +23,7 @@ class RowBatch {
   enum class Type : std::uint8_t { kNull, kInteger, kReal, kText };
 
   // A value's 8 bytes. For kText, `text` locates the bytes in the batch's arena.
-  union Slot {
-    std::int64_t integer;
-    double real;
-    struct {
-      std::uint32_t offset;
-      std::uint32_t size;
-    } text;
-  };
-  // One value and its type, as At returns it (the slot's bytes first).
-  struct Cell {
+  struct Slot {
     union {
       std::int64_t integer;
       double real;
@@ -42,6 +32,9 @@ class RowBatch {
         std::uint32_t size;
       } text;
     };
+  };
+  // One value and its type, as At returns it.
+  struct Cell : Slot {
     Type type;
   };
 
@@ -72,9 +65,9 @@ class RowBatch {
   Cell At(std::size_t row, int column) const {
     const std::size_t i =
         row * static_cast<std::size_t>(columns_) + static_cast<std::size_t>(column);
-    static_assert(sizeof(Slot) == 8 && offsetof(Cell, integer) == 0);
+    static_assert(sizeof(Slot) == 8);
     Cell cell;
-    std::memcpy(static_cast<void*>(&cell), &slots_[i], sizeof(Slot));
+    static_cast<Slot&>(cell) = slots_[i];
     cell.type = types_[i];
     return cell;
   }
