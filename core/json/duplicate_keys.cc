@@ -2,10 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <set>
+#include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/json/json_document.h"
 
@@ -14,84 +12,116 @@ namespace {
 
 using Json = nlohmann::json;
 
-// nlohmann's SAX events, kept only as far as a key's pointer needs them. Returning false stops
-// the parse (at the first duplicate).
-class KeyTracker {
+// nlohmann's SAX events, building the document as json_sax_dom_parser does (values appended to
+// the open array, or assigned to the member the last key named), and noting the first key that
+// its object already holds. Its key's value is then replaced, as nlohmann's parse does.
+class DomBuilder {
  public:
-  bool null() { return ValueEnded(); }
-  bool boolean(bool) { return ValueEnded(); }
-  bool number_integer(Json::number_integer_t) { return ValueEnded(); }
-  bool number_unsigned(Json::number_unsigned_t) { return ValueEnded(); }
-  bool number_float(Json::number_float_t, const Json::string_t&) { return ValueEnded(); }
-  bool string(Json::string_t&) { return ValueEnded(); }
-  bool binary(Json::binary_t&) { return ValueEnded(); }
+  explicit DomBuilder(Json& root) : root_(root) {}
+
+  bool null() { return Value(nullptr); }
+  bool boolean(bool value) { return Value(value); }
+  bool number_integer(Json::number_integer_t value) { return Value(value); }
+  bool number_unsigned(Json::number_unsigned_t value) { return Value(value); }
+  bool number_float(Json::number_float_t value, const Json::string_t&) { return Value(value); }
+  bool string(Json::string_t& value) { return Value(std::move(value)); }
+  bool binary(Json::binary_t& value) { return Value(std::move(value)); }
   bool start_object(std::size_t) {
-    levels_.emplace_back().object = true;
+    levels_.push_back(Level{Place(Json::value_t::object), nullptr});
     return true;
   }
   bool start_array(std::size_t) {
-    levels_.emplace_back().object = false;
+    levels_.push_back(Level{Place(Json::value_t::array), nullptr});
     return true;
   }
   bool key(Json::string_t& key) {
     Level& level = levels_.back();
-    level.key = key;
-    if (level.keys.insert(key).second) return true;
-    duplicate_ = PointerTo(key);
-    return false;
+    auto [member, inserted] = level.container->get_ref<Json::object_t&>().try_emplace(key);
+    if (!inserted) {
+      if (!duplicate_) duplicate_ = PointerTo(key);
+      member->second = Json();
+    }
+    level.key = &member->first;
+    member_ = &member->second;
+    return true;
   }
   bool end_object() {
     levels_.pop_back();
-    return ValueEnded();
+    return true;
   }
   bool end_array() { return end_object(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
-    return false;
+  // As json_sax_dom_parser with allow_exceptions: the parser's exception (parse_error,
+  // out_of_range for a number beyond double) is thrown as its own type.
+  template <typename Exception>
+  [[noreturn]] bool parse_error(std::size_t, const std::string&, const Exception& e) {
+    throw e;
   }
 
-  const std::optional<std::string>& duplicate() const { return duplicate_; }
+  std::optional<std::string>& duplicate() { return duplicate_; }
 
  private:
-  // One open object or array.
+  // One open object or array; `key` is an object's member being read (the map's own key).
   struct Level {
-    bool object = false;
-    std::set<std::string> keys;  // objects: the keys read so far
-    std::string key;             // objects: the key whose value is being read
-    std::size_t index = 0;       // arrays: the element being read
+    Json* container;
+    const std::string* key;
   };
 
-  // A value (scalar or closed container) ended: an enclosing array moves to its next element.
-  bool ValueEnded() {
-    if (!levels_.empty() && !levels_.back().object) ++levels_.back().index;
+  // Where the next value goes: the root, the end of the open array, or the last key's member.
+  template <typename V>
+  Json* Place(V&& value) {
+    if (levels_.empty()) {
+      root_ = Json(std::forward<V>(value));
+      return &root_;
+    }
+    Json& container = *levels_.back().container;
+    if (container.is_array()) {
+      return &container.get_ref<Json::array_t&>().emplace_back(std::forward<V>(value));
+    }
+    *member_ = Json(std::forward<V>(value));
+    return member_;
+  }
+  template <typename V>
+  bool Value(V&& value) {
+    Place(std::forward<V>(value));
     return true;
   }
 
   std::string PointerTo(const std::string& key) const {
     std::string pointer;
-    // Every level but the innermost names the member or element that holds the next one.
+    // Every level but the innermost names the member or element that holds the next one: an
+    // array's open element is its last.
     for (std::size_t i = 0; i + 1 < levels_.size(); ++i) {
       const Level& level = levels_[i];
       pointer += "/";
-      pointer += level.object ? EscapePointerToken(level.key) : std::to_string(level.index);
+      pointer += level.container->is_object() ? EscapePointerToken(*level.key)
+                                              : std::to_string(level.container->size() - 1);
     }
     return pointer + "/" + EscapePointerToken(key);
   }
 
+  Json& root_;
   std::vector<Level> levels_;
+  Json* member_ = nullptr;
   std::optional<std::string> duplicate_;
 };
 
 }  // namespace
 
+JsonWithDuplicates ParseJsonNotingDuplicates(std::string_view text, bool allow_comments) {
+  JsonWithDuplicates parsed;
+  DomBuilder builder(parsed.root);
+  Json::sax_parse(text, &builder, Json::input_format_t::json, /*strict=*/true,
+                  /*ignore_comments=*/allow_comments);
+  parsed.duplicate_key = std::move(builder.duplicate());
+  return parsed;
+}
+
 std::optional<std::string> FindDuplicateKey(std::string_view text, bool allow_comments) {
-  KeyTracker tracker;
   try {
-    Json::sax_parse(text, &tracker, Json::input_format_t::json, /*strict=*/true,
-                    /*ignore_comments=*/allow_comments);
+    return ParseJsonNotingDuplicates(text, allow_comments).duplicate_key;
   } catch (const Json::exception&) {
-    return std::nullopt;  // invalid JSON: the document's own parse reports it
+    return std::nullopt;  // invalid JSON
   }
-  return tracker.duplicate();
 }
 
 }  // namespace agentsim

@@ -1,27 +1,42 @@
-// FindDuplicateKey: the first object key written twice in a JSON text.
+// ParseJsonNotingDuplicates: nlohmann's parse of a JSON text that also names the first object
+// key written twice.
 //
 // RFC 8259 (section 4) says an object's names SHOULD be unique and leaves repeats to the reader;
 // nlohmann keeps the last value and drops the others without a word, so a scenario with two
 // "workload" keys would run half of what its author wrote. JsonDocument::Parse refuses such a
 // text (as serde refuses a duplicate field), naming the key's JSON pointer (RFC 6901).
 //
-// One pass of nlohmann's SAX parser that builds no document (nlohmann's parser callback would
-// have done it in the same parse, but its parser rescans an array or object after each child
-// container closes: quadratic for 100,000 objects in one array). Linear in the text; one set of
-// keys per open object.
+// One pass of nlohmann's SAX parser whose handler builds the document as nlohmann's own
+// (json_sax_dom_parser) does and notes a key its object already holds: the text is lexed once
+// (a separate check pass doubled the parse of a config or scenario). nlohmann's parser callback
+// could not be used: its parser rescans an array or object after each child container closes,
+// quadratic for 100,000 objects in one array. Linear in the text.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace agentsim {
 
-// The JSON pointer of the first key (in text order) that an object of `text` holds twice, keys
-// compared decoded ("a" and "\u0061" are the same key) as nlohmann stores them; nullopt when
-// there is none. Text that is not valid JSON gives nullopt, or a duplicate found before the
-// syntax error (JsonDocument::Parse checks the syntax first). `text` may hold // and /* */
-// comments when `allow_comments`.
+struct JsonWithDuplicates {
+  // The document as nlohmann::json::parse gives it: of a key written more than once, the last
+  // value is kept.
+  nlohmann::json root;
+  // The JSON pointer of the first key (in text order) that an object holds twice, keys compared
+  // decoded ("a" and "\u0061" are the same key) as nlohmann stores them; nullopt when none is.
+  std::optional<std::string> duplicate_key;
+};
+
+// Parses `text` (with // and /* */ comments when `allow_comments`). Errors: throws what
+// nlohmann::json::parse throws (parse_error with the byte offset, out_of_range for a number
+// beyond double), so a syntax error is reported before any duplicate.
+JsonWithDuplicates ParseJsonNotingDuplicates(std::string_view text, bool allow_comments);
+
+// The duplicate key of ParseJsonNotingDuplicates, or nullopt also for a text that is not valid
+// JSON.
 std::optional<std::string> FindDuplicateKey(std::string_view text, bool allow_comments);
 
 }  // namespace agentsim

@@ -177,9 +177,11 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
     return InvalidArgument(
         EscapeForMessage(Located(source, doc.text_, problem->offset, problem->message)));
   }
+  std::optional<std::string> duplicate_key;
   try {
-    doc.root_ = nlohmann::json::parse(doc.text_, nullptr, /*allow_exceptions=*/true,
-                                      /*ignore_comments=*/allow_comments);
+    JsonWithDuplicates parsed = ParseJsonNotingDuplicates(doc.text_, allow_comments);
+    doc.root_ = std::move(parsed.root);
+    duplicate_key = std::move(parsed.duplicate_key);
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is the 1-based index of the character the parser stopped at.
     const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
@@ -200,10 +202,10 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
   }
   // Created now, so that copies of the document (readers of its parts) share it.
   doc.locator_ = std::make_shared<PointerLocator>(doc.text_);
-  if (const std::optional<std::string> pointer = FindDuplicateKey(doc.text_, allow_comments)) {
+  if (duplicate_key) {
     // Located at the key's last value, the one nlohmann kept.
     return InvalidArgument(doc.Describe(
-        *pointer, "duplicate key: the object has this key more than once and only the last "
+        *duplicate_key, "duplicate key: the object has this key more than once and only the last "
                   "value would be used; remove or rename the others"));
   }
   return doc;

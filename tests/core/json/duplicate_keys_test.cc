@@ -94,5 +94,53 @@ TEST(FindDuplicateKeyTest, ManyContainersInOneContainer) {
   EXPECT_EQ(FindDuplicateKey(object, false), "/k7");
 }
 
+// The document is the one nlohmann::json::parse builds, value types included, and of a repeated
+// key the last value is kept (a container replaced by a scalar and the other way round).
+struct SameDocumentCase {
+  const char* name;
+  const char* text;
+  const char* duplicate;  // the pointer, or "" for none
+};
+
+class ParseJsonNotingDuplicatesTest : public ::testing::TestWithParam<SameDocumentCase> {};
+
+TEST_P(ParseJsonNotingDuplicatesTest, BuildsNlohmannsDocument) {
+  const SameDocumentCase& c = GetParam();
+  const JsonWithDuplicates parsed = ParseJsonNotingDuplicates(c.text, /*allow_comments=*/true);
+  const nlohmann::json expected = nlohmann::json::parse(c.text, nullptr, true, true);
+  EXPECT_EQ(parsed.root, expected);
+  EXPECT_EQ(parsed.root.dump(), expected.dump());
+  EXPECT_EQ(parsed.duplicate_key.value_or(""), c.duplicate);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Texts, ParseJsonNotingDuplicatesTest,
+    ::testing::Values(
+        SameDocumentCase{"scalar_root", "-0", ""},
+        SameDocumentCase{"string_root", R"("a\u00e9\n")", ""},
+        // number_unsigned, number_integer, number_float, 2^64-1, a float with an exponent.
+        SameDocumentCase{"numbers", R"([0, -1, 1.5, 18446744073709551615, -9223372036854775808, 1e300])",
+                         ""},
+        SameDocumentCase{"nested", R"({"a": {"b": [1, {"c": null}], "d": true}, "e": []})", ""},
+        SameDocumentCase{"container_then_scalar", R"({"a": {"x": [1, 2]}, "a": 3})", "/a"},
+        SameDocumentCase{"scalar_then_container", R"({"a": 3, "a": {"x": [1, 2]}})", "/a"},
+        SameDocumentCase{"nested_repeat_kept_last", R"({"o": [{"k": [1], "k": [2, 3]}], "z": 0})",
+                         "/o/0/k"},
+        SameDocumentCase{"with_comments", "// c\n{\"a\": /* x */ 1}", ""}),
+    [](const ::testing::TestParamInfo<SameDocumentCase>& param_info) {
+      return param_info.param.name;
+    });
+
+TEST(ParseJsonNotingDuplicatesTest, ThrowsNlohmannsErrors) {
+  EXPECT_THROW(ParseJsonNotingDuplicates(R"({"a": 1, "a": })", false), nlohmann::json::parse_error);
+  EXPECT_THROW(ParseJsonNotingDuplicates("[1e400]", false), nlohmann::json::out_of_range);
+  try {
+    ParseJsonNotingDuplicates("{\"a\": tru}", false);
+    FAIL() << "no exception";
+  } catch (const nlohmann::json::parse_error& e) {
+    EXPECT_EQ(e.byte, 10u);  // as nlohmann::json::parse reports it
+  }
+}
+
 }  // namespace
 }  // namespace agentsim
