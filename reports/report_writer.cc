@@ -321,6 +321,9 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
     r.Null();
   }
   turns_.EndParentRow();
+  auto stored = [](Micros value) { return value == -1 ? std::nullopt : std::optional(value); };
+  turn_tally_.Add(TurnOutcomeName(turn.outcome), turn.reason, stored(t.time_to_first_audio_us),
+                  stored(t.turn_total_us));
   std::int64_t seq = 0;
   for (const LlmAttempt& a : turn.llm_attempts) {
     RowBatch& ar = turns_.child();

@@ -24,6 +24,7 @@
 #include "adapters/sqlite/sqlite_handle.h"
 #include "reports/batched_insert.h"
 #include "reports/routing_rows.h"
+#include "reports/summary.h"
 
 namespace agentsim {
 
@@ -129,6 +130,9 @@ class ReportWriter final : public RecordSink {
   Status Finish(const RunTotals& totals, const WallClockInfo& wall);
 
   const std::string& path() const { return path_; }
+  // The summary's turn lines over every turn row written (OnTurn calls that stored a row): for
+  // ReadSummary(path, &turn_tally()) after Finish, instead of reading the turn table back.
+  TurnTally& turn_tally() { return turn_tally_; }
 
  private:
   explicit ReportWriter(std::string path);
@@ -154,6 +158,7 @@ class ReportWriter final : public RecordSink {
   void Close(bool commit);
 
   std::string path_;
+  TurnTally turn_tally_;
   // The batched rows and their inserts: declared before db_, destroyed after it (Close
   // finalises their statements first).
   BatchedInsert turns_;     // turn rows and their llm_attempt rows

@@ -31,15 +31,6 @@ constexpr std::string_view kTurnScanSql =
     "SELECT agentsim_summary_turns(outcome, reason, time_to_first_audio_us, turn_total_us) "
     "FROM turn";
 
-// What the aggregate collects.
-struct TurnScan {
-  Summary* summary = nullptr;
-  std::vector<double> ttfa_us;
-  std::vector<double> total_us;
-  // Reasons other than "ok", in first-seen order; there are a handful.
-  std::vector<std::pair<std::string, std::int64_t>> reasons;
-};
-
 std::string_view ValueText(sqlite3_value* value) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
   return text != nullptr
@@ -47,37 +38,18 @@ std::string_view ValueText(sqlite3_value* value) {
              : std::string_view();
 }
 
+// A nullable INTEGER column in microseconds.
+std::optional<Micros> ValueMicros(sqlite3_value* value) {
+  if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_value_int64(value);
+}
+
 // xStep of agentsim_summary_turns(outcome, reason, time_to_first_audio_us, turn_total_us).
 void TurnScanStep(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
-  auto* scan = static_cast<TurnScan*>(sqlite3_user_data(context));
-  Summary& s = *scan->summary;
-  ++s.turns;
-  const std::string_view outcome = ValueText(argv[0]);
-  if (outcome == "structured") {
-    ++s.turns_structured;
-  } else if (outcome == "fallback") {
-    ++s.turns_fallback;
-  } else if (outcome == "error") {
-    ++s.turns_error;
-  }
-  if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
-    const std::string_view reason = ValueText(argv[1]);
-    if (reason != "ok") {
-      auto it = std::find_if(scan->reasons.begin(), scan->reasons.end(),
-                             [&](const auto& r) { return r.first == reason; });
-      if (it == scan->reasons.end()) {
-        scan->reasons.emplace_back(std::string(reason), 1);
-      } else {
-        ++it->second;
-      }
-    }
-  }
-  if (sqlite3_value_type(argv[2]) != SQLITE_NULL) {
-    scan->ttfa_us.push_back(static_cast<double>(sqlite3_value_int64(argv[2])));
-  }
-  if (sqlite3_value_type(argv[3]) != SQLITE_NULL) {
-    scan->total_us.push_back(static_cast<double>(sqlite3_value_int64(argv[3])));
-  }
+  auto* tally = static_cast<TurnTally*>(sqlite3_user_data(context));
+  std::optional<std::string_view> reason;
+  if (sqlite3_value_type(argv[1]) != SQLITE_NULL) reason = ValueText(argv[1]);
+  tally->Add(ValueText(argv[0]), reason, ValueMicros(argv[2]), ValueMicros(argv[3]));
 }
 
 void TurnScanFinal(sqlite3_context* context) { sqlite3_result_null(context); }
@@ -96,28 +68,28 @@ LatencySummary LatencyOf(std::vector<double>& values_us) {
   return latency;
 }
 
-// Turn counts, reasons and latency percentiles from one scan of `turn`.
-Status ReadTurns(sqlite3* db, const std::string& path, Summary& s) {
-  TurnScan scan;
-  scan.summary = &s;
-  int rc = sqlite3_create_function_v2(db, "agentsim_summary_turns", 4, SQLITE_UTF8, &scan,
-                                      nullptr, TurnScanStep, TurnScanFinal, nullptr);
-  if (rc != SQLITE_OK) {
-    return std::unexpected(sqlite::MakeSqliteError(db, rc, path, "agentsim_summary_turns"));
+// Turn counts, reasons and latency percentiles from one scan of `turn`, unless `tally` already
+// holds them.
+Status ReadTurns(sqlite3* db, const std::string& path, TurnTally* tally, Summary& s) {
+  TurnTally scanned;
+  if (tally == nullptr) {
+    int rc = sqlite3_create_function_v2(db, "agentsim_summary_turns", 4, SQLITE_UTF8, &scanned,
+                                        nullptr, TurnScanStep, TurnScanFinal, nullptr);
+    if (rc != SQLITE_OK) {
+      return std::unexpected(sqlite::MakeSqliteError(db, rc, path, "agentsim_summary_turns"));
+    }
+    auto status = ForEachRow(db, kTurnScanSql, path, [](sqlite3_stmt*) {});
+    // Unregistered again: `scanned` goes out of scope.
+    sqlite3_create_function_v2(db, "agentsim_summary_turns", 4, SQLITE_UTF8, nullptr, nullptr,
+                               nullptr, nullptr, nullptr);
+    if (!status) return status;
+    tally = &scanned;
   }
-  auto status = ForEachRow(db, kTurnScanSql, path, [](sqlite3_stmt*) {});
-  // Unregistered again: `scan` goes out of scope.
-  sqlite3_create_function_v2(db, "agentsim_summary_turns", 4, SQLITE_UTF8, nullptr, nullptr,
-                             nullptr, nullptr, nullptr);
-  if (!status) return status;
-  std::sort(scan.reasons.begin(), scan.reasons.end());
-  s.reasons = std::move(scan.reasons);
-  s.time_to_first_audio = LatencyOf(scan.ttfa_us);
-  s.turn_latency = LatencyOf(scan.total_us);
+  tally->Into(s);
   return {};
 }
 
-Status ReadCounts(sqlite3* db, const std::string& path, Summary& s) {
+Status ReadCounts(sqlite3* db, const std::string& path, TurnTally* tally, Summary& s) {
   bool has_run = false;
   auto status =
       ForEachRow(db, "SELECT scenario_name, seed, virtual_duration_us FROM run WHERE run_id = 1",
@@ -146,7 +118,7 @@ Status ReadCounts(sqlite3* db, const std::string& path, Summary& s) {
     s.sessions_aborted = sqlite3_column_int64(stmt, 6);
   });
   if (!status) return status;
-  status = ReadTurns(db, path, s);
+  status = ReadTurns(db, path, tally, s);
   if (!status) return status;
   return ForEachRow(db, "SELECT COUNT(*) FROM check_failure", path,
                     [&](sqlite3_stmt* stmt) { s.check_failures = sqlite3_column_int64(stmt, 0); });
@@ -189,11 +161,48 @@ Status ReadStatistics(sqlite3* db, const std::string& path, Summary& s) {
 
 }  // namespace
 
-Result<Summary> ReadSummary(const std::string& db_path) {
+void TurnTally::Add(std::string_view outcome, std::optional<std::string_view> reason,
+                    std::optional<Micros> time_to_first_audio_us,
+                    std::optional<Micros> turn_total_us) {
+  ++turns_;
+  if (outcome == "structured") {
+    ++structured_;
+  } else if (outcome == "fallback") {
+    ++fallback_;
+  } else if (outcome == "error") {
+    ++error_;
+  }
+  if (reason && *reason != "ok") {
+    auto it = std::find_if(reasons_.begin(), reasons_.end(),
+                           [&](const auto& r) { return r.first == *reason; });
+    if (it == reasons_.end()) {
+      reasons_.emplace_back(std::string(*reason), 1);
+    } else {
+      ++it->second;
+    }
+  }
+  if (time_to_first_audio_us) {
+    time_to_first_audio_us_.push_back(static_cast<double>(*time_to_first_audio_us));
+  }
+  if (turn_total_us) turn_total_us_.push_back(static_cast<double>(*turn_total_us));
+}
+
+void TurnTally::Into(Summary& s) {
+  s.turns = turns_;
+  s.turns_structured = structured_;
+  s.turns_fallback = fallback_;
+  s.turns_error = error_;
+  s.reasons = reasons_;
+  std::sort(s.reasons.begin(), s.reasons.end());
+  s.time_to_first_audio = LatencyOf(time_to_first_audio_us_);
+  s.turn_latency = LatencyOf(turn_total_us_);
+}
+
+Result<Summary> ReadSummary(const std::string& db_path, TurnTally* turns) {
   auto db = OpenReportReadOnly(db_path);
   if (!db) return std::unexpected(std::move(db.error()));
   Summary s;
-  if (auto status = ReadCounts(db->get(), db_path, s); !status) {
+  if (auto status = ReadCounts(db->get(), db_path, turns, s); !status) {
     return std::unexpected(std::move(status.error()));
   }
   s.fallback_rate =

@@ -61,6 +61,27 @@ TEST(SummaryTest, PercentilesSkipStagesThatDidNotRun) {
   EXPECT_DOUBLE_EQ(s.turn_latency.p99_ms, 1491.0);
 }
 
+// The writer's tally of the turn rows it wrote gives the summary a scan of the turn table gives.
+TEST(SummaryTest, TheWritersTallyEqualsTheTurnTableScan) {
+  const SampleRun run;
+  const std::string path = TempReportPath("r.db");
+  auto writer = ReportWriter::Open(path, run.info);
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  for (const TurnRecord& turn : run.turns) (*writer)->OnTurn(turn);
+  for (const CheckFailure& failure : run.checks) (*writer)->OnCheckFailure(failure);
+  for (const SessionRecord& session : run.sessions) (*writer)->OnSession(session);
+  ASSERT_TRUE((*writer)->Finish(run.totals, run.wall).has_value());
+  auto tallied = ReadSummary(path, &(*writer)->turn_tally());
+  ASSERT_TRUE(tallied.has_value()) << tallied.error().ToString();
+  const Summary scanned = ReadSample(run);
+  EXPECT_EQ(tallied->turns, 5);
+  EXPECT_EQ(tallied->turns_fallback, 2);
+  EXPECT_EQ(tallied->time_to_first_audio.count, 4);
+  EXPECT_DOUBLE_EQ(tallied->turn_latency.p95_ms, 1455.0);
+  EXPECT_EQ(tallied->reasons, scanned.reasons);
+  EXPECT_EQ(FormatSummary(*tallied), FormatSummary(scanned));
+}
+
 TEST(SummaryTest, FormatsTheSampleRun) {
   EXPECT_EQ(FormatSummary(ReadSample(SampleRun{})),
             "scenario             default (seed 42)\n"
