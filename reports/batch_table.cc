@@ -67,11 +67,21 @@ int Close(sqlite3_vtab_cursor* cursor) {
   return SQLITE_OK;
 }
 
+// How many rows ahead of the cursor an ordered scan prefetches (a row is read in ~1-2 µs; a
+// cache miss is ~0.1 µs).
+constexpr std::size_t kPrefetchDistance = 4;
+
 // Points the cursor's batch row at its position `c->row` (when not past the end).
 void Place(Cursor* c) {
   BatchTableSource& s = *c->source;
   std::size_t row = c->row;
-  if (s.ordered && row < s.order.size()) row = s.order[row];
+  if (s.ordered && row < s.order.size()) {
+    row = s.order[row];
+    // Key order visits the batch out of append order: load a later row while this one is read.
+    if (c->row + kPrefetchDistance < s.order.size()) {
+      s.batch->Prefetch(s.order[c->row + kPrefetchDistance]);
+    }
+  }
   c->batch_row = row;
   s.current_position = c->row;
   s.current_row = row;

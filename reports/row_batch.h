@@ -59,6 +59,7 @@ class RowBatch {
   void EndRow() {
     ++rows_;
     assert(used_ == rows_ * static_cast<std::size_t>(columns_));
+    text_end_.push_back(static_cast<std::uint32_t>(text_.size()));
   }
 
   // Value `column` (0-based) of row `row` (< rows()).
@@ -76,16 +77,32 @@ class RowBatch {
     return std::string_view(text_.data() + cell.text.offset, cell.text.size);
   }
 
+  // Asks the CPU to load row `row`'s values and text into cache (a hint; no effect on results).
+  // A reader that visits rows out of append order (the writer's key order over a 65,536-turn
+  // batch, ~20 MB) calls it a few rows ahead, so that each row is not a handful of cache misses.
+  void Prefetch(std::size_t row) const {
+    assert(row < rows_);
+    const std::size_t first = row * static_cast<std::size_t>(columns_);
+    PrefetchBytes(reinterpret_cast<const char*>(slots_.data() + first),
+                  static_cast<std::size_t>(columns_) * sizeof(Slot));
+    PrefetchBytes(reinterpret_cast<const char*>(types_.data() + first),
+                  static_cast<std::size_t>(columns_));
+    const std::uint32_t text_begin = row == 0 ? 0 : text_end_[row - 1];
+    PrefetchBytes(text_.data() + text_begin, text_end_[row] - text_begin);
+  }
+
   // Keeps the first `rows` rows (<= rows()). Their text stays in the arena until Clear.
   void Truncate(std::size_t rows) {
     assert(rows <= rows_);
     rows_ = rows;
     used_ = rows * static_cast<std::size_t>(columns_);
+    text_end_.resize(rows);
   }
   // Drops every row; keeps the capacity for the next batch.
   void Clear() {
     used_ = 0;
     text_.clear();
+    text_end_.clear();
     rows_ = 0;
   }
 
@@ -96,6 +113,10 @@ class RowBatch {
     if (used_ == slots_.size()) Grow();
     types_[used_] = type;
     return slots_[used_++];
+  }
+  static void PrefetchBytes(const char* bytes, std::size_t size) {
+    for (std::size_t i = 0; i < size; i += 64) __builtin_prefetch(bytes + i);
+    if (size != 0) __builtin_prefetch(bytes + size - 1);
   }
   [[gnu::noinline]] void Grow() {
     const std::size_t size = slots_.empty() ? 1024 : 2 * slots_.size();
@@ -109,6 +130,7 @@ class RowBatch {
   std::vector<Slot> slots_;
   std::vector<Type> types_;
   std::string text_;
+  std::vector<std::uint32_t> text_end_;  // text_.size() when each row ended
 };
 
 }  // namespace agentsim
