@@ -12,10 +12,16 @@
 namespace agentsim {
 namespace {
 
+// 3 when `text` starts with a UTF-8 byte order mark (EF BB BF), else 0.
+std::size_t ByteOrderMarkSize(std::string_view text) {
+  return text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+}
+
 // Minimal scanner over JSON text (with comments) used only to find where a value starts.
 class Scanner {
  public:
-  explicit Scanner(std::string_view s) : s_(s) {}
+  // Starts after a UTF-8 byte order mark, which nlohmann's parser skips too.
+  explicit Scanner(std::string_view s) : s_(s), i_(ByteOrderMarkSize(s)) {}
 
   std::size_t pos() const { return i_; }
   void Seek(std::size_t pos) { i_ = pos; }
@@ -258,7 +264,8 @@ bool SkipElements(Scanner& sc, std::size_t n) {
 SourcePosition PositionOf(std::string_view text, std::size_t offset) {
   SourcePosition p;
   offset = std::min(offset, text.size());
-  for (std::size_t i = 0; i < offset; ++i) {
+  // A byte order mark takes no column: editors do not show it.
+  for (std::size_t i = std::min(offset, ByteOrderMarkSize(text)); i < offset; ++i) {
     if (text[i] == '\n') {
       ++p.line;
       p.column = 1;
@@ -299,9 +306,12 @@ PointerLocator::PointerLocator(std::string_view text) {
 
 SourcePosition PointerLocator::Position(std::string_view text, std::size_t offset) const {
   offset = std::min(offset, text.size());
-  const auto line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - 1;
+  auto line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - 1;
+  // As PositionOf: a byte order mark takes no column.
+  const std::size_t start =
+      line == line_starts_.begin() ? std::min(offset, ByteOrderMarkSize(text)) : *line;
   return SourcePosition{static_cast<int>(line - line_starts_.begin()) + 1,
-                        static_cast<int>(offset - *line) + 1};
+                        static_cast<int>(offset - start) + 1};
 }
 
 // LocatePointer, resuming each array step from the element last found in that array when

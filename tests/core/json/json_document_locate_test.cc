@@ -75,5 +75,41 @@ TEST(JsonDocumentLocateTest, CopiesDescribeAlike) {
   EXPECT_EQ(copy.Describe("/list/1/a", "m"), Uncached("/list/1/a"));
 }
 
+// A UTF-8 byte order mark (which nlohmann skips) is skipped by the locator too and takes no
+// column: errors are located as in the same text without it (it located everything at 1:1).
+struct BomCase {
+  const char* pointer;
+  const char* located;  // "line:col"
+};
+
+class ByteOrderMarkLocateTest : public ::testing::TestWithParam<BomCase> {};
+
+TEST_P(ByteOrderMarkLocateTest, LocatesAsWithoutTheMark) {
+  const std::string plain = "{\"a\": 1,\n  \"b\": {\"c\": [true, null]}}";
+  const std::string marked = "\xEF\xBB\xBF" + plain;
+  Result<JsonDocument> doc = JsonDocument::Parse("doc.json", marked);
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  const std::string pointer = GetParam().pointer;
+  const std::string expected = std::string("doc.json:") + GetParam().located + ": " +
+                               (pointer.empty() ? std::string("(root)") : pointer) + ": m";
+  EXPECT_EQ(doc->Describe(pointer, "m"), expected);
+  const SourcePosition p = PositionOf(marked, LocatePointer(marked, pointer));
+  EXPECT_EQ(std::to_string(p.line) + ":" + std::to_string(p.column), GetParam().located);
+  const SourcePosition q = PositionOf(plain, LocatePointer(plain, pointer));
+  EXPECT_EQ(std::to_string(q.line) + ":" + std::to_string(q.column), GetParam().located);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pointers, ByteOrderMarkLocateTest,
+                         ::testing::Values(BomCase{"", "1:1"}, BomCase{"/a", "1:7"},
+                                           BomCase{"/b", "2:8"}, BomCase{"/b/c/1", "2:21"},
+                                           BomCase{"/missing", "1:1"}));
+
+TEST(ByteOrderMarkLocateTest, ASyntaxErrorAfterTheMarkIsLocatedOnItsColumn) {
+  Result<JsonDocument> doc = JsonDocument::Parse("doc.json", "\xEF\xBB\xBF{\"a\": tru}");
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_NE(doc.error().message.find("doc.json:1:10: invalid JSON"), std::string::npos)
+      << doc.error().message;
+}
+
 }  // namespace
 }  // namespace agentsim
