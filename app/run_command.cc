@@ -250,9 +250,10 @@ int RunCommand(const RunArgs& args) {
     std::cerr << "agentsim: error: writing the report: " << s.error().message << "\n";
     return kExitBadInput;
   }
-  // The turn lines from the writer's tally of the rows it wrote (the same figures as a scan of
-  // the turn table, without reading it back); the rest from the file, as `agentsim report`.
-  Result<Summary> summary = ReadSummary(args.report, &(*writer)->turn_tally());
+  // The session and turn lines from the writer's tally of the rows it wrote (the same figures
+  // as scans of those tables, without reading them back); the rest from the file, as
+  // `agentsim report`.
+  Result<Summary> summary = ReadSummary(args.report, &(*writer)->row_tally());
   if (!summary) return BadInput(summary.error());
   std::cout << FormatSummary(*summary);
   Result<std::string> routing_summary = FormatRoutingSummary(args.report);

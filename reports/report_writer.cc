@@ -322,8 +322,8 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
   }
   turns_.EndParentRow();
   auto stored = [](Micros value) { return value == -1 ? std::nullopt : std::optional(value); };
-  turn_tally_.Add(TurnOutcomeName(turn.outcome), turn.reason, stored(t.time_to_first_audio_us),
-                  stored(t.turn_total_us));
+  row_tally_.AddTurn(TurnOutcomeName(turn.outcome), turn.reason,
+                     stored(t.time_to_first_audio_us), stored(t.turn_total_us));
   std::int64_t seq = 0;
   for (const LlmAttempt& a : turn.llm_attempts) {
     RowBatch& ar = turns_.child();
@@ -394,6 +394,7 @@ void ReportWriter::OnSession(const SessionRecord& session) {
   r.Int(session.variant);
   r.Text(session.feature_flags.empty() ? std::string_view("{}") : session.feature_flags);
   sessions_.EndParentRow();
+  row_tally_.AddSession(session.status);
   for (const auto& [name, value] : session.outcomes) {
     RowBatch& o = sessions_.child();
     o.Int(id);

@@ -130,9 +130,10 @@ class ReportWriter final : public RecordSink {
   Status Finish(const RunTotals& totals, const WallClockInfo& wall);
 
   const std::string& path() const { return path_; }
-  // The summary's turn lines over every turn row written (OnTurn calls that stored a row): for
-  // ReadSummary(path, &turn_tally()) after Finish, instead of reading the turn table back.
-  TurnTally& turn_tally() { return turn_tally_; }
+  // The summary's session and turn lines over every session and turn row written (the calls
+  // that stored a row): for ReadSummary(path, &row_tally()) after Finish, instead of reading
+  // those tables back.
+  RowTally& row_tally() { return row_tally_; }
 
  private:
   explicit ReportWriter(std::string path);
@@ -158,7 +159,7 @@ class ReportWriter final : public RecordSink {
   void Close(bool commit);
 
   std::string path_;
-  TurnTally turn_tally_;
+  RowTally row_tally_;
   // The batched rows and their inserts: declared before db_, destroyed after it (Close
   // finalises their statements first).
   BatchedInsert turns_;     // turn rows and their llm_attempt rows

@@ -46,10 +46,10 @@ std::optional<Micros> ValueMicros(sqlite3_value* value) {
 
 // xStep of agentsim_summary_turns(outcome, reason, time_to_first_audio_us, turn_total_us).
 void TurnScanStep(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
-  auto* tally = static_cast<TurnTally*>(sqlite3_user_data(context));
+  auto* tally = static_cast<RowTally*>(sqlite3_user_data(context));
   std::optional<std::string_view> reason;
   if (sqlite3_value_type(argv[1]) != SQLITE_NULL) reason = ValueText(argv[1]);
-  tally->Add(ValueText(argv[0]), reason, ValueMicros(argv[2]), ValueMicros(argv[3]));
+  tally->AddTurn(ValueText(argv[0]), reason, ValueMicros(argv[2]), ValueMicros(argv[3]));
 }
 
 void TurnScanFinal(sqlite3_context* context) { sqlite3_result_null(context); }
@@ -70,8 +70,8 @@ LatencySummary LatencyOf(std::vector<double>& values_us) {
 
 // Turn counts, reasons and latency percentiles from one scan of `turn`, unless `tally` already
 // holds them.
-Status ReadTurns(sqlite3* db, const std::string& path, TurnTally* tally, Summary& s) {
-  TurnTally scanned;
+Status ReadTurns(sqlite3* db, const std::string& path, RowTally* tally, Summary& s) {
+  RowTally scanned;
   if (tally == nullptr) {
     int rc = sqlite3_create_function_v2(db, "agentsim_summary_turns", 4, SQLITE_UTF8, &scanned,
                                         nullptr, TurnScanStep, TurnScanFinal, nullptr);
@@ -85,11 +85,11 @@ Status ReadTurns(sqlite3* db, const std::string& path, TurnTally* tally, Summary
     if (!status) return status;
     tally = &scanned;
   }
-  tally->Into(s);
+  tally->TurnsInto(s);
   return {};
 }
 
-Status ReadCounts(sqlite3* db, const std::string& path, TurnTally* tally, Summary& s) {
+Status ReadCounts(sqlite3* db, const std::string& path, RowTally* tally, Summary& s) {
   bool has_run = false;
   auto status =
       ForEachRow(db, "SELECT scenario_name, seed, virtual_duration_us FROM run WHERE run_id = 1",
@@ -108,16 +108,20 @@ Status ReadCounts(sqlite3* db, const std::string& path, TurnTally* tally, Summar
         s.wall_time_ms = sqlite3_column_double(stmt, 0);
       });
   if (!status) return status;
-  status = ForEachRow(db, kSessionCountsSql, path, [&](sqlite3_stmt* stmt) {
-    s.sessions = sqlite3_column_int64(stmt, 0);
-    s.sessions_completed = sqlite3_column_int64(stmt, 1);
-    s.sessions_refused = sqlite3_column_int64(stmt, 2);
-    s.sessions_error = sqlite3_column_int64(stmt, 3);
-    s.sessions_dropped = sqlite3_column_int64(stmt, 4);
-    s.sessions_disconnected = sqlite3_column_int64(stmt, 5);
-    s.sessions_aborted = sqlite3_column_int64(stmt, 6);
-  });
-  if (!status) return status;
+  if (tally != nullptr) {
+    tally->SessionsInto(s);
+  } else {
+    status = ForEachRow(db, kSessionCountsSql, path, [&](sqlite3_stmt* stmt) {
+      s.sessions = sqlite3_column_int64(stmt, 0);
+      s.sessions_completed = sqlite3_column_int64(stmt, 1);
+      s.sessions_refused = sqlite3_column_int64(stmt, 2);
+      s.sessions_error = sqlite3_column_int64(stmt, 3);
+      s.sessions_dropped = sqlite3_column_int64(stmt, 4);
+      s.sessions_disconnected = sqlite3_column_int64(stmt, 5);
+      s.sessions_aborted = sqlite3_column_int64(stmt, 6);
+    });
+    if (!status) return status;
+  }
   status = ReadTurns(db, path, tally, s);
   if (!status) return status;
   return ForEachRow(db, "SELECT COUNT(*) FROM check_failure", path,
@@ -161,9 +165,9 @@ Status ReadStatistics(sqlite3* db, const std::string& path, Summary& s) {
 
 }  // namespace
 
-void TurnTally::Add(std::string_view outcome, std::optional<std::string_view> reason,
-                    std::optional<Micros> time_to_first_audio_us,
-                    std::optional<Micros> turn_total_us) {
+void RowTally::AddTurn(std::string_view outcome, std::optional<std::string_view> reason,
+                       std::optional<Micros> time_to_first_audio_us,
+                       std::optional<Micros> turn_total_us) {
   ++turns_;
   if (outcome == "structured") {
     ++structured_;
@@ -187,7 +191,34 @@ void TurnTally::Add(std::string_view outcome, std::optional<std::string_view> re
   if (turn_total_us) turn_total_us_.push_back(static_cast<double>(*turn_total_us));
 }
 
-void TurnTally::Into(Summary& s) {
+void RowTally::AddSession(std::string_view status) {
+  ++sessions_.sessions;
+  if (status == "completed") {
+    ++sessions_.sessions_completed;
+  } else if (status == "refused") {
+    ++sessions_.sessions_refused;
+  } else if (status == "error") {
+    ++sessions_.sessions_error;
+  } else if (status == "dropped") {
+    ++sessions_.sessions_dropped;
+  } else if (status == "disconnected") {
+    ++sessions_.sessions_disconnected;
+  } else if (status == "aborted") {
+    ++sessions_.sessions_aborted;
+  }
+}
+
+void RowTally::SessionsInto(Summary& s) const {
+  s.sessions = sessions_.sessions;
+  s.sessions_completed = sessions_.sessions_completed;
+  s.sessions_refused = sessions_.sessions_refused;
+  s.sessions_error = sessions_.sessions_error;
+  s.sessions_dropped = sessions_.sessions_dropped;
+  s.sessions_disconnected = sessions_.sessions_disconnected;
+  s.sessions_aborted = sessions_.sessions_aborted;
+}
+
+void RowTally::TurnsInto(Summary& s) {
   s.turns = turns_;
   s.turns_structured = structured_;
   s.turns_fallback = fallback_;
@@ -198,11 +229,11 @@ void TurnTally::Into(Summary& s) {
   s.turn_latency = LatencyOf(turn_total_us_);
 }
 
-Result<Summary> ReadSummary(const std::string& db_path, TurnTally* turns) {
+Result<Summary> ReadSummary(const std::string& db_path, RowTally* rows) {
   auto db = OpenReportReadOnly(db_path);
   if (!db) return std::unexpected(std::move(db.error()));
   Summary s;
-  if (auto status = ReadCounts(db->get(), db_path, turns, s); !status) {
+  if (auto status = ReadCounts(db->get(), db_path, rows, s); !status) {
     return std::unexpected(std::move(status.error()));
   }
   s.fallback_rate =

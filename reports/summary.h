@@ -74,18 +74,23 @@ struct Summary {
   std::int64_t chaos_fired = 0;
 };
 
-// The summary's turn lines (turns by outcome, reasons, time to first audio, turn latency), tallied
-// one turn row at a time: by ReadSummary's one scan of the turn table, or by ReportWriter as it
-// writes the rows, so that `agentsim run` prints its summary without reading the turn table back
-// (a scan of ~1,800 instructions per turn; tests check both give the same summary).
-class TurnTally {
+// The summary's session and turn lines (sessions by status; turns by outcome, reasons, time to
+// first audio, turn latency), tallied one row at a time: by ReadSummary's scans of the session
+// and turn tables, or by ReportWriter as it writes the rows, so that `agentsim run` prints its
+// summary without reading those tables back (the turn scan was ~1,800 instructions per turn;
+// tests check both give the same summary).
+class RowTally {
  public:
   // One turn row as stored: nullopt for NULL (a timing's stage did not run); timings in µs.
-  void Add(std::string_view outcome, std::optional<std::string_view> reason,
-           std::optional<Micros> time_to_first_audio_us, std::optional<Micros> turn_total_us);
+  void AddTurn(std::string_view outcome, std::optional<std::string_view> reason,
+               std::optional<Micros> time_to_first_audio_us, std::optional<Micros> turn_total_us);
+  // One session row's status.
+  void AddSession(std::string_view status);
   // Sets turns, turns_structured/_fallback/_error, reasons (ordered by reason, byte order),
   // time_to_first_audio and turn_latency (k6's percentiles; reorders the samples held).
-  void Into(Summary& s);
+  void TurnsInto(Summary& s);
+  // Sets sessions and sessions_<status>.
+  void SessionsInto(Summary& s) const;
 
  private:
   std::int64_t turns_ = 0;
@@ -96,13 +101,14 @@ class TurnTally {
   std::vector<std::pair<std::string, std::int64_t>> reasons_;
   std::vector<double> time_to_first_audio_us_;
   std::vector<double> turn_total_us_;
+  Summary sessions_;  // only the session counts are used
 };
 
-// Reads the summary of the report at `db_path` (opened read-only). With `turns`, the turn lines
-// come from it instead of a scan of the turn table (the caller tallied every row it wrote).
-// Errors: as ComputeReportDigest (kNotFound, kInvalidArgument, kUnavailable; messages name the
-// path).
-Result<Summary> ReadSummary(const std::string& db_path, TurnTally* turns = nullptr);
+// Reads the summary of the report at `db_path` (opened read-only). With `rows`, the session and
+// turn lines come from it instead of scans of those tables (the caller tallied every row it
+// wrote). Errors: as ComputeReportDigest (kNotFound, kInvalidArgument, kUnavailable; messages
+// name the path).
+Result<Summary> ReadSummary(const std::string& db_path, RowTally* rows = nullptr);
 
 // A compact human table, one fact per line, ending in a newline, e.g.
 //   scenario             default (seed 42)

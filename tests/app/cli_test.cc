@@ -284,29 +284,32 @@ TEST(CliTest, ReportOnAnUnfinishedRunSaysSoAndExitsOne) {
                         "rows written before it stopped\n"));
 }
 
-// `run` prints its turn lines from the writer's tally of the rows it wrote; `report` scans the
-// turn table. Both print the same lines, for a run with fallbacks and for one with every
-// malformed-output reason.
-TEST(CliTest, RunAndReportPrintTheSameTurnLines) {
+// `run` prints its session and turn lines from the writer's tally of the rows it wrote; `report`
+// scans the session and turn tables. Both print the same lines: for a run with fallbacks, one
+// with every malformed-output reason, one with refused sessions and one with dropped sessions.
+TEST(CliTest, RunAndReportPrintTheSameSessionAndTurnLines) {
   const std::string dir = TempDir("turn_lines");
   auto turn_lines = [](const std::string& output) {
     std::string lines;
     std::istringstream in(output);
     for (std::string line; std::getline(in, line);) {
-      for (const char* label : {"turns ", "reasons ", "time to first audio ", "turn latency "}) {
+      for (const char* label : {"sessions ", "turns ", "reasons ", "time to first audio ",
+                                "turn latency "}) {
         if (line.starts_with(label)) lines += line + "\n";
       }
     }
     return lines;
   };
   for (const std::string& scenario :
-       {std::string(), std::string(AGENTSIM_SOURCE_DIR "/scenarios/llm_outputs.json")}) {
+       {std::string(), std::string(AGENTSIM_SOURCE_DIR "/scenarios/llm_outputs.json"),
+        std::string(AGENTSIM_SOURCE_DIR "/scenarios/tenant_quotas.json"),
+        std::string(AGENTSIM_SOURCE_DIR "/scenarios/arrival_spike.json")}) {
     CliResult run = RunCli("run --report t.db " + scenario, dir);
     ASSERT_EQ(run.exit_code, 0) << run.output;
     CliResult report = RunCli("report t.db", dir);
     ASSERT_EQ(report.exit_code, 0) << report.output;
     const std::string lines = turn_lines(run.output);
-    EXPECT_THAT(lines, HasSubstr("\nreasons "));
+    EXPECT_THAT(lines, HasSubstr("sessions             "));
     EXPECT_THAT(lines, HasSubstr("\ntime to first audio  p50 "));
     EXPECT_THAT(lines, HasSubstr("\nturn latency         p50 "));
     EXPECT_EQ(lines, turn_lines(report.output)) << scenario;

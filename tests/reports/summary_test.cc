@@ -71,7 +71,7 @@ TEST(SummaryTest, TheWritersTallyEqualsTheTurnTableScan) {
   for (const CheckFailure& failure : run.checks) (*writer)->OnCheckFailure(failure);
   for (const SessionRecord& session : run.sessions) (*writer)->OnSession(session);
   ASSERT_TRUE((*writer)->Finish(run.totals, run.wall).has_value());
-  auto tallied = ReadSummary(path, &(*writer)->turn_tally());
+  auto tallied = ReadSummary(path, &(*writer)->row_tally());
   ASSERT_TRUE(tallied.has_value()) << tallied.error().ToString();
   const Summary scanned = ReadSample(run);
   EXPECT_EQ(tallied->turns, 5);
