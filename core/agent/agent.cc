@@ -327,11 +327,16 @@ Task<void> Agent::Speak(const AgentConfig& config, const Reply& reply, Micros us
 struct Agent::EarlyTts final : LlmStreamObserver {
   EarlyTts(Clock* clock, std::string field) : extractor(std::move(field)), ready(clock) {}
   void OnChunk(std::string_view chunk, Micros at_us) override {
+    if (ready.is_set()) return;  // the field is being spoken: later attempts are not read
     if (std::optional<std::string> value = extractor.Feed(chunk)) {
       text = std::move(*value);
       ready_at_us = at_us;
       ready.Set();
     }
+  }
+  // A retry or failover: its output starts from the beginning, so the extractor does too.
+  void OnRestart() override {
+    if (!ready.is_set()) extractor = StreamFieldExtractor(extractor.field());
   }
   StreamFieldExtractor extractor;
   AsyncEvent ready;

@@ -26,6 +26,8 @@ class StreamFieldExtractor {
   // most once per extractor); nullopt otherwise.
   std::optional<std::string> Feed(std::string_view chunk);
 
+  // The field it extracts.
+  const std::string& field() const { return field_; }
   // The field's decoded value once complete.
   const std::optional<std::string>& value() const { return value_; }
   // The top-level object's closing brace has been read.

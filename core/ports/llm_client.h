@@ -21,10 +21,16 @@ class DynamicSchema;
 // the session's Clock); the chunks concatenate to LlmResponse::text. A failed call may have
 // delivered some chunks before its error. Clients that cannot stream never call it: the
 // response still carries the whole text.
+//
+// Through CompleteResilient (core/resilience/resilient_llm.h) one observer sees every attempt of
+// a call: OnRestart comes before each attempt after the first (the chunks before it belong to
+// an attempt whose output is dropped), and an attempt cut by its timeout delivers nothing more
+// (its call runs on detached, and may outlive the observer).
 class LlmStreamObserver {
  public:
   virtual ~LlmStreamObserver() = default;
   virtual void OnChunk(std::string_view chunk, Micros at_us) = 0;
+  virtual void OnRestart() {}
 };
 
 struct ChatMessage {

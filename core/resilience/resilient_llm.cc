@@ -8,8 +8,20 @@
 namespace agentsim {
 namespace {
 
+// Forwards an attempt's streamed chunks to the call's observer until the attempt is cut: a cut
+// call runs on detached and must not reach an observer that has moved on to the next attempt,
+// or that no longer exists once the caller has returned.
+struct StreamGate final : LlmStreamObserver {
+  void OnChunk(std::string_view chunk, Micros at_us) override {
+    if (*open) target->OnChunk(chunk, at_us);
+  }
+  LlmStreamObserver* target = nullptr;
+  std::shared_ptr<bool> open;  // shared with the ResilientCall that may close it
+};
+
 // A copy of a request that the call's own frame owns (see CallWithTimeout).
 struct OwnedRequest {
+  StreamGate stream;  // request.stream, when the caller streams
   std::shared_ptr<const void> keep_alive;  // the schema's owner
   std::string provider;
   std::string model;
@@ -19,8 +31,14 @@ struct OwnedRequest {
   LlmRequest request;
 };
 
-std::unique_ptr<OwnedRequest> Own(const LlmRequest& r, std::shared_ptr<const void> keep_alive) {
+// `stream_open`: the gate's flag when `r` streams (else unused).
+std::unique_ptr<OwnedRequest> Own(const LlmRequest& r, std::shared_ptr<const void> keep_alive,
+                                  std::shared_ptr<bool> stream_open) {
   auto owned = std::make_unique<OwnedRequest>();
+  if (r.stream != nullptr) {
+    owned->stream.target = r.stream;
+    owned->stream.open = std::move(stream_open);
+  }
   owned->keep_alive = std::move(keep_alive);
   owned->provider = r.provider;
   owned->model = r.model;
@@ -33,6 +51,7 @@ std::unique_ptr<OwnedRequest> Own(const LlmRequest& r, std::shared_ptr<const voi
   owned->request.system_prompt = owned->system_prompt;
   owned->request.user_text = owned->user_text;
   owned->request.history = owned->history;
+  if (r.stream != nullptr) owned->request.stream = &owned->stream;
   return owned;
 }
 
@@ -160,14 +179,19 @@ class ResilientCall {
   // With a timeout: the call raced against the timer (nullopt: cut), the request's data
   // copied into the call's own frame (it may run on detached).
   Task<std::optional<Result<LlmResponse>>> RacedCall() {
+    LlmRequest request = AttemptRequest();
+    stream_open_.reset();
+    if (request.stream != nullptr) stream_open_ = std::make_shared<bool>(true);
     return CallWithTimeout(context_.clock,
-                           CompleteOwned(client_, Own(AttemptRequest(), context_.keep_alive)),
+                           CompleteOwned(client_, Own(request, context_.keep_alive, stream_open_)),
                            timeout_at_us_);
   }
 
   // The attempt's end (its response in response(), unless cut). kDone with response() kept
   // when it answered.
   Step Finish(const Sent& sent) {
+    // A cut call streams on into its gate, closed now.
+    if (sent.cut && stream_open_) *stream_open_ = false;
     const AttemptOutcome outcome = Classify(sent, timeout_at_us_ == deadline());
     if (permit_) {
       if (outcome == AttemptOutcome::kOk) {
@@ -281,6 +305,8 @@ class ResilientCall {
     LlmRequest r = request_;
     r.provider = route().provider;
     r.model = route().model;
+    // The observer starts over with each attempt after the first.
+    if (r.stream != nullptr && sent_so_far_ > 0) r.stream->OnRestart();
     r.seed = AttemptSeed(request_.seed, sent_so_far_++);
     return r;
   }
@@ -308,6 +334,7 @@ class ResilientCall {
   Micros delay_us_ = 0;
   Micros started_at_us_ = 0;
   Micros timeout_at_us_ = kNoDeadline;
+  std::shared_ptr<bool> stream_open_;  // the gate of the attempt in flight, when it streams
   std::optional<CircuitBreaker::Permit> permit_;
 };
 
