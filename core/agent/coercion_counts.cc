@@ -32,10 +32,13 @@ std::string_view CoercionKindName(CoercionKind kind) {
 }
 
 void CoercionCounts::Merge(const CoercionCounts& other) {
+  if (!other.added_) return;
   for (std::size_t i = 0; i < kCoercionKindCount; ++i) counts_[i] += other.counts_[i];
+  added_ = true;
 }
 
 int CoercionCounts::Total() const {
+  if (!added_) return 0;
   int total = 0;
   for (int n : counts_) total += n;
   return total;
@@ -43,6 +46,7 @@ int CoercionCounts::Total() const {
 
 std::vector<std::pair<std::string_view, int>> CoercionCounts::NonZero() const {
   std::vector<std::pair<std::string_view, int>> out;
+  if (!added_) return out;
   for (std::size_t i = 0; i < kCoercionKindCount; ++i) {
     if (counts_[i] > 0) out.emplace_back(kNames[i], counts_[i]);
   }

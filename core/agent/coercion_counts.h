@@ -45,7 +45,10 @@ std::string_view CoercionKindName(CoercionKind kind);
 // Counts per kind. Cheap to copy; iteration is in kind order (deterministic).
 class CoercionCounts {
  public:
-  void Add(CoercionKind kind, int n = 1) { counts_[static_cast<std::size_t>(kind)] += n; }
+  void Add(CoercionKind kind, int n = 1) {
+    counts_[static_cast<std::size_t>(kind)] += n;
+    if (n != 0) added_ = true;
+  }
   int Get(CoercionKind kind) const { return counts_[static_cast<std::size_t>(kind)]; }
   void Merge(const CoercionCounts& other);
   // The sum over every kind.
@@ -53,10 +56,14 @@ class CoercionCounts {
   // (name, count) of every kind with a count above zero, in kind order.
   std::vector<std::pair<std::string_view, int>> NonZero() const;
 
-  friend bool operator==(const CoercionCounts&, const CoercionCounts&) = default;
+  friend bool operator==(const CoercionCounts& a, const CoercionCounts& b) {
+    return a.counts_ == b.counts_;
+  }
 
  private:
   std::array<int, kCoercionKindCount> counts_{};
+  // Some count was changed (false: all zero, the commonest case, answered without a scan).
+  bool added_ = false;
 };
 
 }  // namespace agentsim

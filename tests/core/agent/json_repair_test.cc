@@ -194,5 +194,29 @@ TEST(CoercionCountsTest, CountsMergesAndListsInKindOrder) {
   }
 }
 
+// Counts that were never added to answer without a scan; merging into empty counts and adding
+// zero keep them empty, and equality compares the counts only.
+TEST(CoercionCountsTest, EmptyCountsStayEmptyThroughMergeAndZeroAdds) {
+  CoercionCounts empty;
+  CoercionCounts zero_added;
+  zero_added.Add(CoercionKind::kFenced, 0);
+  zero_added.Merge(empty);
+  EXPECT_EQ(zero_added.Total(), 0);
+  EXPECT_TRUE(zero_added.NonZero().empty());
+  EXPECT_EQ(zero_added, empty);
+  CoercionCounts merged;
+  CoercionCounts one;
+  one.Add(CoercionKind::kFloatToInt);
+  merged.Merge(one);
+  EXPECT_EQ(merged.Total(), 1);
+  EXPECT_EQ(merged.NonZero(), (Counts{{"float_to_int", 1}}));
+  EXPECT_EQ(merged, one);
+  // Back to zero by a negative add: no kind above zero is listed.
+  merged.Add(CoercionKind::kFloatToInt, -1);
+  EXPECT_EQ(merged.Total(), 0);
+  EXPECT_TRUE(merged.NonZero().empty());
+  EXPECT_EQ(merged, empty);
+}
+
 }  // namespace
 }  // namespace agentsim
