@@ -235,38 +235,45 @@ int RunCommand(const RunArgs& args) {
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
           .count();
+  const std::string reproduce = ReproduceCommand(args, seed);
+  // An error after the run (the report cannot be written or read back) exits 2 and, as every
+  // failing run, ends with the command that reproduces it.
+  auto failed_after_run = [&reproduce](std::string_view what, const Error& e) {
+    std::cerr << "agentsim: error: " << what << e.message << "\n";
+    std::cout << "reproduce: " << reproduce << "\n";
+    return kExitBadInput;
+  };
   RunStatistics statistics = Statistics(outcome, scenario->workload.executor.has_value());
   Result<RoutingTables> routing = RoutingTablesOf(outcome);
-  if (!routing) return BadInput(routing.error());
+  if (!routing) return failed_after_run("", routing.error());
   statistics.routing = std::move(*routing);
   if (Status s = (*writer)->WriteStatistics(statistics); !s) {
-    std::cerr << "agentsim: error: writing the report: " << s.error().message << "\n";
-    return kExitBadInput;
+    return failed_after_run("writing the report: ", s.error());
   }
   RunTotals totals{outcome.virtual_duration_us, outcome.events_run, outcome.sessions_started,
                    outcome.turns_started};
   if (Status s = (*writer)->Finish(totals, WallClockInfo{started_at, wall_ms, args.command_line});
       !s) {
-    std::cerr << "agentsim: error: writing the report: " << s.error().message << "\n";
-    return kExitBadInput;
+    return failed_after_run("writing the report: ", s.error());
   }
   // The session and turn lines from the writer's tally of the rows it wrote (the same figures
   // as scans of those tables, without reading them back); the rest from the file, as
   // `agentsim report`.
   Result<Summary> summary = ReadSummary(args.report, &(*writer)->row_tally());
-  if (!summary) return BadInput(summary.error());
-  std::cout << FormatSummary(*summary);
+  if (!summary) return failed_after_run("", summary.error());
   Result<std::string> routing_summary = FormatRoutingSummary(args.report);
-  if (!routing_summary) return BadInput(routing_summary.error());
-  std::cout << *routing_summary;
+  if (!routing_summary) return failed_after_run("", routing_summary.error());
+  // The threshold results are written into the report before anything is printed: a failed
+  // write (a full disk) then prints the error alone, not a summary saying all passed first.
   Result<ThresholdEvaluation> thresholds =
       RecordThresholds(scenario->thresholds, threshold_outputs);
-  if (!thresholds) return BadInput(thresholds.error());
+  if (!thresholds) return failed_after_run("", thresholds.error());
+  std::cout << FormatSummary(*summary);
+  std::cout << *routing_summary;
   std::cout << FormatThresholds(thresholds->results);
   std::cout << FormatSummaryLine("report", args.report);
   if (args.summary_export) std::cout << FormatSummaryLine("summary export", *args.summary_export);
   if (args.junit) std::cout << FormatSummaryLine("junit", *args.junit);
-  const std::string reproduce = ReproduceCommand(args, seed);
   // A failed check (a broken invariant) outranks a failed threshold or an abort (exit 99, as
   // k6's abortOnFail); the reproduce line is last.
   const std::string threshold_failures = ThresholdFailureLine(*thresholds);
