@@ -312,6 +312,7 @@ class ResilientCall {
   }
 
   Step Done() {
+    if (last_error_.message.empty()) last_error_.message = "no LLM provider configured";
     *out_.response = std::unexpected(std::move(last_error_));
     return Step::kDone;
   }
@@ -321,7 +322,9 @@ class ResilientCall {
   const LlmRequest& request_;
   const int max_attempts_;
   const ResilientLlmOutput out_;
-  Error last_error_{ErrorCode::kUnavailable, "no LLM provider configured"};
+  // Set by every failure (never with an empty message); empty at Done: no provider was tried.
+  // The default message is written only then (it would be an allocation per call).
+  Error last_error_{ErrorCode::kUnavailable, std::string()};
   std::size_t index_ = 0;     // the provider (routes_[index_])
   bool in_provider_ = false;  // its client is found; attempt_ is its attempt
   bool stop_ = false;         // no further provider

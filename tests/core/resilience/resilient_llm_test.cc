@@ -198,6 +198,16 @@ TEST_F(ResilientLlmTest, PerCallTimeoutGivesUpOnAHungCallAndRetries) {
   EXPECT_EQ(loop_.NowMicros(), 60 * kMicrosPerSecond);
 }
 
+// No route at all: nothing is sent, and the error says why.
+TEST_F(ResilientLlmTest, NoRouteIsUnavailableWithoutAnAttempt) {
+  const ResilientLlmResult r = RunOne(Context(Policy(3, 0, 0), nullptr), {});
+  ASSERT_FALSE(r.response.has_value());
+  EXPECT_EQ(r.response.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(r.response.error().message, "no LLM provider configured");
+  EXPECT_TRUE(r.attempts.empty());
+  EXPECT_TRUE(llm_.seeds.empty());
+}
+
 TEST_F(ResilientLlmTest, NonRetryableErrorMovesToTheNextProviderAtOnce) {
   llm_.scripts["alpha"].fail_first = -1;
   llm_.scripts["alpha"].code = ErrorCode::kInvalidArgument;
