@@ -78,6 +78,7 @@ TEST(JsonDocumentLocateTest, CopiesDescribeAlike) {
 // A UTF-8 byte order mark (which nlohmann skips) is skipped by the locator too and takes no
 // column: errors are located as in the same text without it (it located everything at 1:1).
 struct BomCase {
+  const char* name;
   const char* pointer;
   const char* located;  // "line:col"
 };
@@ -100,9 +101,14 @@ TEST_P(ByteOrderMarkLocateTest, LocatesAsWithoutTheMark) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pointers, ByteOrderMarkLocateTest,
-                         ::testing::Values(BomCase{"", "1:1"}, BomCase{"/a", "1:7"},
-                                           BomCase{"/b", "2:8"}, BomCase{"/b/c/1", "2:21"},
-                                           BomCase{"/missing", "1:1"}));
+                         ::testing::Values(BomCase{"root", "", "1:1"},
+                                           BomCase{"first_member", "/a", "1:7"},
+                                           BomCase{"second_line", "/b", "2:8"},
+                                           BomCase{"array_element", "/b/c/1", "2:21"},
+                                           BomCase{"missing_member", "/missing", "1:1"}),
+                         [](const ::testing::TestParamInfo<BomCase>& param_info) {
+                           return param_info.param.name;
+                         });
 
 TEST(ByteOrderMarkLocateTest, ASyntaxErrorAfterTheMarkIsLocatedOnItsColumn) {
   Result<JsonDocument> doc = JsonDocument::Parse("doc.json", "\xEF\xBB\xBF{\"a\": tru}");
