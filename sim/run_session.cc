@@ -150,7 +150,8 @@ struct SessionState {
   std::uint64_t id = 0;  // the manager's session id
   Agent* agent = nullptr;
   World::ActiveSession* active = nullptr;
-  // The turn in flight, and its record (Agent::RunTurn writes it; AfterTurn reads and clears it).
+  // The turn in flight, and its record (Agent::RunTurn resets and writes it; AfterTurn reads it;
+  // kept between turns so that its storage is reused).
   TurnRecord turn;
   Micros turn_end = 0;
   std::optional<Micros> barge_at;
@@ -283,7 +284,8 @@ Task<void> StartTurn(SessionState& st, std::string_view text) {
 // or the barge-in), -1 when there is nothing to listen to, kStop when the session ends now.
 constexpr Micros kStop = -2;
 Micros AfterTurn(SessionState& st, MockRoom& room) {
-  const TurnRecord turn = std::exchange(st.turn, TurnRecord{});  // frees it between turns
+  // Kept between turns: the next turn's Agent::StartTurn resets it and reuses its storage.
+  const TurnRecord& turn = st.turn;
   World* w = st.w;
   SessionRecord& session = st.session;
   st.active->in_turn = false;

@@ -461,8 +461,8 @@ void Agent::Close(std::function<void()> release) {
   }
 }
 
-TurnRecord Agent::StartTurn(const std::string& user_text, Micros user_turn_end_us) {
-  TurnRecord record;
+void Agent::StartTurn(const std::string& user_text, Micros user_turn_end_us, TurnRecord& record) {
+  record.Reset();
   record.session_id = session_id_;
   record.turn_index = turn_index_++;
   llm_calls_in_turn_ = 0;
@@ -474,12 +474,11 @@ TurnRecord Agent::StartTurn(const std::string& user_text, Micros user_turn_end_u
   if (closed_) {
     record.outcome = TurnOutcome::kError;
     record.reason = reason::kSessionClosed;
-    return record;
+    return;
   }
   // In flight from here: an Interrupt or Close during the config fetch cancels the turn too.
   turn_in_flight_ = true;
   interrupt_requested_ = false;
-  return record;
 }
 
 void Agent::UseFetchedConfig(Result<std::shared_ptr<const AgentConfig>>& fetched,
@@ -532,7 +531,7 @@ Task<TurnRecord> Agent::HandleTurn(std::string user_text, Micros user_turn_end_u
 // the turn's config while the turn is in flight; the record is the caller's.
 Task<void> Agent::RunTurn(std::string user_text, Micros user_turn_end_us, TurnRecord* out) {
   TurnRecord& record = *out;
-  record = StartTurn(user_text, user_turn_end_us);
+  StartTurn(user_text, user_turn_end_us, record);
   if (closed_) co_return;  // StartTurn made the error record
 
   if (services_.reload_policy == ConfigReloadPolicy::kNextTurn && !RefreshFromL1(record)) {

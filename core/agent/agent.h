@@ -169,7 +169,7 @@ class Agent final : private LlmRouteSource {
   // The plain steps between the coroutines' awaits (GCC 12 keeps every local and temporary of
   // a coroutine body in its heap frame for the whole call; these keep theirs on the stack).
   // RunTurn:
-  TurnRecord StartTurn(const std::string& user_text, Micros user_turn_end_us);
+  void StartTurn(const std::string& user_text, Micros user_turn_end_us, TurnRecord& record);
   // kNextTurn: the config the store has now (the session's version when the fetch fails).
   // RefreshFromL1 is the store's L1 hit (most turns) without a coroutine; false: no live L1
   // entry, RefreshConfig fetches it.

@@ -98,6 +98,31 @@ struct TurnRecord {
   bool sentiment_filled = false;
   // The user interrupted the turn (Agent::Interrupt); reason is then "interrupted".
   bool interrupted = false;
+
+  // Every field back to its default, keeping the strings' and vectors' storage: a record reused
+  // turn after turn (the simulator keeps one per session) allocates nothing for its agent id or
+  // its attempts once they have fitted.
+  void Reset() {
+    std::string agent = std::move(agent_id);
+    std::string version = std::move(config_version);
+    std::string why = std::move(reason);
+    std::string provider = std::move(llm_provider);
+    std::vector<std::pair<std::string_view, int>> kinds = std::move(coercion_kinds);
+    std::vector<LlmAttempt> attempts = std::move(llm_attempts);
+    *this = TurnRecord{};
+    agent.clear();
+    version.clear();
+    why.assign(reason);
+    provider.clear();
+    kinds.clear();
+    attempts.clear();
+    agent_id = std::move(agent);
+    config_version = std::move(version);
+    reason = std::move(why);
+    llm_provider = std::move(provider);
+    coercion_kinds = std::move(kinds);
+    llm_attempts = std::move(attempts);
+  }
 };
 
 struct SessionRecord {
