@@ -48,9 +48,14 @@ std::string WithoutStringExcerpt(std::string message) {
 std::vector<std::string> FileProblems(const std::string& path) {
   Result<std::string> text = ReadFileToString(path);
   if (!text) return Lines(text.error().message);  // the message names the path
-  Result<JsonDocument> doc = JsonDocument::Parse(path, std::move(*text));
+  // A repeated key is one problem among the others: the rest of the file (with each repeated
+  // key's last value) is still checked.
+  std::vector<std::string> problems;
+  Result<JsonDocument> doc =
+      JsonDocument::ParseListingDuplicates(path, std::move(*text), true, &problems);
   if (!doc) return Lines(WithoutStringExcerpt(doc.error().message));
-  return ValidateAgentConfig(*doc);
+  for (std::string& line : ValidateAgentConfig(*doc)) problems.push_back(std::move(line));
+  return problems;
 }
 
 }  // namespace

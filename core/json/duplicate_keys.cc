@@ -13,8 +13,8 @@ namespace {
 using Json = nlohmann::json;
 
 // nlohmann's SAX events, building the document as json_sax_dom_parser does (values appended to
-// the open array, or assigned to the member the last key named), and noting the first key that
-// its object already holds. Its key's value is then replaced, as nlohmann's parse does.
+// the open array, or assigned to the member the last key named), and noting every key that its
+// object already holds. Its key's value is then replaced, as nlohmann's parse does.
 class DomBuilder {
  public:
   explicit DomBuilder(Json& root) : root_(root) {}
@@ -38,7 +38,7 @@ class DomBuilder {
     Level& level = levels_.back();
     auto [member, inserted] = level.container->get_ref<Json::object_t&>().try_emplace(key);
     if (!inserted) {
-      if (!duplicate_) duplicate_ = PointerTo(key);
+      duplicates_.push_back(PointerTo(key));
       member->second = Json();
     }
     level.key = &member->first;
@@ -57,7 +57,7 @@ class DomBuilder {
     throw e;
   }
 
-  std::optional<std::string>& duplicate() { return duplicate_; }
+  std::vector<std::string>& duplicates() { return duplicates_; }
 
  private:
   // One open object or array; `key` is an object's member being read (the map's own key).
@@ -102,7 +102,7 @@ class DomBuilder {
   Json& root_;
   std::vector<Level> levels_;
   Json* member_ = nullptr;
-  std::optional<std::string> duplicate_;
+  std::vector<std::string> duplicates_;
 };
 
 }  // namespace
@@ -112,13 +112,15 @@ JsonWithDuplicates ParseJsonNotingDuplicates(std::string_view text, bool allow_c
   DomBuilder builder(parsed.root);
   Json::sax_parse(text, &builder, Json::input_format_t::json, /*strict=*/true,
                   /*ignore_comments=*/allow_comments);
-  parsed.duplicate_key = std::move(builder.duplicate());
+  parsed.duplicate_keys = std::move(builder.duplicates());
   return parsed;
 }
 
 std::optional<std::string> FindDuplicateKey(std::string_view text, bool allow_comments) {
   try {
-    return ParseJsonNotingDuplicates(text, allow_comments).duplicate_key;
+    JsonWithDuplicates parsed = ParseJsonNotingDuplicates(text, allow_comments);
+    if (parsed.duplicate_keys.empty()) return std::nullopt;
+    return std::move(parsed.duplicate_keys.front());
   } catch (const Json::exception&) {
     return std::nullopt;  // invalid JSON
   }

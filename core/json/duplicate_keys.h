@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,9 +26,10 @@ struct JsonWithDuplicates {
   // The document as nlohmann::json::parse gives it: of a key written more than once, the last
   // value is kept.
   nlohmann::json root;
-  // The JSON pointer of the first key (in text order) that an object holds twice, keys compared
-  // decoded ("a" and "\u0061" are the same key) as nlohmann stores them; nullopt when none is.
-  std::optional<std::string> duplicate_key;
+  // The JSON pointer of every key (in text order) that its object already held, once per repeat
+  // ({"a": 1, "a": 2, "a": 3} gives "/a" twice), keys compared decoded ("a" and "\u0061" are
+  // the same key) as nlohmann stores them; empty when there is none.
+  std::vector<std::string> duplicate_keys;
 };
 
 // Parses `text` (with // and /* */ comments when `allow_comments`). Errors: throws what
@@ -35,8 +37,8 @@ struct JsonWithDuplicates {
 // beyond double), so a syntax error is reported before any duplicate.
 JsonWithDuplicates ParseJsonNotingDuplicates(std::string_view text, bool allow_comments);
 
-// The duplicate key of ParseJsonNotingDuplicates, or nullopt also for a text that is not valid
-// JSON.
+// The first duplicate key of ParseJsonNotingDuplicates, or nullopt also for a text that is not
+// valid JSON.
 std::optional<std::string> FindDuplicateKey(std::string_view text, bool allow_comments);
 
 }  // namespace agentsim

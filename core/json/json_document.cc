@@ -169,6 +169,22 @@ std::string Located(const std::string& source, std::string_view text, std::size_
 
 Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string text,
                                          bool allow_comments) {
+  return ParseImpl(std::move(source_name), std::move(text), allow_comments, nullptr);
+}
+
+Result<JsonDocument> JsonDocument::ParseListingDuplicates(std::string source_name,
+                                                          std::string text, bool allow_comments,
+                                                          std::vector<std::string>* duplicates) {
+  std::vector<std::string> found;
+  Result<JsonDocument> doc =
+      ParseImpl(std::move(source_name), std::move(text), allow_comments, &found);
+  if (doc) duplicates->insert(duplicates->end(), found.begin(), found.end());
+  return doc;
+}
+
+Result<JsonDocument> JsonDocument::ParseImpl(std::string source_name, std::string text,
+                                             bool allow_comments,
+                                             std::vector<std::string>* duplicates) {
   JsonDocument doc;
   doc.source_name_ = std::move(source_name);
   doc.text_ = std::move(text);
@@ -177,11 +193,11 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
     return InvalidArgument(
         EscapeForMessage(Located(source, doc.text_, problem->offset, problem->message)));
   }
-  std::optional<std::string> duplicate_key;
+  std::vector<std::string> duplicate_keys;
   try {
     JsonWithDuplicates parsed = ParseJsonNotingDuplicates(doc.text_, allow_comments);
     doc.root_ = std::move(parsed.root);
-    duplicate_key = std::move(parsed.duplicate_key);
+    duplicate_keys = std::move(parsed.duplicate_keys);
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is the 1-based index of the character the parser stopped at.
     const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
@@ -202,11 +218,15 @@ Result<JsonDocument> JsonDocument::Parse(std::string source_name, std::string te
   }
   // Created now, so that copies of the document (readers of its parts) share it.
   doc.locator_ = std::make_shared<PointerLocator>(doc.text_);
-  if (duplicate_key) {
-    // Located at the key's last value, the one nlohmann kept.
-    return InvalidArgument(doc.Describe(
-        *duplicate_key, "duplicate key: the object has this key more than once and only the last "
-                  "value would be used; remove or rename the others"));
+  // Located at the key's last value, the one nlohmann kept.
+  constexpr std::string_view kDuplicate =
+      "duplicate key: the object has this key more than once and only the last value would be "
+      "used; remove or rename the others";
+  if (!duplicate_keys.empty() && duplicates == nullptr) {
+    return InvalidArgument(doc.Describe(duplicate_keys.front(), kDuplicate));
+  }
+  for (const std::string& pointer : duplicate_keys) {
+    duplicates->push_back(doc.Describe(pointer, kDuplicate));
   }
   return doc;
 }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,13 @@ class JsonDocument {
   // Any other parser exception becomes "<source>: invalid JSON: <message>"; none escapes.
   static Result<JsonDocument> Parse(std::string source_name, std::string text,
                                     bool allow_comments = true);
+  // The same, except that repeated keys are not an error: the document keeps each repeated key's
+  // last value (as nlohmann does) and `*duplicates` gets the duplicate-key message of every
+  // repeat, in text order, so that a checker can report them with the document's other problems
+  // (agentsim validate). The other errors are Parse's.
+  static Result<JsonDocument> ParseListingDuplicates(std::string source_name, std::string text,
+                                                     bool allow_comments,
+                                                     std::vector<std::string>* duplicates);
 
   const nlohmann::json& root() const { return root_; }
   const std::string& source_name() const { return source_name_; }
@@ -55,6 +63,10 @@ class JsonDocument {
 
  private:
   JsonDocument() = default;
+  // Parse and ParseListingDuplicates: with `duplicates` null, the first repeat is an error.
+  static Result<JsonDocument> ParseImpl(std::string source_name, std::string text,
+                                        bool allow_comments, std::vector<std::string>* duplicates);
+
   std::string source_name_;
   std::string text_;
   nlohmann::json root_;

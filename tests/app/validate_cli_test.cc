@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "tests/app/cli_runner.h"
@@ -89,6 +90,31 @@ TEST(ValidateCliTest, BrokenConfigPrintsEveryProblemWithFileLineColumn) {
             "token (value not shown)\n"
             "8 problems in 1 file\n");
   EXPECT_THAT(r.output, Not(HasSubstr("abcdefghij")));
+}
+
+// A repeated key is reported with the file's other problems (the rest is checked with the
+// repeated key's last value), not instead of them.
+TEST(ValidateCliTest, RepeatedKeysAreReportedWithTheOtherProblems) {
+  const std::string dir = TempDir("repeated");
+  std::ifstream in(std::string(kConfigs) + "/interview-strict-v1.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // "version" twice (the last one wrong), and "agent_id" twice (the last one right).
+  const std::string head = "{\n  \"version\": \"1.0.0\", \"agent_id\": \"x\",";
+  ASSERT_EQ(text.rfind("{\n", 0), 0u);
+  text.replace(0, 2, head);
+  const std::size_t version = text.find("\"version\": \"1.0.0\"", head.size());
+  ASSERT_NE(version, std::string::npos);
+  text.replace(version, 18, "\"version\": \"1.0\"");
+  std::ofstream(dir + "/repeated.json") << text;
+  CliResult r = RunCli("validate repeated.json", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string duplicate =
+      ": duplicate key: the object has this key more than once and only the last value would "
+      "be used; remove or rename the others\n";
+  EXPECT_THAT(r.output, HasSubstr(": /agent_id" + duplicate)) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(": /version" + duplicate)) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(": /version: expected a SemVer 2.0.0 version")) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("\n3 problems in 1 file\n")) << r.output;
 }
 
 TEST(ValidateCliTest, ProblemsOfSeveralFilesAreCountedPerFile) {

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json/json_document.h"
 
@@ -70,6 +71,55 @@ TEST(DuplicateKeyTest, ASyntaxErrorIsReportedAsSuch) {
       << doc.error().message;
 }
 
+// ParseListingDuplicates: the document (each repeated key's last value) and one located message
+// per repeat, in text order, instead of an error at the first.
+struct ListingCase {
+  const char* name;
+  const char* text;
+  std::vector<std::string> located;  // "line:col: pointer" of each message
+  const char* root;                  // the document kept, as dump()
+};
+
+class ParseListingDuplicatesTest : public ::testing::TestWithParam<ListingCase> {};
+
+TEST_P(ParseListingDuplicatesTest, ListsEveryRepeatAndKeepsTheLastValues) {
+  const ListingCase& c = GetParam();
+  std::vector<std::string> duplicates{"kept"};  // appended to, not replaced
+  Result<JsonDocument> doc =
+      JsonDocument::ParseListingDuplicates("t.json", c.text, true, &duplicates);
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  EXPECT_EQ(doc->root().dump(), c.root);
+  std::vector<std::string> expected{"kept"};
+  for (const std::string& l : c.located) expected.push_back("t.json:" + l + kWhat);
+  EXPECT_EQ(duplicates, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Texts, ParseListingDuplicatesTest,
+    ::testing::Values(
+        ListingCase{"none", R"({"a": 1, "b": {"a": 2}})", {}, R"({"a":1,"b":{"a":2}})"},
+        ListingCase{"one", R"({"a": 1, "a": 2})", {"1:15: /a"}, R"({"a":2})"},
+        // Each repeat is listed; all are located at the value kept (the last).
+        ListingCase{"three_times", R"({"a": 1, "a": 2, "a": 3})", {"1:23: /a", "1:23: /a"},
+                    R"({"a":3})"},
+        ListingCase{"several_keys_in_text_order",
+                    R"({"b": {"c": 1, "c": 2}, "a": 1, "a": [3]})",
+                    {"1:21: /b/c", "1:38: /a"}, R"({"a":[3],"b":{"c":2}})"}),
+    [](const ::testing::TestParamInfo<ListingCase>& param_info) {
+      return param_info.param.name;
+    });
+
+TEST(ParseListingDuplicatesTest, OtherErrorsAreParses) {
+  std::vector<std::string> duplicates;
+  Result<JsonDocument> doc =
+      JsonDocument::ParseListingDuplicates("t.json", R"({"a": 1, "a": 2, "b": })", true,
+                                           &duplicates);
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_NE(doc.error().message.find("t.json:1:23: invalid JSON"), std::string::npos)
+      << doc.error().message;
+  EXPECT_TRUE(duplicates.empty());
+}
+
 TEST(FindDuplicateKeyTest, AnswersNothingForInvalidJsonOrWithoutDuplicates) {
   EXPECT_EQ(FindDuplicateKey(R"({"a": 1, "b": })", false), std::nullopt);
   EXPECT_EQ(FindDuplicateKey(R"({"a": 1, "b": [1, {"a": 2}]})", false), std::nullopt);
@@ -110,7 +160,7 @@ TEST_P(ParseJsonNotingDuplicatesTest, BuildsNlohmannsDocument) {
   const nlohmann::json expected = nlohmann::json::parse(c.text, nullptr, true, true);
   EXPECT_EQ(parsed.root, expected);
   EXPECT_EQ(parsed.root.dump(), expected.dump());
-  EXPECT_EQ(parsed.duplicate_key.value_or(""), c.duplicate);
+  EXPECT_EQ(parsed.duplicate_keys.empty() ? "" : parsed.duplicate_keys.front(), c.duplicate);
 }
 
 INSTANTIATE_TEST_SUITE_P(
