@@ -215,16 +215,22 @@ class Reader {
     const Distribution::Support s = d.GetSupport();
     const bool unbounded_normal = std::holds_alternative<TruncatedNormalDistribution>(d.kind());
     bool ok = true;
+    // What the distribution reaches beyond the limit: a value, or no bound at all (a normal
+    // with any sd > 0, however small, is unbounded until "min" or "max" truncates it).
+    const auto reach = [&](double bound, std::string_view side, std::string_view key) {
+      if (!std::isinf(bound)) return "can produce " + Num(bound);
+      std::string out = "has no " + std::string(side) + " bound";
+      if (unbounded_normal) out += " (set \"" + std::string(key) + "\")";
+      return out;
+    };
     if (s.min < options_.min_value) {
       r.Fail("", "expected values >= " + Num(options_.min_value) + ", but this " +
-                     std::string(d.TypeName()) + " can produce " + Num(s.min) +
-                     (unbounded_normal && std::isinf(s.min) ? " (set \"min\")" : ""));
+                     std::string(d.TypeName()) + " " + reach(s.min, "lower", "min"));
       ok = false;
     }
     if (s.max > options_.max_value) {
       r.Fail("", "expected values <= " + Num(options_.max_value) + ", but this " +
-                     std::string(d.TypeName()) + " can produce " + Num(s.max) +
-                     (unbounded_normal && std::isinf(s.max) ? " (set \"max\")" : ""));
+                     std::string(d.TypeName()) + " " + reach(s.max, "upper", "max"));
       ok = false;
     }
     return ok;

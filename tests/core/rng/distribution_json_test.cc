@@ -171,8 +171,17 @@ INSTANTIATE_TEST_SUITE_P(
                 "dir/empty.txt: expected at least one sample"},
         // Limits: every possible value must be allowed; the offending leaf is named.
         BadCase{R"({"type": "truncated_normal", "mean": 5, "sd": 1})",
+                "d.json:1:1: (root): expected values >= 0, but this truncated_normal has no "
+                "lower bound (set \"min\")",
+                0},
+        // However small the sd: a normal is unbounded until "min" truncates it.
+        BadCase{R"({"type": "truncated_normal", "mean": 5, "sd": 5e-324})",
+                "d.json:1:1: (root): expected values >= 0, but this truncated_normal has no "
+                "lower bound (set \"min\")",
+                0},
+        BadCase{R"({"type": "truncated_normal", "mean": 5, "sd": 5e-324, "min": -1})",
                 "d.json:1:1: (root): expected values >= 0, but this truncated_normal can produce "
-                "-inf (set \"min\")",
+                "-1",
                 0},
         BadCase{R"({"type": "mixture", "components": [{"weight": 1, "distribution": {"type": "constant", "value": -2}}]})",
                 "d.json:1:66: /components/0/distribution: expected values >= 0, but this "
@@ -180,6 +189,27 @@ INSTANTIATE_TEST_SUITE_P(
                 0},
         BadCase{R"({"type": "empirical", "path": "negative.txt"})",
                 "d.json:1:1: (root): expected values >= 0, but this empirical can produce -1", 0}));
+
+// An upper limit: a bound reached, or none at all (no key to set for a lognormal).
+TEST(ReadDistributionTest, UpperLimitNamesTheBoundOrItsAbsence) {
+  Result<JsonDocument> doc = JsonDocument::Parse(
+      "s.json", R"({"a": {"type": "lognormal", "median": 1, "p95": 2},
+                    "b": {"type": "uniform", "min": 0, "max": 20},
+                    "c": {"type": "truncated_normal", "mean": 1, "sd": 1, "min": 0}})");
+  ASSERT_TRUE(doc.has_value());
+  DistributionReadOptions options;
+  options.max_value = 10;
+  std::vector<std::string> errors;
+  for (const char* key : {"/a", "/b", "/c"}) {
+    EXPECT_FALSE(ReadDistribution(*doc, key, &errors, options).has_value());
+  }
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        "s.json:1:7: /a: expected values <= 10, but this lognormal has no upper "
+                        "bound",
+                        "s.json:2:26: /b: expected values <= 10, but this uniform can produce 20",
+                        "s.json:3:26: /c: expected values <= 10, but this truncated_normal has no "
+                        "upper bound (set \"max\")"}));
+}
 
 TEST(ReadDistributionTest, EmpiricalNeedsAFileReader) {
   Result<Distribution> d = Parse(R"({"type": "empirical", "path": "think.json"})", {});

@@ -187,7 +187,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "s.json:1:56: /executor/sessions: expected an integer from 1 to 1000000, got "
                 "number 1.5\n"
                 "s.json:2:48: /executor/gap_between_sessions_ms: expected values >= 0, but this "
-                "truncated_normal can produce -inf (set \"min\")"},
+                "truncated_normal has no lower bound (set \"min\")"},
         BadCase{R"({"type": "ramping-sessions", "start_sessions": -1, "stages": [{"target": 2.5, "duration_s": 1}]})",
                 "s.json:1:61: /executor/start_sessions: expected an integer from 0 to 1000000, "
                 "got number -1\n"
