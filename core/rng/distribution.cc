@@ -43,14 +43,44 @@ double NormalPdf(double z) {
   return std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
 }
 
+// Beyond this many sd from the mean (on the side of both bounds), the inverse CDF is not used:
+// P(Z <= -35) is about 1e-268, still a normal double; from about -37.5 it underflows to 0, and
+// with both bounds out there every draw came out as the far bound.
+constexpr double kTailZ = 35.0;
+
+// A standard normal restricted to [a, b], 0 < a <= b (b may be inf), deep in the upper tail:
+// Robert (1995), "Simulation of truncated normal variables", exact rejection samplers. An
+// interval narrower than the tail's scale 1/alpha uses a uniform proposal (acceptance >= e^-1.5),
+// a wider one the optimal exponential proposal (acceptance near 1, and x <= b with probability
+// >= 1 - 1/e). The number of draws varies, so these samples are only reproducible by seed.
+double SampleStandardNormalUpperTail(double a, double b, Rng& rng) {
+  const double alpha = (a + std::sqrt(a * a + 4.0)) / 2.0;
+  if (b - a < 1.0 / alpha) {
+    for (;;) {
+      const double x = std::min(rng.Uniform(a, b), b);
+      if (rng.Uniform01() <= std::exp((a - x) * (a + x) / 2.0)) return x;
+    }
+  }
+  for (;;) {
+    const double x = a + rng.Exponential(1.0 / alpha);
+    if (x > b) continue;
+    if (rng.Uniform01() <= std::exp(-(x - alpha) * (x - alpha) / 2.0)) return x;
+  }
+}
+
 // A standard normal restricted to [lo, hi] by inverse CDF. When lo > 0 both bounds lie in
 // the upper tail, where cdf values round to 1; the mirror image [-hi, -lo] keeps precision.
+// Bounds beyond kTailZ on one side: SampleStandardNormalUpperTail.
 double SampleTruncatedStandardNormal(double lo, double hi, Rng& rng) {
   const bool mirrored = lo > 0;
   if (mirrored) {
     const double old_lo = lo;
     lo = -hi;
     hi = -old_lo;
+  }
+  if (hi < -kTailZ) {
+    const double z = -SampleStandardNormalUpperTail(-hi, -lo, rng);
+    return mirrored ? -z : z;
   }
   const double p_lo = NormalCdf(lo);
   const double p_hi = NormalCdf(hi);

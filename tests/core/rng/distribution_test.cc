@@ -140,6 +140,63 @@ TEST(DistributionTest, TruncatedNormalStaysInsideFarTailBounds) {
   for (int i = 0; i < 1000; ++i) ASSERT_LE(lower.Sample(rng), -30);
 }
 
+// Both bounds (or the only one) beyond 35 sd on one side of the mean: every draw is inside, and
+// near the bound closer to the mean, spread as the tail is (tester's cases: both bounds beyond
+// ~38.5 sd used to give the far bound on every draw).
+struct FarTailCase {
+  const char* name;
+  TruncatedNormalDistribution d;
+  double expected_mean;  // E[X] of the truncated normal
+  double tolerance;
+};
+
+// E[Z | Z > a] for large a (inverse Mills ratio, asymptotic series; error < 1e-9 for a >= 35).
+double TailMean(double a) {
+  return a + 1 / a - 2 / (a * a * a) + 10 / (a * a * a * a * a);
+}
+
+class FarTailTest : public ::testing::TestWithParam<FarTailCase> {};
+
+TEST_P(FarTailTest, DrawsNearTheNearerBound) {
+  const FarTailCase& c = GetParam();
+  const Distribution d = c.d;
+  Rng rng(17);
+  const int n = 20'000;
+  double sum = 0;
+  for (int i = 0; i < n; ++i) {
+    const double x = d.Sample(rng);
+    ASSERT_GE(x, c.d.min);
+    ASSERT_LE(x, c.d.max);
+    sum += x;
+  }
+  EXPECT_NEAR(sum / n, c.expected_mean, c.tolerance);
+  Rng a(5), b(5);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(d.Sample(a), d.Sample(b));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bounds, FarTailTest,
+    ::testing::Values(
+        FarTailCase{"think_time_300_to_20000", TruncatedNormalDistribution{1, 0.5, 300, 20000},
+                    1 + 0.5 * TailMean(598), 1e-5},
+        FarTailCase{"z_40_to_1000", TruncatedNormalDistribution{0, 1, 40, 1000}, TailMean(40),
+                    1e-3},
+        FarTailCase{"z_39_to_40", TruncatedNormalDistribution{0, 1, 39, 40}, TailMean(39), 1e-3},
+        FarTailCase{"z_100_to_101", TruncatedNormalDistribution{0, 1, 100, 101}, TailMean(100),
+                    1e-3},
+        FarTailCase{"z_40_unbounded", TruncatedNormalDistribution{0, 1, 40, kInf}, TailMean(40),
+                    1e-3},
+        // Below the mean: the mirror image.
+        FarTailCase{"below_0_to_900", TruncatedNormalDistribution{1000, 1, 0, 900},
+                    1000 - TailMean(100), 1e-3},
+        // Narrower than the tail's scale (1/50): the density falls almost linearly across it.
+        FarTailCase{"narrow_50_to_50_001", TruncatedNormalDistribution{0, 1, 50, 50.001},
+                    50 + 0.0005 - 50 * 1e-6 / 12, 2e-5},
+        FarTailCase{"one_point", TruncatedNormalDistribution{0, 1, 60, 60}, 60, 0}),
+    [](const ::testing::TestParamInfo<FarTailCase>& param_info) {
+      return param_info.param.name;
+    });
+
 TEST(DistributionTest, UnboundedNormalHasMeanAndSd) {
   const Distribution d = TruncatedNormalDistribution{10, 2};
   Rng rng(11);
