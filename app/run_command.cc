@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <unistd.h>
 
@@ -191,7 +193,10 @@ int RunCommand(const RunArgs& args) {
   const ThresholdOutputs threshold_outputs{
       args.report, args.summary_export, args.junit,
       "agentsim thresholds: " + scenario->name + " (seed " + std::to_string(seed) + ")"};
-  if (Status s = CheckOutputPaths(threshold_outputs); !s) return BadInput(s.error());
+  std::vector<std::pair<std::string_view, std::string>> inputs;
+  if (!args.scenario.empty()) inputs.emplace_back("the scenario", args.scenario);
+  if (args.transcripts) inputs.emplace_back("--transcripts", *args.transcripts);
+  if (Status s = CheckOutputPaths(threshold_outputs, inputs); !s) return BadInput(s.error());
 
   RunInfo info;
   info.scenario_name = scenario->name;

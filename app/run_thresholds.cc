@@ -104,12 +104,40 @@ Status WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-Status CheckOutputPaths(const ThresholdOutputs& outputs) {
-  if (outputs.summary_export) {
-    if (auto s = CheckPath("--summary-export", *outputs.summary_export); !s) return s;
+// Whether `a` and `b` name one file: the same file when both exist (links included), else the
+// same normalised absolute path.
+bool SameFile(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec) && !ec;
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  if (ec) return false;
+  const fs::path cb = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return !ec && ca == cb;
+}
+
+Status CheckOutputPaths(const ThresholdOutputs& outputs,
+                        std::span<const std::pair<std::string_view, std::string>> inputs) {
+  std::vector<std::pair<std::string_view, std::string>> written{{"--report", outputs.report}};
+  for (auto [option, path] : {std::pair{std::string_view("--summary-export"), &outputs.summary_export},
+                              std::pair{std::string_view("--junit"), &outputs.junit}}) {
+    if (!*path) continue;
+    if (auto s = CheckPath(option, **path); !s) return s;
+    for (const auto& [other, other_path] : written) {
+      if (SameFile(**path, other_path)) {
+        return InvalidArgument(std::string(option) + " " + **path + ": the same file as " +
+                               std::string(other) + " (each output needs its own file)");
+      }
+    }
+    written.emplace_back(option, **path);
   }
-  if (outputs.junit) {
-    if (auto s = CheckPath("--junit", *outputs.junit); !s) return s;
+  for (const auto& [option, path] : written) {
+    for (const auto& [input, input_path] : inputs) {
+      if (SameFile(path, input_path)) {
+        return InvalidArgument(std::string(option) + " " + path + ": the same file as " +
+                               std::string(input) + " (an output must not overwrite an input)");
+      }
+    }
   }
   return {};
 }

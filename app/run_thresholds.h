@@ -6,7 +6,9 @@
 
 #include <optional>
 #include <span>
+#include <string_view>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/agent/records.h"
@@ -24,9 +26,13 @@ struct ThresholdOutputs {
   std::string suite_name;                     // JUnit testsuite name
 };
 
-// Checks, before a run, that each output file given can be created: its folder exists and it is
-// not a folder. Errors: kInvalidArgument naming the option and the path.
-Status CheckOutputPaths(const ThresholdOutputs& outputs);
+// Checks, before a run, that each output file given can be created (its folder exists and it is
+// not a folder), that no two outputs (--report, --summary-export, --junit) name the same file,
+// and that no output names one of `inputs` ((what, path): the scenario file, the transcripts):
+// a --summary-export over the report or the scenario destroyed it. Errors: kInvalidArgument
+// naming the option and the path.
+Status CheckOutputPaths(const ThresholdOutputs& outputs,
+                        std::span<const std::pair<std::string_view, std::string>> inputs = {});
 
 // Evaluates `specs` on the report, writes the threshold table (also when `specs` is empty: the
 // table is then empty) and the requested files. Errors: from EvaluateThresholds and

@@ -210,9 +210,17 @@ TEST(CliTest, ReportPathThatIsNotAReportIsNeverReplaced) {
   const std::string before = FileText(dir + "/victim.json");
   CliResult r = RunCli("run victim.json --report victim.json", dir);
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("agentsim: error: victim.json: refusing to replace it with the "
-                                  "report: not an agentsim report (not an SQLite database)\n"));
+  EXPECT_THAT(r.output, HasSubstr("agentsim: error: --report victim.json: the same file as the "
+                                  "scenario (an output must not overwrite an input)\n"));
   EXPECT_EQ(FileText(dir + "/victim.json"), before);
+  // Any other file that is not a report is refused too.
+  std::ofstream(dir + "/notes.json") << "{\"mine\": true}";
+  CliResult other = RunCli("run victim.json --report notes.json", dir);
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_THAT(other.output, HasSubstr("agentsim: error: notes.json: refusing to replace it with "
+                                      "the report: not an agentsim report (not an SQLite "
+                                      "database)\n"));
+  EXPECT_EQ(FileText(dir + "/notes.json"), "{\"mine\": true}");
 
   CliResult device = RunCli("run --report /dev/null", dir);
   EXPECT_EQ(device.exit_code, 2) << device.output;

@@ -137,6 +137,63 @@ TEST(ThresholdsCliTest, PassingThresholdsExitZeroWithTheReproduceLineLast) {
   EXPECT_THAT(report.output, HasSubstr("thresholds           all 2 passed\n"));
 }
 
+// An output that names another output or an input is refused before the run, and the file it
+// names is left as it was (a --summary-export over the report replaced the report with JSON).
+struct SamePathCase {
+  const char* name;
+  const char* args;     // after "run s.json"
+  const char* message;  // after "agentsim: error: "
+  const char* kept;     // a file that must keep its bytes, or ""
+};
+
+class SameOutputPathTest : public ::testing::TestWithParam<SamePathCase> {};
+
+TEST_P(SameOutputPathTest, IsBadInputAndTouchesNothing) {
+  const SamePathCase& c = GetParam();
+  const std::string dir = TempDir(c.name);
+  WriteScenario(dir, "s.json", R"({"turns": ["count>0"]})");
+  std::ofstream(dir + "/old.db") << "not a report, a user's file";
+  const std::string before = std::string(c.kept).empty() ? "" : FileText(dir + "/" + c.kept);
+  CliResult r = RunCli(std::string("run s.json ") + c.args, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(std::string("agentsim: error: ") + c.message + "\n"));
+  EXPECT_THAT(r.output, Not(HasSubstr("agentsim: running")));
+  if (!std::string(c.kept).empty()) {
+    EXPECT_EQ(FileText(dir + "/" + c.kept), before);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Paths, SameOutputPathTest,
+    ::testing::Values(
+        SamePathCase{"summary_export_is_the_report", "--report r.db --summary-export r.db",
+                     "--summary-export r.db: the same file as --report (each output needs its "
+                     "own file)",
+                     ""},
+        SamePathCase{"junit_is_the_report_spelt_otherwise", "--report r.db --junit ./r.db",
+                     "--junit ./r.db: the same file as --report (each output needs its "
+                     "own file)",
+                     ""},
+        SamePathCase{"junit_is_the_summary_export",
+                     "--report r.db --summary-export x.json --junit x.json",
+                     "--junit x.json: the same file as --summary-export (each output needs its "
+                     "own file)",
+                     ""},
+        SamePathCase{"summary_export_is_the_scenario", "--report r.db --summary-export s.json",
+                     "--summary-export s.json: the same file as the scenario (an output must not "
+                     "overwrite an input)",
+                     "s.json"},
+        SamePathCase{"report_is_the_scenario", "--report s.json",
+                     "--report s.json: the same file as the scenario (an output must not "
+                     "overwrite an input)",
+                     "s.json"},
+        SamePathCase{"an_existing_file_named_twice", "--report old.db --junit old.db",
+                     "--junit old.db: the same file as --report (each output needs its own file)",
+                     "old.db"}),
+    [](const ::testing::TestParamInfo<SamePathCase>& param_info) {
+      return param_info.param.name;
+    });
+
 TEST(ThresholdsCliTest, ABadThresholdIsBadInputNamingFileLineAndPointer) {
   const std::string dir = TempDir("bad");
   WriteScenario(dir, "s.json", R"({"turn_fallback": ["p(95)<0.1"]})");
