@@ -38,7 +38,12 @@ class DomBuilder {
     Level& level = levels_.back();
     auto [member, inserted] = level.container->get_ref<Json::object_t&>().try_emplace(key);
     if (!inserted) {
-      duplicates_.push_back(PointerTo(key));
+      std::string pointer = PointerTo(key);
+      // The value replaced is discarded: repeats noted inside it are no longer in the document
+      // (nor locatable in it); the repeat of this key stands for them.
+      const std::string inside = pointer + "/";
+      std::erase_if(duplicates_, [&](const std::string& p) { return p.starts_with(inside); });
+      duplicates_.push_back(std::move(pointer));
       member->second = Json();
     }
     level.key = &member->first;

@@ -28,7 +28,9 @@ struct JsonWithDuplicates {
   nlohmann::json root;
   // The JSON pointer of every key (in text order) that its object already held, once per repeat
   // ({"a": 1, "a": 2, "a": 3} gives "/a" twice), keys compared decoded ("a" and "\u0061" are
-  // the same key) as nlohmann stores them; empty when there is none.
+  // the same key) as nlohmann stores them; empty when there is none. A repeat inside a value
+  // that a later repeat replaces is not listed (it is not in the document): that later repeat
+  // is.
   std::vector<std::string> duplicate_keys;
 };
 

@@ -102,6 +102,17 @@ INSTANTIATE_TEST_SUITE_P(
         // Each repeat is listed; all are located at the value kept (the last).
         ListingCase{"three_times", R"({"a": 1, "a": 2, "a": 3})", {"1:23: /a", "1:23: /a"},
                     R"({"a":3})"},
+        // A repeat inside a value that a later repeat discards: only the later repeat, located
+        // at the value kept (tester's finding: it was "/a/b" located in the kept value).
+        ListingCase{"inside_a_replaced_object", R"({"a": {"b": 1, "b": 2}, "a": {"c": 1}})",
+                    {"1:30: /a"}, R"({"a":{"c":1}})"},
+        ListingCase{"inside_a_replaced_array", R"({"a": [{"b": 1, "b": 2}], "a": []})",
+                    {"1:32: /a"}, R"({"a":[]})"},
+        ListingCase{"inside_the_kept_value", R"({"a": {"c": 1}, "a": {"b": 1, "b": 2}})",
+                    {"1:22: /a", "1:36: /a/b"}, R"({"a":{"b":2}})"},
+        ListingCase{"a_sibling_with_a_longer_name_stays",
+                    R"({"ab": {"x": 1, "x": 2}, "a": 1, "a": 2})", {"1:22: /ab/x", "1:39: /a"},
+                    R"({"a":2,"ab":{"x":2}})"},
         ListingCase{"several_keys_in_text_order",
                     R"({"b": {"c": 1, "c": 2}, "a": 1, "a": [3]})",
                     {"1:21: /b/c", "1:38: /a"}, R"({"a":[3],"b":{"c":2}})"}),
