@@ -10,7 +10,9 @@
 // Exit 0 structured; 1 fallback; 2 bad input (the config cannot be read or is invalid).
 #include <algorithm>
 #include <cstddef>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 
@@ -25,8 +27,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// stdin, up to `limit` bytes.
-std::string ReadStdin(std::size_t limit) {
+// stdin, up to `limit` bytes. Errors: kUnavailable when stdin cannot be read (closed, a folder):
+// an unreadable input is not an empty output.
+Result<std::string> ReadStdin(std::size_t limit) {
   std::string text;
   char buf[65536];
   while (text.size() < limit) {
@@ -34,6 +37,10 @@ std::string ReadStdin(std::size_t limit) {
     const std::size_t n = std::fread(buf, 1, want, stdin);
     if (n == 0) break;
     text.append(buf, n);
+  }
+  if (std::ferror(stdin)) {
+    return Unavailable(std::string("cannot read the raw output from stdin: ") +
+                       std::strerror(errno));
   }
   return text;
 }
@@ -75,8 +82,13 @@ int ParseCommand(const ParseArgs& args) {
   LlmOutputOptions options;
   options.mode = args.lenient ? CoercionMode::kLenient : config->schema.coercion();
   options.text_field = config->tts.text_field;
-  const std::string raw = ReadStdin(options.max_bytes + 1);
-  const ParsedLlmOutput parsed = ParseLlmOutput(raw, config->schema, options);
+  errno = 0;
+  const Result<std::string> raw = ReadStdin(options.max_bytes + 1);
+  if (!raw) {
+    std::cerr << "agentsim: error: " << raw.error().message << "\n";
+    return kExitBadInput;
+  }
+  const ParsedLlmOutput parsed = ParseLlmOutput(*raw, config->schema, options);
   std::cout << ToJson(parsed, options.mode)
                    .dump(2, ' ', false, ordered_json::error_handler_t::replace)
             << "\n";

@@ -182,6 +182,18 @@ TEST(ParseCliTest, BadConfigExitsTwo) {
   EXPECT_THAT(usage.output, HasSubstr("--config is required"));
 }
 
+// An unreadable stdin (a folder, a closed descriptor) is bad input, not an empty output.
+TEST(ParseCliTest, UnreadableStdinExitsTwo) {
+  const std::string dir = TempDir("stdin");
+  for (const std::string redirect : {"< .", "<&-"}) {
+    CliResult r = RunCli(std::string("parse --config '") + kStrictConfig + "' " + redirect, dir);
+    EXPECT_EQ(r.exit_code, 2) << redirect << ": " << r.output;
+    EXPECT_THAT(r.output, HasSubstr("agentsim: error: cannot read the raw output from stdin: "))
+        << redirect;
+    EXPECT_THAT(r.output, Not(HasSubstr("empty_output"))) << redirect;
+  }
+}
+
 TEST(SchemaCliTest, PrintsTheJsonSchema) {
   CliResult r = RunCli(std::string("schema '") + kStrictConfig + "'", TempDir("schema"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
