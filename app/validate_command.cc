@@ -51,11 +51,12 @@ std::vector<std::string> FileProblems(const std::string& path) {
   // A repeated key is one problem among the others: the rest of the file (with each repeated
   // key's last value) is still checked.
   std::vector<std::string> problems;
-  Result<JsonDocument> doc =
-      JsonDocument::ParseListingDuplicates(path, std::move(*text), true, &problems);
-  if (!doc) return Lines(WithoutStringExcerpt(doc.error().message));
-  for (std::string& line : ValidateAgentConfig(*doc)) problems.push_back(std::move(line));
-  return problems;
+  (void)ParseValidAgentConfig(path, std::move(*text), &problems);
+  std::vector<std::string> lines;
+  for (const std::string& problem : problems) {
+    for (std::string& line : Lines(WithoutStringExcerpt(problem))) lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 }  // namespace

@@ -253,16 +253,9 @@ void ReadAgents(const JsonDocument& doc, const FileSource& files, Scenario& s,
     }
     agent.json_text = *text;
     // The same checks as `agentsim validate`, so a run never uses a config the store would refuse.
-    Result<JsonDocument> config_doc = JsonDocument::Parse(files.DisplayPath(*path), *text);
-    if (!config_doc) {
-      errors->push_back(config_doc.error().message);
-      continue;
-    }
-    std::vector<std::string> problems = ValidateAgentConfig(*config_doc);
-    if (!problems.empty()) {
-      errors->insert(errors->end(), problems.begin(), problems.end());
-      continue;
-    }
+    std::optional<JsonDocument> config_doc =
+        ParseValidAgentConfig(files.DisplayPath(*path), *text, errors);
+    if (!config_doc) continue;
     Result<AgentConfig> config = ParseAgentConfig(*config_doc);
     if (!config) {
       errors->push_back(config.error().message);
@@ -340,13 +333,16 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
                               const ScenarioOverrides& overrides) {
   Result<std::string> text = files.Read(relative_path);
   if (!text) return std::unexpected(text.error());
-  Result<JsonDocument> parsed = JsonDocument::Parse(files.DisplayPath(relative_path), *text);
+  // A repeated key is reported with the scenario's other problems, which are checked with the
+  // key's last value.
+  std::vector<std::string> errors;
+  Result<JsonDocument> parsed = JsonDocument::ParseListingDuplicates(
+      files.DisplayPath(relative_path), *text, /*allow_comments=*/true, &errors);
   if (!parsed) return std::unexpected(parsed.error());
   const JsonDocument& doc = *parsed;
 
   Scenario s;
   s.source_path = files.DisplayPath(relative_path);
-  std::vector<std::string> errors;
   ObjectReader top(doc, "", &errors);
   if (!top.present()) return InvalidArgument(JoinLines(errors));
   // "$schema" names docs/scenario.schema.json for editors; it must be a string, and is ignored.

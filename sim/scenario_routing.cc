@@ -341,16 +341,9 @@ void ReadTimeline(const JsonDocument& doc, const FileSource& files, Scenario& s,
         r.Fail("publish_config", text.error().message);
         continue;
       }
-      Result<JsonDocument> config_doc = JsonDocument::Parse(files.DisplayPath(*path), *text);
-      if (!config_doc) {
-        errors->push_back(config_doc.error().message);
-        continue;
-      }
-      std::vector<std::string> problems = ValidateAgentConfig(*config_doc);
-      if (!problems.empty()) {
-        errors->insert(errors->end(), problems.begin(), problems.end());
-        continue;
-      }
+      std::optional<JsonDocument> config_doc =
+          ParseValidAgentConfig(files.DisplayPath(*path), *text, errors);
+      if (!config_doc) continue;
       Result<AgentConfig> config = ParseAgentConfig(*config_doc);
       if (!config) {
         errors->push_back(config.error().message);

@@ -25,11 +25,9 @@ Result<Scenario> WithAgentVariant(Scenario scenario, const std::string& display_
                            "\"timeline\" actions on agents (publish_config, enable_config, "
                            "disable_config, set_feature_flag): they route by agent id");
   }
-  Result<JsonDocument> doc = JsonDocument::Parse(display_path, json_text);
-  if (!doc) return std::unexpected(doc.error());
-  if (std::vector<std::string> problems = ValidateAgentConfig(*doc); !problems.empty()) {
-    return InvalidArgument(JoinLines(problems));
-  }
+  std::vector<std::string> problems;
+  std::optional<JsonDocument> doc = ParseValidAgentConfig(display_path, json_text, &problems);
+  if (!doc) return InvalidArgument(JoinLines(problems));
   Result<AgentConfig> config = ParseAgentConfig(*doc);
   if (!config) return std::unexpected(config.error());
   ScenarioAgent* target = nullptr;

@@ -477,4 +477,22 @@ std::vector<std::string> ValidateAgentConfig(const JsonDocument& doc) {
   return Validator(doc).Run();
 }
 
+std::optional<JsonDocument> ParseValidAgentConfig(std::string source_name, std::string text,
+                                                  std::vector<std::string>* problems) {
+  std::vector<std::string> found;
+  Result<JsonDocument> doc = JsonDocument::ParseListingDuplicates(
+      std::move(source_name), std::move(text), /*allow_comments=*/true, &found);
+  if (!doc) {
+    problems->push_back(doc.error().message);
+    return std::nullopt;
+  }
+  std::vector<std::string> validated = ValidateAgentConfig(*doc);
+  found.insert(found.end(), std::make_move_iterator(validated.begin()),
+               std::make_move_iterator(validated.end()));
+  if (found.empty()) return std::move(*doc);
+  problems->insert(problems->end(), std::make_move_iterator(found.begin()),
+                   std::make_move_iterator(found.end()));
+  return std::nullopt;
+}
+
 }  // namespace agentsim

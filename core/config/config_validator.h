@@ -34,6 +34,13 @@ namespace agentsim {
 // arrays in index order). Exact duplicates are dropped. Empty when the document is valid.
 std::vector<std::string> ValidateAgentConfig(const JsonDocument& doc);
 
+// Parses an agent config file's text (comments allowed; `source_name` names it in messages) and
+// validates it: the document when it has no problem; otherwise nullopt, with every problem
+// appended to `*problems`: each repeated key (JsonDocument::ParseListingDuplicates) followed by
+// ValidateAgentConfig's lines for the rest of the document, or the one syntax error.
+std::optional<JsonDocument> ParseValidAgentConfig(std::string source_name, std::string text,
+                                                  std::vector<std::string>* problems);
+
 // Whether an object key names a secret, case-insensitively: its last word (words split at '_',
 // '-', '.', spaces and camelCase humps) is secret, password, passwd, passphrase, token,
 // credential(s) or apikey, or its last two words are api key, private key, secret key, access key

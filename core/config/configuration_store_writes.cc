@@ -61,7 +61,10 @@ Task<Status> ConfigurationStore::Audit(const Principal& who, std::string_view ac
 
 Task<Result<ConfigRecord>> ConfigurationStore::CreateAgentConfig(Principal who,
                                                                  std::string json_text) {
-  Result<JsonDocument> doc = JsonDocument::Parse("config", std::move(json_text));
+  // A repeated key is refused with the document's other problems (checked with its last value).
+  std::vector<std::string> repeats;
+  Result<JsonDocument> doc = JsonDocument::ParseListingDuplicates(
+      "config", std::move(json_text), /*allow_comments=*/true, &repeats);
   const nlohmann::json* root = doc && doc->root().is_object() ? &doc->root() : nullptr;
   const std::string agent_id = root != nullptr ? StringAt(*root, "agent_id") : "";
   const std::string version = root != nullptr ? StringAt(*root, "version") : "";
@@ -95,7 +98,8 @@ Task<Result<ConfigRecord>> ConfigurationStore::CreateAgentConfig(Principal who,
   } else if (!owned && owned.error().code != ErrorCode::kNotFound) {
     co_return std::unexpected(owned.error());
   }
-  std::vector<std::string> problems = ValidateAgentConfig(*doc);
+  std::vector<std::string> problems = std::move(repeats);
+  for (std::string& line : ValidateAgentConfig(*doc)) problems.push_back(std::move(line));
   if (!problems.empty()) {
     std::string message = JoinLines(problems);
     (void)co_await Audit(who, kCreate, agent_id, version, "refused", message, empty, empty);

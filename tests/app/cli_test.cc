@@ -203,6 +203,31 @@ TEST(CliTest, DeepNestingIsRefusedNotACrash) {
   EXPECT_THAT(s.output, HasSubstr("nesting deeper than 256 levels"));
 }
 
+// A repeated key is one problem among the file's others: the scenario's, and its agent
+// config's (tester's finding: only the repeat was printed).
+TEST(CliTest, RepeatedKeysAreReportedWithTheOtherProblems) {
+  const std::string dir = TempDir("repeated");
+  WriteDefaultScenario(dir, "s.json", "\"seed\": 42", "\"seed\": 7, \"seed\": 8, \"nmae\": 1");
+  CliResult r = RunCli("run s.json --report r.db", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("agentsim: error: s.json:19:22: /seed: duplicate key: "));
+  EXPECT_THAT(r.output,
+              HasSubstr("\ns.json:19:33: /nmae: unknown key 'nmae' (did you mean 'name'?)\n"));
+
+  std::string config = FileText(AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json");
+  const std::string anchor = "\"version\": \"1.0.0\",";
+  const std::size_t at = config.find(anchor);
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, anchor.size(), anchor + " \"version\": \"1.0\",");
+  std::ofstream(dir + "/strict.json") << config;
+  WriteDefaultScenario(dir, "c.json", AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
+                       dir + "/strict.json");
+  CliResult c = RunCli("run c.json --report r.db", dir);
+  EXPECT_EQ(c.exit_code, 2) << c.output;
+  EXPECT_THAT(c.output, HasSubstr("strict.json:4:34: /version: duplicate key: "));
+  EXPECT_THAT(c.output, HasSubstr("strict.json:4:34: /version: expected a SemVer 2.0.0 version"));
+}
+
 TEST(CliTest, ReportPathThatIsNotAReportIsNeverReplaced) {
   const std::string dir = TempDir("victim");
   // The user's repro: the scenario itself given as the report path.

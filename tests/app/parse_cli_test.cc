@@ -182,6 +182,29 @@ TEST(ParseCliTest, BadConfigExitsTwo) {
   EXPECT_THAT(usage.output, HasSubstr("--config is required"));
 }
 
+// A config with a repeated key: the repeat and the rest of the file's problems, for schema and
+// parse alike (tester's finding: only the repeat was printed).
+TEST(ParseCliTest, RepeatedKeysAreReportedWithTheOtherProblems) {
+  const std::string dir = TempDir("repeated");
+  std::ifstream in(kStrictConfig);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string anchor = "\"schema_id\": \"interview_v1\",";
+  text.replace(text.find(anchor), anchor.size(),
+               anchor + " \"coercion\": \"strict\", \"coercion\": \"loose\",");
+  const std::string version = "\"version\": \"1.0.0\",";
+  text.replace(text.find(version), version.size(), version + " \"version\": 1,");
+  std::ofstream(dir + "/config.json") << text;
+  for (const std::string command : {"schema config.json", "parse --config config.json < ."}) {
+    CliResult r = RunCli(command, dir);
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
+    EXPECT_THAT(r.output, HasSubstr(": /version: duplicate key: ")) << command;
+    EXPECT_THAT(r.output, HasSubstr(": /schema_config/coercion: duplicate key: ")) << command;
+    EXPECT_THAT(r.output, HasSubstr(": /schema_config/coercion: expected \"strict\" or "
+                                    "\"lenient\", got string \"loose\"\n"))
+        << command;
+  }
+}
+
 // An unreadable stdin (a folder, a closed descriptor) is bad input, not an empty output.
 TEST(ParseCliTest, UnreadableStdinExitsTwo) {
   const std::string dir = TempDir("stdin");

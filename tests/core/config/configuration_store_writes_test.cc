@@ -40,6 +40,27 @@ TEST_F(ConfigurationStoreWritesTest, ValidationFailureListsEveryProblemAndIsAudi
   EXPECT_EQ(Current("interview-strict-v2"), "NOT_FOUND: no config for agent interview-strict-v2");
 }
 
+// A repeated key is refused with the document's other problems (the rest read with its last
+// value), not alone.
+TEST_F(ConfigurationStoreWritesTest, RepeatedKeyIsRefusedWithTheOtherProblems) {
+  std::string text = kBrokenConfig;
+  const std::string version = "\"version\": \"1.1.0\",";
+  text.replace(text.find(version), version.size(), "\"version\": \"1.0.0\", " + version);
+  Result<ConfigRecord> created = Run(store_.CreateAgentConfig(kAna, text));
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(created.error().message,
+              ::testing::StartsWith(
+                  "config:1:68: /version: duplicate key: the object has this key more than "
+                  "once and only the last value would be used; remove or rename the others\n"
+                  "config:7:78: /llm_config/temperature: expected a number in [0, 2.0], got "
+                  "number 2.5\n"));
+  EXPECT_THAT(created.error().message,
+              ::testing::HasSubstr("/agent_id: expected an agent id ending in -v1 (the major of "
+                                   "version \"1.1.0\")"));
+  EXPECT_EQ(Current("interview-strict-v2"), "NOT_FOUND: no config for agent interview-strict-v2");
+}
+
 TEST_F(ConfigurationStoreWritesTest, UnparsableDocumentIsRefusedAndAudited) {
   Result<ConfigRecord> created = Run(store_.CreateAgentConfig(kAna, "{\"agent_id\": \"x\",\n"));
   ASSERT_FALSE(created);
