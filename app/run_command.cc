@@ -210,8 +210,8 @@ int RunCommand(const RunArgs& args) {
   const auto level = args.verbosity >= 2   ? spdlog::level::debug
                      : args.verbosity == 1 ? spdlog::level::info
                                            : spdlog::level::warn;
-  std::cerr << "agentsim: running " << scenario->source_path << " (seed " << seed << ", "
-            << DescribeWorkload(scenario->workload) << ")\n";
+  std::cerr << "agentsim: running " << EscapeForMessage(scenario->source_path) << " (seed "
+            << seed << ", " << DescribeWorkload(scenario->workload) << ")\n";
   // Live abortOnFail thresholds sit in front of the report; progress goes to stderr. Both are
   // driven every virtual second by the runner's RunControl, which changes no record.
   LiveThresholds live(scenario->thresholds, writer->get());

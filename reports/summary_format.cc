@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "core/json/json_document.h"
 #include "reports/summary.h"
 
 namespace agentsim {
@@ -101,7 +102,8 @@ std::string FormatSummaryLine(std::string_view label, std::string_view text) {
 
 std::string FormatSummary(const Summary& s) {
   std::string out;
-  AddLine(out, "scenario", s.scenario_name + " (seed " + s.seed + ")");
+  // The name is the scenario author's text: a control character in it is shown escaped.
+  AddLine(out, "scenario", EscapeForMessage(s.scenario_name) + " (seed " + s.seed + ")");
   AddLine(out, "sessions",
           std::to_string(s.sessions) + " (" + std::to_string(s.sessions_completed) +
               " completed, " + std::to_string(s.sessions_refused) + " refused, " +

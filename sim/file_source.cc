@@ -4,6 +4,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "core/json/json_document.h"
+
 namespace agentsim {
 namespace {
 
@@ -21,26 +23,28 @@ std::string_view FileTypeName(std::filesystem::file_type type) {
 }  // namespace
 
 Result<std::string> ReadFileToString(const std::filesystem::path& path) {
+  // The path as messages show it: a control character in a name is not sent to the terminal.
+  const std::string shown = EscapeForMessage(path.string());
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (status.type() == std::filesystem::file_type::not_found) {
-    return NotFound("no such file: " + path.string());
+    return NotFound("no such file: " + shown);
   }
-  if (ec) return InvalidArgument("cannot read " + path.string() + ": " + ec.message());
+  if (ec) return InvalidArgument("cannot read " + shown + ": " + ec.message());
   if (status.type() == std::filesystem::file_type::directory) {
-    return InvalidArgument(path.string() + ": expected a file, found a folder");
+    return InvalidArgument(shown + ": expected a file, found a folder");
   }
   if (status.type() != std::filesystem::file_type::regular) {
-    return InvalidArgument(path.string() + ": expected a regular file, found " +
+    return InvalidArgument(shown + ": expected a regular file, found " +
                            std::string(FileTypeName(status.type())));
   }
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) return InvalidArgument("cannot read " + path.string() + ": " + ec.message());
-  const std::string too_large = path.string() + ": file too large: more than the 256 MiB (" +
+  if (ec) return InvalidArgument("cannot read " + shown + ": " + ec.message());
+  const std::string too_large = shown + ": file too large: more than the 256 MiB (" +
                                 std::to_string(kMaxInputFileBytes) + " bytes) an input may hold";
   if (size > kMaxInputFileBytes) return InvalidArgument(too_large);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read " + path.string());
+  if (!in) return InvalidArgument("cannot read " + shown);
   // Read at most one byte past the limit: the file may have grown since file_size.
   std::string out(static_cast<std::size_t>(size) + 1, '\0');
   std::size_t used = 0;
@@ -51,7 +55,7 @@ Result<std::string> ReadFileToString(const std::filesystem::path& path) {
       out.resize(std::min<std::size_t>(out.size() * 2, kMaxInputFileBytes + 1));
     }
   }
-  if (in.bad()) return InvalidArgument("error while reading " + path.string());
+  if (in.bad()) return InvalidArgument("error while reading " + shown);
   if (used > kMaxInputFileBytes) return InvalidArgument(too_large);
   out.resize(used);
   return out;

@@ -94,6 +94,15 @@ TEST(SummaryTest, FormatsTheSampleRun) {
             "checks               2 failed (see table check_failure)\n");
 }
 
+// The scenario's name is its author's text: a control character in it is shown escaped.
+TEST(SummaryTest, ControlCharactersInTheScenarioNameAreEscaped) {
+  Summary s = ReadSample(SampleRun{});
+  s.scenario_name = "\x1b[31mred\x7f";
+  const std::string text = FormatSummary(s);
+  EXPECT_EQ(text.substr(0, text.find('\n') + 1),
+            "scenario             <U+001B>[31mred<U+007F> (seed 42)\n");
+}
+
 TEST(SummaryTest, EmptyRunHasZeroRatesAndNoSamples) {
   SampleRun run;
   run.turns.clear();

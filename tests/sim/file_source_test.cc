@@ -72,5 +72,13 @@ TEST(ReadFileToStringTest, MissingFileAndFolderKeepTheirErrors) {
   EXPECT_EQ(folder.error().code, ErrorCode::kInvalidArgument);
 }
 
+// A name with a control character (from the command line, say) is shown escaped: the message
+// goes to a terminal.
+TEST(ReadFileToStringTest, ControlCharactersInThePathAreEscaped) {
+  Result<std::string> missing = ReadFileToString("no\x1b[31mpe.json");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().message, "no such file: no<U+001B>[31mpe.json");
+}
+
 }  // namespace
 }  // namespace agentsim
