@@ -9,8 +9,8 @@
 //    "violations": [{"field": ..., "reason": ..., "message": ...}, ...]}
 // Exit 0 structured; 1 fallback; 2 bad input (the config cannot be read or is invalid).
 #include <algorithm>
-#include <cstddef>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <iostream>

@@ -119,8 +119,9 @@ bool SameFile(const std::string& a, const std::string& b) {
 Status CheckOutputPaths(const ThresholdOutputs& outputs,
                         std::span<const std::pair<std::string_view, std::string>> inputs) {
   std::vector<std::pair<std::string_view, std::string>> written{{"--report", outputs.report}};
-  for (auto [option, path] : {std::pair{std::string_view("--summary-export"), &outputs.summary_export},
-                              std::pair{std::string_view("--junit"), &outputs.junit}}) {
+  using Output = std::pair<std::string_view, const std::optional<std::string>*>;
+  for (auto [option, path] : {Output{"--summary-export", &outputs.summary_export},
+                              Output{"--junit", &outputs.junit}}) {
     if (!*path) continue;
     if (auto s = CheckPath(option, **path); !s) return s;
     for (const auto& [other, other_path] : written) {

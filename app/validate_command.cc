@@ -54,7 +54,9 @@ std::vector<std::string> FileProblems(const std::string& path) {
   (void)ParseValidAgentConfig(path, std::move(*text), &problems);
   std::vector<std::string> lines;
   for (const std::string& problem : problems) {
-    for (std::string& line : Lines(WithoutStringExcerpt(problem))) lines.push_back(std::move(line));
+    for (std::string& line : Lines(WithoutStringExcerpt(problem))) {
+      lines.push_back(std::move(line));
+    }
   }
   return lines;
 }

@@ -220,7 +220,8 @@ TEST(CliTest, RepeatedKeysAreReportedWithTheOtherProblems) {
   ASSERT_NE(at, std::string::npos);
   config.replace(at, anchor.size(), anchor + " \"version\": \"1.0\",");
   std::ofstream(dir + "/strict.json") << config;
-  WriteDefaultScenario(dir, "c.json", AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
+  WriteDefaultScenario(dir, "c.json",
+                       AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
                        dir + "/strict.json");
   CliResult c = RunCli("run c.json --report r.db", dir);
   EXPECT_EQ(c.exit_code, 2) << c.output;
