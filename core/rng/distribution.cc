@@ -166,6 +166,7 @@ double Distribution::Mean() const {
           [](const ConstantDistribution& d) { return d.value; },
           [](const UniformDistribution& d) { return 0.5 * (d.min + d.max); },
           [](const TruncatedNormalDistribution& d) {
+            if (!(d.max > d.min)) return d.min;  // one point
             double a = (d.min - d.mean) / d.sd;
             double b = (d.max - d.mean) / d.sd;
             const bool mirrored = a > 0;
@@ -174,7 +175,23 @@ double Distribution::Mean() const {
               a = -b;
               b = -old_a;
             }
-            const double shift = (NormalPdf(a) - NormalPdf(b)) / (NormalCdf(b) - NormalCdf(a));
+            double shift;
+            if (b < -kTailZ) {
+              // Both bounds deep in the lower tail, where pdf and cdf underflow (0/0): both scaled
+              // by exp(b^2 / 2), with Phi(x) = pdf(x) / |x| * (1 - 1/x^2 + 3/x^4 - 15/x^6) there.
+              const auto scaled_pdf = [b](double x) {
+                return std::isinf(x) ? 0.0 : std::exp(-0.5 * (x - b) * (x + b));
+              };
+              const auto tail_ratio = [](double x) {
+                if (std::isinf(x)) return 0.0;
+                const double r = 1.0 / (x * x);
+                return (1.0 - r * (1.0 - 3.0 * r * (1.0 - 5.0 * r))) / -x;
+              };
+              const double pa = scaled_pdf(a);
+              shift = (pa - 1.0) / (tail_ratio(b) - pa * tail_ratio(a));
+            } else {
+              shift = (NormalPdf(a) - NormalPdf(b)) / (NormalCdf(b) - NormalCdf(a));
+            }
             return d.mean + d.sd * (mirrored ? -shift : shift);
           },
           [](const LogNormalDistribution& d) { return std::exp(d.mu + 0.5 * d.sigma * d.sigma); },

@@ -86,6 +86,12 @@ INSTANTIATE_TEST_SUITE_P(
                    {3.5905348991538846, 3.2811221735429275, 3.0784032865076352},
                    3.2604542855900189,
                    0.005},
+        // Both bounds 40 sd and more above the mean: the tail sampler, and the tail's mean.
+        SampleCase{"TruncatedNormalFarTail",
+                   TruncatedNormalDistribution{0, 1, 40, 1000},
+                   {40.002664105660649, 40.036218013052761, 40.024317898085705},
+                   40 + 1 / 40.0 - 2 / (40.0 * 40 * 40) + 10 / (40.0 * 40 * 40 * 40 * 40),
+                   0.001},
         SampleCase{"LogNormalFromMedianP95",
                    LogNormalDistribution::FromMedianP95(1200, 4000),
                    {954.86145019909145, 349.332248086535, 3222.2273355893076},
@@ -170,6 +176,7 @@ TEST_P(FarTailTest, DrawsNearTheNearerBound) {
     sum += x;
   }
   EXPECT_NEAR(sum / n, c.expected_mean, c.tolerance);
+  EXPECT_NEAR(d.Mean(), c.expected_mean, 1e-9 * std::abs(c.expected_mean)) << "Mean()";
   Rng a(5), b(5);
   for (int i = 0; i < 100; ++i) ASSERT_EQ(d.Sample(a), d.Sample(b));
 }
