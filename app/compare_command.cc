@@ -14,6 +14,7 @@
 #include "app/commands.h"
 #include "app/progress.h"
 #include "app/wall_clock.h"
+#include "core/json/json_document.h"
 #include "core/log/logger.h"
 #include "core/util/sha256.h"
 #include "reports/analysis/paired_comparison.h"
@@ -37,7 +38,7 @@ struct Variant {
 };
 
 int Fail(const std::string& message) {
-  std::cerr << "agentsim: error: " << message << "\n";
+  std::cerr << "agentsim: error: " << EscapeLinesForMessage(message) << "\n";
   return kExitBadInput;
 }
 

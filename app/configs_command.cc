@@ -14,6 +14,7 @@
 #include "adapters/sqlite_document_store.h"
 #include "app/commands.h"
 #include "app/wall_clock.h"
+#include "core/json/json_document.h"
 #include "core/config/configuration_store.h"
 #include "core/config/schema_evolution.h"
 #include "core/security/audit_log.h"
@@ -24,7 +25,7 @@ namespace agentsim::app {
 namespace {
 
 int Fail(const Error& e) {
-  std::cerr << "agentsim: error: " << e.message << "\n";
+  std::cerr << "agentsim: error: " << EscapeLinesForMessage(e.message) << "\n";
   return e.code == ErrorCode::kPermissionDenied ? kExitDenied : kExitBadInput;
 }
 

@@ -20,6 +20,7 @@
 
 #include "app/agent_config_file.h"
 #include "app/commands.h"
+#include "core/json/json_document.h"
 #include "core/agent/llm_output_parser.h"
 
 namespace agentsim::app {
@@ -76,7 +77,7 @@ ordered_json ToJson(const ParsedLlmOutput& p, CoercionMode mode) {
 int ParseCommand(const ParseArgs& args) {
   Result<AgentConfig> config = LoadAgentConfigFile(args.config);
   if (!config) {
-    std::cerr << "agentsim: error: " << config.error().message << "\n";
+    std::cerr << "agentsim: error: " << EscapeLinesForMessage(config.error().message) << "\n";
     return kExitBadInput;
   }
   LlmOutputOptions options;
@@ -85,7 +86,7 @@ int ParseCommand(const ParseArgs& args) {
   errno = 0;
   const Result<std::string> raw = ReadStdin(options.max_bytes + 1);
   if (!raw) {
-    std::cerr << "agentsim: error: " << raw.error().message << "\n";
+    std::cerr << "agentsim: error: " << EscapeLinesForMessage(raw.error().message) << "\n";
     return kExitBadInput;
   }
   const ParsedLlmOutput parsed = ParseLlmOutput(*raw, config->schema, options);

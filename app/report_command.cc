@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "core/json/json_document.h"
 #include "reports/digest.h"
 #include "reports/routing_summary.h"
 #include "reports/summary.h"
@@ -14,7 +15,7 @@ int ReportCommand(const ReportArgs& args) {
   if (args.digest) {
     Result<std::string> digest = ComputeReportDigest(args.db);
     if (!digest) {
-      std::cerr << "agentsim: error: " << digest.error().message << "\n";
+      std::cerr << "agentsim: error: " << EscapeLinesForMessage(digest.error().message) << "\n";
       return kExitBadInput;
     }
     std::cout << *digest << "\n";
@@ -28,20 +29,20 @@ int ReportCommand(const ReportArgs& args) {
   }
   Result<Summary> summary = ReadSummary(args.db);
   if (!summary) {
-    std::cerr << "agentsim: error: " << summary.error().message << "\n";
+    std::cerr << "agentsim: error: " << EscapeLinesForMessage(summary.error().message) << "\n";
     return kExitBadInput;
   }
   std::cout << FormatSummary(*summary);
   Result<std::string> routing = FormatRoutingSummary(args.db);
   if (!routing) {
-    std::cerr << "agentsim: error: " << routing.error().message << "\n";
+    std::cerr << "agentsim: error: " << EscapeLinesForMessage(routing.error().message) << "\n";
     return kExitBadInput;
   }
   std::cout << *routing;
   // Reports of a schema without the threshold table have no results to show.
   auto thresholds = ReadThresholdResults(args.db);
   if (!thresholds) {
-    std::cerr << "agentsim: error: " << thresholds.error().message << "\n";
+    std::cerr << "agentsim: error: " << EscapeLinesForMessage(thresholds.error().message) << "\n";
     return kExitBadInput;
   }
   bool threshold_failed = false;

@@ -18,6 +18,7 @@
 #include "app/routing_statistics.h"
 #include "app/wall_clock.h"
 #include "app/shell_words.h"
+#include "core/json/json_document.h"
 #include "core/log/logger.h"
 #include "reports/digest.h"
 #include "reports/report_writer.h"
@@ -163,7 +164,7 @@ std::string ReproduceCommand(const RunArgs& args, std::uint64_t seed) {
 }
 
 int BadInput(const Error& e) {
-  std::cerr << "agentsim: error: " << e.message << "\n";
+  std::cerr << "agentsim: error: " << EscapeLinesForMessage(e.message) << "\n";
   return kExitBadInput;
 }
 
@@ -195,6 +196,11 @@ int RunCommand(const RunArgs& args) {
       "agentsim thresholds: " + scenario->name + " (seed " + std::to_string(seed) + ")"};
   std::vector<std::pair<std::string_view, std::string>> inputs;
   if (!args.scenario.empty()) inputs.emplace_back("the scenario", args.scenario);
+  for (const ScenarioAgent& agent : scenario->agents) {
+    if (auto path = files->DiskPath(agent.config_path)) {
+      inputs.emplace_back("an agent config of the scenario", *path);
+    }
+  }
   if (args.transcripts) inputs.emplace_back("--transcripts", *args.transcripts);
   if (Status s = CheckOutputPaths(threshold_outputs, inputs); !s) return BadInput(s.error());
 
@@ -244,7 +250,7 @@ int RunCommand(const RunArgs& args) {
   // An error after the run (the report cannot be written or read back) exits 2 and, as every
   // failing run, ends with the command that reproduces it.
   auto failed_after_run = [&reproduce](std::string_view what, const Error& e) {
-    std::cerr << "agentsim: error: " << what << e.message << "\n";
+    std::cerr << "agentsim: error: " << what << EscapeLinesForMessage(e.message) << "\n";
     std::cout << "reproduce: " << reproduce << "\n";
     return kExitBadInput;
   };

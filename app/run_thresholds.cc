@@ -104,16 +104,42 @@ Status WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
+// `path` absolute and normalised, with the symbolic links it passes through followed, also a
+// dangling last one (which fs::weakly_canonical leaves as it is): where a write would land.
+std::filesystem::path WhereWritten(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {
+    const fs::path target = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  const fs::path resolved = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : resolved;
+}
+
 // Whether `a` and `b` name one file: the same file when both exist (links included), else the
-// same normalised absolute path.
+// same place once links are followed.
 bool SameFile(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec) && !ec;
-  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ec), ec);
-  if (ec) return false;
-  const fs::path cb = fs::weakly_canonical(fs::absolute(b, ec), ec);
-  return !ec && ca == cb;
+  return WhereWritten(a) == WhereWritten(b);
+}
+
+// Whether the file `path` would be written inside the folder `folder` (at any depth).
+bool InsideFolder(const std::string& path, const std::string& folder) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return false;
+  const fs::path inner = WhereWritten(path);
+  const fs::path outer = WhereWritten(folder);
+  for (fs::path p = inner.parent_path(); !p.empty(); p = p.parent_path()) {
+    if (p == outer) return true;
+    if (p == p.root_path()) break;
+  }
+  return false;
 }
 
 Status CheckOutputPaths(const ThresholdOutputs& outputs,
@@ -137,6 +163,11 @@ Status CheckOutputPaths(const ThresholdOutputs& outputs,
       if (SameFile(path, input_path)) {
         return InvalidArgument(std::string(option) + " " + path + ": the same file as " +
                                std::string(input) + " (an output must not overwrite an input)");
+      }
+      if (InsideFolder(path, input_path)) {
+        return InvalidArgument(std::string(option) + " " + path + ": inside the folder of " +
+                               std::string(input) + " (an output must not be written among the "
+                               "inputs)");
       }
     }
   }

@@ -28,8 +28,9 @@ struct ThresholdOutputs {
 
 // Checks, before a run, that each output file given can be created (its folder exists and it is
 // not a folder), that no two outputs (--report, --summary-export, --junit) name the same file,
-// and that no output names one of `inputs` ((what, path): the scenario file, the transcripts):
-// a --summary-export over the report or the scenario destroyed it. Errors: kInvalidArgument
+// and that no output names one of `inputs` ((what, path): the scenario file, its agent configs,
+// the transcripts) or lies inside one that is a folder: a --summary-export over the report or
+// the scenario destroyed it. Links are followed (also a dangling one). Errors: kInvalidArgument
 // naming the option and the path.
 Status CheckOutputPaths(const ThresholdOutputs& outputs,
                         std::span<const std::pair<std::string_view, std::string>> inputs = {});

@@ -7,6 +7,7 @@
 
 #include "app/agent_config_file.h"
 #include "app/commands.h"
+#include "core/json/json_document.h"
 #include "core/schema/json_schema_export.h"
 
 namespace agentsim::app {
@@ -14,7 +15,7 @@ namespace agentsim::app {
 int SchemaCommand(const SchemaArgs& args) {
   Result<AgentConfig> config = LoadAgentConfigFile(args.config);
   if (!config) {
-    std::cerr << "agentsim: error: " << config.error().message << "\n";
+    std::cerr << "agentsim: error: " << EscapeLinesForMessage(config.error().message) << "\n";
     return kExitBadInput;
   }
   const nlohmann::ordered_json out = args.response_format ? ExportResponseFormat(config->schema)

@@ -95,7 +95,7 @@ void AddLine(std::string& out, std::string_view label, const std::string& text) 
 std::string FormatSummaryLine(std::string_view label, std::string_view text) {
   std::string out(label);
   out.append(kLabelWidth > label.size() ? kLabelWidth - label.size() : 1, ' ');
-  out += text;
+  out += EscapeForMessage(text);  // paths and names from the user: no control character
   out += '\n';
   return out;
 }

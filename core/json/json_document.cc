@@ -300,10 +300,14 @@ std::string EscapeForMessage(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
     const std::size_t n = Utf8SequenceLength(text, i);
-    if (n == 1 && (b < 0x20 || b == 0x7F)) {
+    // C0 controls and DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F: a terminal
+    // may take U+009B for CSI).
+    const bool c1 = n == 2 && b == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    const unsigned char code = c1 ? static_cast<unsigned char>(text[i + 1]) : b;
+    if ((n == 1 && (b < 0x20 || b == 0x7F)) || c1) {
       out += "<U+00";
-      out += kHex[b >> 4];
-      out += kHex[b & 0xF];
+      out += kHex[code >> 4];
+      out += kHex[code & 0xF];
       out += '>';
     } else if (n == 0) {
       out += "<0x";
@@ -316,6 +320,19 @@ std::string EscapeForMessage(std::string_view text) {
       out.append(text.substr(i, n));
     }
     i += n;
+  }
+  return out;
+}
+
+std::string EscapeLinesForMessage(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    out += EscapeForMessage(text.substr(start, end - start));
+    if (end == text.size()) break;
+    out += '\n';
+    start = end + 1;
   }
   return out;
 }

@@ -92,9 +92,12 @@ std::string DescribeJson(const nlohmann::json& value);
 // (nlohmann's error_handler_t::replace), control characters are escaped (\n, \u0001).
 std::string DumpForMessage(const nlohmann::json& value);
 
-// `text` made safe to print: valid UTF-8 is kept, ASCII control characters (and DEL) become
-// "<U+001B>" and bytes that are not valid UTF-8 become "<0xFF>".
+// `text` made safe to print: valid UTF-8 is kept, control characters (C0, DEL and C1: U+0000 to
+// U+001F, U+007F to U+009F) become "<U+001B>" and bytes that are not valid UTF-8 become "<0xFF>".
+// A newline is a control character too: see EscapeLinesForMessage.
 std::string EscapeForMessage(std::string_view text);
+// The same for each line of a message of several lines: the '\n' between them are kept.
+std::string EscapeLinesForMessage(std::string_view text);
 
 // The longest prefix of `text` with at most `max_bytes` bytes that does not split a UTF-8
 // character (an invalid byte counts as one character).

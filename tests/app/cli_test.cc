@@ -157,6 +157,32 @@ TEST(CliTest, ReproduceLineNamesTheProgramAsInvokedAndPastesBack) {
   EXPECT_EQ(Digest("a.db", dir), Digest("b.db", dir));
 }
 
+// Paths with a control character: the output shows none (escaped as <U+001B>), and the
+// reproduce line uses $'...' with \x escapes, which bash pastes back (tester's finding: raw ESC).
+TEST(CliTest, ControlCharactersInPathsNeverReachTheTerminal) {
+  const std::string dir = TempDir("control_paths");
+  WriteDefaultScenario(dir, "e\x1b[31m.json");
+  // $'...' is bash's (and POSIX.1-2024's), not dash's: the commands run from bash scripts.
+  std::ofstream(dir + "/run.sh") << "'" AGENTSIM_BINARY
+                                    "' run $'e\\x1b[31m.json' --report $'r\\x1b[2m.db'\n";
+  CliResult r = RunShell("bash run.sh", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find('\x1b'), std::string::npos) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("report               r<U+001B>[2m.db\n"));
+  const std::string reproduce = " run $'e\\x1b[31m.json' --seed 42";
+  EXPECT_THAT(r.output, HasSubstr(reproduce + "\n")) << r.output;
+  // Pasted back into bash (the program word is a plain path here).
+  std::ofstream(dir + "/again.sh") << "'" AGENTSIM_BINARY "'" << reproduce << " --report b.db\n";
+  CliResult again = RunShell("bash again.sh", dir);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(Digest("r\x1b[2m.db", dir), Digest("b.db", dir));
+
+  CliResult missing = RunShell("'" AGENTSIM_BINARY "' report 'no\x1b[31mpe.db'", dir);
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_THAT(missing.output, HasSubstr("no<U+001B>[31mpe.db"));
+  EXPECT_EQ(missing.output.find('\x1b'), std::string::npos) << missing.output;
+}
+
 TEST(CliTest, LongNonAsciiStringInAnErrorIsCutNotACrash) {
   const std::string dir = TempDir("utf8_seed");
   std::string seed;
@@ -227,6 +253,42 @@ TEST(CliTest, RepeatedKeysAreReportedWithTheOtherProblems) {
   EXPECT_EQ(c.exit_code, 2) << c.output;
   EXPECT_THAT(c.output, HasSubstr("strict.json:4:34: /version: duplicate key: "));
   EXPECT_THAT(c.output, HasSubstr("strict.json:4:34: /version: expected a SemVer 2.0.0 version"));
+}
+
+// Outputs are refused, before the run and writing nothing, over an agent config of the
+// scenario, through a dangling link to another output, or inside a --transcripts folder
+// (tester's findings; tests/app/thresholds_cli_test.cc has the plain cases).
+TEST(CliTest, OutputsNeverLandOnInputsOrEachOther) {
+  const std::string dir = TempDir("outputs_inputs");
+  const std::string config =
+      FileText(AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json");
+  std::ofstream(dir + "/strict.json") << config;
+  WriteDefaultScenario(dir, "s.json",
+                       AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
+                       dir + "/strict.json");
+  CliResult c = RunCli("run s.json --report r.db --summary-export strict.json", dir);
+  EXPECT_EQ(c.exit_code, 2) << c.output;
+  EXPECT_THAT(c.output, HasSubstr("agentsim: error: --summary-export strict.json: the same file "
+                                  "as an agent config of the scenario (an output must not "
+                                  "overwrite an input)\n"));
+  EXPECT_EQ(FileText(dir + "/strict.json"), config);
+
+  std::filesystem::create_symlink("n.db", dir + "/dangling.xml");  // n.db does not exist yet
+  CliResult d = RunCli("run s.json --report n.db --junit dangling.xml", dir);
+  EXPECT_EQ(d.exit_code, 2) << d.output;
+  EXPECT_THAT(d.output, HasSubstr("agentsim: error: --junit dangling.xml: the same file as "
+                                  "--report (each output needs its own file)\n"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/n.db"));
+
+  std::filesystem::copy(AGENTSIM_SHARED_DIR "/data/sgd/sgd_dev_011.livekit", dir + "/tr",
+                        std::filesystem::copy_options::recursive);
+  CliResult t = RunCli("run --report t.db --transcripts tr --summary-export tr/sub.json", dir);
+  EXPECT_EQ(t.exit_code, 2) << t.output;
+  EXPECT_THAT(t.output, HasSubstr("agentsim: error: --summary-export tr/sub.json: inside the "
+                                  "folder of --transcripts (an output must not be written among "
+                                  "the inputs)\n"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/tr/sub.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/t.db"));
 }
 
 TEST(CliTest, ReportPathThatIsNotAReportIsNeverReplaced) {

@@ -123,6 +123,17 @@ TEST(JsonDocumentTest, EscapeForMessageShowsControlAndInvalidBytes) {
   EXPECT_EQ(EscapeForMessage("\xED\xA0\x80"), "<0xED><0xA0><0x80>");  // a UTF-8 surrogate
   EXPECT_EQ(EscapeForMessage(std::string("nul\0", 4)), "nul<U+0000>");
   EXPECT_EQ(EscapeForMessage("plain \xE2\x82\xAC"), "plain \xE2\x82\xAC");  // €
+  // C1 controls (U+0080..U+009F; U+009B is CSI to some terminals); U+00A0 and up are kept.
+  EXPECT_EQ(EscapeForMessage("a\xC2\x9B"
+                             "31m\xC2\x80\xC2\x9F\xC2\xA0\xC3\xA9"),
+            "a<U+009B>31m<U+0080><U+009F>\xC2\xA0\xC3\xA9");
+}
+
+TEST(JsonDocumentTest, EscapeLinesForMessageKeepsTheLineBreaks) {
+  EXPECT_EQ(EscapeLinesForMessage("one\x1B\ntwo\r\n\nthree\n"),
+            "one<U+001B>\ntwo<U+000D>\n\nthree\n");
+  EXPECT_EQ(EscapeLinesForMessage(""), "");
+  EXPECT_EQ(EscapeLinesForMessage("\n"), "\n");
 }
 
 TEST(JsonDocumentTest, Utf8PrefixNeverSplitsACharacter) {
