@@ -1,5 +1,5 @@
 // BatchedInsert: the rows of a parent table (turn, session) and of the child table whose rows
-// belong to them (llm_attempt, session_outcome), held in memory and inserted by one
+// belong to them (llm_attempt_stored, session_outcome), held in memory and inserted by one
 // `INSERT ... SELECT` per table from batch virtual tables (reports/batch_table.h), parents in
 // primary-key order and each parent's children after it in arrival order (internal to reports/;
 // used by ReportWriter).

@@ -38,10 +38,13 @@ Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
   }
   auto version = sqlite::ReadIntPragma(db.get(), "PRAGMA user_version", path);
   if (!version) return std::unexpected(std::move(version.error()));
-  if (*version != kReportSchemaVersion) {
-    return InvalidArgument(sqlite::ErrorText(path, "unsupported report schema version",
-                                "PRAGMA user_version is " + std::to_string(*version) +
-                                    ", expected " + std::to_string(kReportSchemaVersion)));
+  if (*version < kOldestReadableReportSchemaVersion || *version > kReportSchemaVersion) {
+    static_assert(kOldestReadableReportSchemaVersion + 1 == kReportSchemaVersion);
+    return InvalidArgument(sqlite::ErrorText(
+        path, "unsupported report schema version",
+        "PRAGMA user_version is " + std::to_string(*version) + ", expected " +
+            std::to_string(kOldestReadableReportSchemaVersion) + " or " +
+            std::to_string(kReportSchemaVersion)));
   }
   return db;
 }

@@ -6,6 +6,9 @@ namespace agentsim {
 namespace {
 
 // Column order is part of the digest (column names are hashed): append, never reorder.
+// llm_attempt is a view (schema version 5): the writer stores a turn's attempts in
+// llm_attempt_stored unless the view derives them exactly from the turn row (ReportWriter's
+// IsDerivedAttempt), so that the common turn is one row, not two.
 constexpr std::string_view kSchemaSql = R"sql(
 CREATE TABLE run (
   run_id              INTEGER PRIMARY KEY CHECK (run_id = 1),
@@ -83,7 +86,7 @@ CREATE TABLE turn (
   speaking_rate_bytes_per_s REAL,
   PRIMARY KEY (session_id, turn_index)
 ) WITHOUT ROWID;
-CREATE TABLE llm_attempt (
+CREATE TABLE llm_attempt_stored (
   session_id    INTEGER NOT NULL,
   turn_index    INTEGER NOT NULL,
   seq           INTEGER NOT NULL,
@@ -96,6 +99,23 @@ CREATE TABLE llm_attempt (
   duration_us   INTEGER NOT NULL,
   PRIMARY KEY (session_id, turn_index, seq)
 ) WITHOUT ROWID;
+CREATE VIEW llm_attempt AS
+-- Every attempt of every LLM call. A turn whose only attempt was one plain successful try of
+-- its structured request, sent when the config fetch ended and lasting llm_total_us, is not
+-- stored: its row is derived from the turn. Every other turn's attempts are in
+-- llm_attempt_stored (docs/report-schema.md).
+SELECT session_id, turn_index, 0 AS seq, 0 AS call, llm_provider AS provider, 0 AS attempt,
+       0 AS delay_us, 'ok' AS outcome,
+       user_turn_end_us + IFNULL(config_fetch_us, 0) AS started_at_us,
+       llm_total_us AS duration_us
+  FROM turn
+ WHERE llm_attempts = 1
+   AND NOT EXISTS (SELECT 1 FROM llm_attempt_stored s
+                    WHERE s.session_id = turn.session_id AND s.turn_index = turn.turn_index)
+UNION ALL
+SELECT session_id, turn_index, seq, call, provider, attempt, delay_us, outcome, started_at_us,
+       duration_us
+  FROM llm_attempt_stored;
 CREATE TABLE breaker_transition (
   seq        INTEGER PRIMARY KEY,
   worker     INTEGER NOT NULL,

@@ -14,12 +14,13 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "reports/derived_attempt.h"
 #include "reports/report_schema.h"
 
 namespace agentsim {
 namespace {
 
-// The columns of the turn and llm_attempt batches: the tables' columns, in table order.
+// The columns of the turn and llm_attempt_stored batches: the tables' columns, in table order.
 constexpr std::string_view kTurnColumns =
     "session_id, turn_index, user_turn_end_us, agent_id, config_version, outcome, reason, "
     "validation_errors, llm_calls, output_tokens, published_fields, user_text_bytes, "
@@ -243,8 +244,8 @@ Status ReportWriter::Initialise(const RunInfo& info) {
   }
   if (auto s = sqlite::Exec(db_.get(), "COMMIT", path_); !s) return s;
 
-  if (auto s = turns_.Prepare(db_.get(), "turn", kTurnColumns, "llm_attempt", kAttemptColumns,
-                              path_);
+  if (auto s = turns_.Prepare(db_.get(), "turn", kTurnColumns, "llm_attempt_stored",
+                              kAttemptColumns, path_);
       !s) {
     return s;
   }
@@ -259,6 +260,24 @@ Status ReportWriter::Initialise(const RunInfo& info) {
     *stmt = std::move(*prepared);
   }
   return sqlite::Exec(db_.get(), "BEGIN", path_);
+}
+
+void ReportWriter::AppendAttempts(const TurnRecord& turn) {
+  std::int64_t seq = 0;
+  for (const LlmAttempt& a : turn.llm_attempts) {
+    RowBatch& ar = turns_.child();
+    ar.Int(static_cast<std::int64_t>(turn.session_id));
+    ar.Int(turn.turn_index);
+    ar.Int(seq++);
+    ar.Int(a.call);
+    ar.Text(a.provider);
+    ar.Int(a.attempt);
+    ar.Int(a.delay_us);
+    ar.Text(AttemptOutcomeName(a.outcome));
+    ar.Int(a.started_at_us);
+    ar.Int(a.duration_us);
+    ar.EndRow();
+  }
 }
 
 void ReportWriter::OnTurn(const TurnRecord& turn) {
@@ -324,21 +343,9 @@ void ReportWriter::OnTurn(const TurnRecord& turn) {
   auto stored = [](Micros value) { return value == -1 ? std::nullopt : std::optional(value); };
   row_tally_.AddTurn(TurnOutcomeName(turn.outcome), turn.reason,
                      stored(t.time_to_first_audio_us), stored(t.turn_total_us));
-  std::int64_t seq = 0;
-  for (const LlmAttempt& a : turn.llm_attempts) {
-    RowBatch& ar = turns_.child();
-    ar.Int(static_cast<std::int64_t>(turn.session_id));
-    ar.Int(turn.turn_index);
-    ar.Int(seq++);
-    ar.Int(a.call);
-    ar.Text(a.provider);
-    ar.Int(a.attempt);
-    ar.Int(a.delay_us);
-    ar.Text(AttemptOutcomeName(a.outcome));
-    ar.Int(a.started_at_us);
-    ar.Int(a.duration_us);
-    ar.EndRow();
-  }
+  // The common turn (one plain successful try) has no stored attempt: the llm_attempt view
+  // derives it from the turn row.
+  if (!IsDerivedAttempt(turn)) AppendAttempts(turn);
   if (turns_.parents() >= kTurnsPerBatch) FlushBatches();
 }
 

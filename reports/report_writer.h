@@ -1,7 +1,8 @@
 // ReportWriter: the RecordSink that stores a run in one SQLite file (schema: report_schema.h and
 // docs/report-schema.md). Rows go into SQLite through statements prepared once, inside
-// transactions committed every kRowsPerTransaction rows or so. Turn and llm_attempt rows are held
-// in memory for up to kTurnsPerBatch turns, session and session_outcome rows for up to
+// transactions committed every kRowsPerTransaction rows or so. Turn rows and their stored attempts
+// (llm_attempt_stored: only turns the llm_attempt view cannot derive, reports/derived_attempt.h)
+// are held in memory for up to kTurnsPerBatch turns, session and session_outcome rows for up to
 // kSessionsPerBatch sessions, and inserted by one statement per batch and table
 // (`INSERT ... SELECT` from a batch virtual table, reports/batched_insert.h); the other rows are
 // inserted as they arrive. A process killed mid-run loses its open transaction and batch, and its
@@ -88,7 +89,7 @@ class ReportWriter final : public RecordSink {
 
   // Rows per batched transaction.
   static constexpr int kRowsPerTransaction = 10'000;
-  // Turns held in memory (with their llm_attempt rows) before they are inserted together, sorted
+  // Turns held in memory (with their stored attempt rows) before they are inserted together, sorted
   // by primary key: ~30 MB at most (~450 B of values and text per turn), whatever the number of
   // sessions. Bigger batches put more of a session's turns next to each other, so fewer b-tree
   // pages split (callgrind load: 256 turns 20,150 Ir per turn, 4,096 turns 17,850; the full
@@ -145,10 +146,12 @@ class ReportWriter final : public RecordSink {
   int StepInsert(sqlite3_stmt* stmt, int bind_rc);
   // Counts `rows` inserted rows; commits and begins a new transaction every kRowsPerTransaction.
   void CountRows(std::size_t rows);
-  // Inserts the batched turn, llm_attempt, session and session_outcome rows (one statement per
+  // Inserts the batched turn, llm_attempt_stored, session and session_outcome rows (one statement per
   // table) and empties the batches. On a failing turn (session) row, the attempts (outcomes) of
   // the rows before it are still inserted. Errors are remembered. No-op after an error.
   void FlushBatches();
+  // Appends `turn`'s attempts to the llm_attempt_stored batch (seq 0, 1, ...).
+  void AppendAttempts(const TurnRecord& turn);
   // Remembers the first error, after inserting the batched rows that arrived before it.
   void Remember(Error error);
   // The routing tables (routing_writer.cc). Errors: SQLite's.
@@ -162,7 +165,7 @@ class ReportWriter final : public RecordSink {
   RowTally row_tally_;
   // The batched rows and their inserts: declared before db_, destroyed after it (Close
   // finalises their statements first).
-  BatchedInsert turns_;     // turn rows and their llm_attempt rows
+  BatchedInsert turns_;     // turn rows and their llm_attempt_stored rows
   BatchedInsert sessions_;  // session rows and their session_outcome rows
   bool flushing_ = false;
   sqlite::DbPtr db_;  // declared before the statements: destroyed after them

@@ -1,6 +1,7 @@
 #include "reports/digest.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <fstream>
@@ -63,6 +64,23 @@ TEST(ReportDigestTest, IgnoresInsertionOrderOfKeyedRows) {
   EXPECT_EQ(DigestOf(SampleRun{}, "a.db"), DigestOf(reversed, "b.db"));
 }
 
+// The sample's turns with LLM attempts: the first structured turn one plain try (the
+// llm_attempt view derives it), the first fallback turn a failed try and the plain-text call
+// (stored).
+std::vector<TurnRecord> TurnsWithAttempts() {
+  std::vector<TurnRecord> turns = testing_reports::SampleTurns();
+  TurnRecord& plain = turns[0];
+  plain.llm_provider = "openai";
+  plain.llm_attempts = {{0, "openai", 0, 0, AttemptOutcome::kOk,
+                         plain.user_turn_end_us + plain.timings.config_fetch_us,
+                         plain.timings.llm_total_us}};
+  TurnRecord& retried = turns[1];
+  retried.llm_provider = "openai";
+  retried.llm_attempts = {{0, "openai", 0, 0, AttemptOutcome::kError, 3'000'100, 20'000},
+                          {1, "openai", 0, 0, AttemptOutcome::kOk, 3'700'000, 500'000}};
+  return turns;
+}
+
 struct Mutation {
   std::string name;
   std::function<void(SampleRun&)> apply;
@@ -95,8 +113,68 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"CheckFailureOrder", [](SampleRun& r) { std::swap(r.checks[0], r.checks[1]); }},
         Mutation{"Seed", [](SampleRun& r) { r.info.seed = 43; }},
         Mutation{"RunTotals", [](SampleRun& r) { r.totals.events_run += 1; }},
-        Mutation{"MissingTurn", [](SampleRun& r) { r.turns.pop_back(); }}),
+        Mutation{"MissingTurn", [](SampleRun& r) { r.turns.pop_back(); }},
+        // The llm_attempt view's derived row (one plain try) and a stored one: both hashed.
+        Mutation{"DerivedAttemptLonger",
+                 [](SampleRun& r) {
+                   r.turns = TurnsWithAttempts();
+                   r.turns[0].timings.llm_total_us += 1;
+                   r.turns[0].llm_attempts[0].duration_us += 1;
+                 }},
+        Mutation{"StoredAttemptOutcome",
+                 [](SampleRun& r) {
+                   r.turns = TurnsWithAttempts();
+                   r.turns[1].llm_attempts[0].outcome = AttemptOutcome::kTimeout;
+                 }}),
     [](const testing::TestParamInfo<Mutation>& param_info) { return param_info.param.name; });
+
+// Version 4 stored llm_attempt as a table; version 5 derives its common rows in a view. A
+// version 4 file with the same rows is still read, with the same digest.
+TEST(ReportDigestTest, ReadsAVersion4ReportWithTheSameDigest) {
+  SampleRun run;
+  run.turns = TurnsWithAttempts();
+  const std::string path = TempReportPath("v4.db");
+  WriteRun(path, run);
+  auto v5 = ComputeReportDigest(path);
+  ASSERT_TRUE(v5.has_value()) << v5.error().ToString();
+  ASSERT_EQ(testing_reports::QueryRows(path, "SELECT COUNT(*) FROM llm_attempt_stored"),
+            (std::vector<std::vector<std::string>>{{"2"}}));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE v4 AS SELECT * FROM llm_attempt; DROP VIEW llm_attempt; "
+                         "DROP TABLE llm_attempt_stored; ALTER TABLE v4 RENAME TO llm_attempt; "
+                         "PRAGMA user_version = 4;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  EXPECT_EQ(testing_reports::QueryRows(path, "SELECT type, COUNT(*) FROM sqlite_schema WHERE name "
+                                             "LIKE 'llm_attempt%' GROUP BY type"),
+            (std::vector<std::vector<std::string>>{{"table", "1"}}));
+  auto v4 = ComputeReportDigest(path);
+  ASSERT_TRUE(v4.has_value()) << v4.error().ToString();
+  EXPECT_EQ(*v4, *v5);
+}
+
+// Versions this build cannot read: the message says which it can.
+TEST(ReportDigestTest, RefusesSchemaVersionsOutsideFourToFive) {
+  for (const int version : {3, 6}) {
+    const std::string path = TempReportPath("v" + std::to_string(version) + ".db");
+    WriteRun(path, SampleRun{});
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string sql = "PRAGMA user_version = " + std::to_string(version);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    auto digest = ComputeReportDigest(path);
+    ASSERT_FALSE(digest.has_value()) << version;
+    EXPECT_EQ(digest.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(digest.error().message,
+              path + ": unsupported report schema version: PRAGMA user_version is " +
+                  std::to_string(version) + ", expected 4 or 5");
+  }
+}
 
 TEST(Sha256HexTest, MatchesKnownAnswers) {
   // FIPS 180-2 / NIST test vectors.

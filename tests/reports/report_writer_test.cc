@@ -185,11 +185,11 @@ TEST(ReportWriterTest, NumbersCheckFailuresInArrivalOrder) {
                   {"2", "9000000", "root_unfinished", "task 7", ""}}));
 }
 
-TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion4) {
+TEST(ReportWriterTest, MarksTheFileAsAnAgentsimReportVersion5) {
   const std::string path = TempReportPath("r.db");
   WriteRun(path, SampleRun{});
   EXPECT_EQ(QueryRows(path, "PRAGMA application_id"), (Rows{{"1095193421"}}));
-  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"4"}}));
+  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), (Rows{{"5"}}));
 }
 
 TEST(ReportWriterTest, CommitsAcrossBatchedTransactions) {
@@ -252,10 +252,19 @@ TEST(ReportWriterTest, DuplicateTurnIsReportedByFinish) {
   EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM run_wall"), (Rows{{"0"}}));
 }
 
-// A turn of session `session`, index `index`, with `attempts` LLM attempts (seq 0, 1, ...).
+// A turn of session `session`, index `index`, with `attempts` LLM attempts (seq 0, 1, ...). One
+// attempt is a plain try that the llm_attempt view derives from the turn row (not stored); more
+// are stored in llm_attempt_stored.
 TurnRecord TurnWithAttempts(std::uint64_t session, int index, int attempts) {
   TurnRecord t = testing_reports::MakeTurn(session, index, TurnOutcome::kStructured, "ok",
                                            400'000, 700'000);
+  t.llm_provider = "openai";
+  if (attempts == 1) {
+    t.llm_attempts.push_back({0, "openai", 0, 0, AttemptOutcome::kOk,
+                              t.user_turn_end_us + t.timings.config_fetch_us,
+                              t.timings.llm_total_us});
+    return t;
+  }
   for (int a = 0; a < attempts; ++a) {
     t.llm_attempts.push_back({0, "openai", a, 0, AttemptOutcome::kOk, 1000 * a, 10});
   }
@@ -287,6 +296,11 @@ TEST_P(ReportWriterBatchTest, WritesEveryTurnAndAttemptAcrossBatches) {
   EXPECT_EQ(QueryRows(path, "SELECT COUNT(*), SUM(llm_attempts) FROM turn"),
             (Rows{{std::to_string(c.turns), c.turns == 0 ? "NULL" : std::to_string(attempts)}}));
   EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM llm_attempt"), (Rows{{std::to_string(attempts)}}));
+  // Turns with one attempt (i % 3 == 1) are derived, the others stored.
+  std::size_t stored = 0;
+  for (std::size_t i = 0; i < c.turns; ++i) stored += i % 3 == 2 ? 2 : 0;
+  EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM llm_attempt_stored"),
+            (Rows{{std::to_string(stored)}}));
   // Each attempt row belongs to its turn: same count per (session, turn).
   EXPECT_EQ(QueryRows(path, "SELECT COUNT(*) FROM turn t WHERE llm_attempts != (SELECT COUNT(*) "
                             "FROM llm_attempt a WHERE a.session_id = t.session_id AND "
