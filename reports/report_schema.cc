@@ -103,19 +103,18 @@ CREATE VIEW llm_attempt AS
 -- Every attempt of every LLM call. A turn whose only attempt was one plain successful try of
 -- its structured request, sent when the config fetch ended and lasting llm_total_us, is not
 -- stored: its row is derived from the turn. Every other turn's attempts are in
--- llm_attempt_stored (docs/report-schema.md).
-SELECT session_id, turn_index, 0 AS seq, 0 AS call, llm_provider AS provider, 0 AS attempt,
-       0 AS delay_us, 'ok' AS outcome,
-       user_turn_end_us + IFNULL(config_fetch_us, 0) AS started_at_us,
-       llm_total_us AS duration_us
+-- llm_attempt_stored (docs/report-schema.md). The stored rows come first, so that the view's
+-- columns have the table's declared types.
+SELECT session_id, turn_index, seq, call, provider, attempt, delay_us, outcome, started_at_us,
+       duration_us
+  FROM llm_attempt_stored
+UNION ALL
+SELECT session_id, turn_index, 0, 0, llm_provider, 0, 0, 'ok',
+       user_turn_end_us + IFNULL(config_fetch_us, 0), llm_total_us
   FROM turn
  WHERE llm_attempts = 1
    AND NOT EXISTS (SELECT 1 FROM llm_attempt_stored s
-                    WHERE s.session_id = turn.session_id AND s.turn_index = turn.turn_index)
-UNION ALL
-SELECT session_id, turn_index, seq, call, provider, attempt, delay_us, outcome, started_at_us,
-       duration_us
-  FROM llm_attempt_stored;
+                    WHERE s.session_id = turn.session_id AND s.turn_index = turn.turn_index);
 CREATE TABLE breaker_transition (
   seq        INTEGER PRIMARY KEY,
   worker     INTEGER NOT NULL,

@@ -166,5 +166,20 @@ TEST(DerivedAttemptMixTest, ViewInterleavesDerivedAndStoredTurnsInKeyOrder) {
             (Rows{{"0", "rate_limited"}, {"1", "ok"}}));
 }
 
+// The view has the stored table's columns, in order, with their declared types (tools that read
+// declared types see the version 4 table's).
+TEST(DerivedAttemptMixTest, ViewHasTheStoredTablesColumnsAndDeclaredTypes) {
+  const std::string path = TempReportPath("r.db");
+  testing_reports::WriteRun(path, testing_reports::SampleRun{});
+  const Rows columns = {{"session_id", "INTEGER"}, {"turn_index", "INTEGER"},
+                        {"seq", "INTEGER"},        {"call", "INTEGER"},
+                        {"provider", "TEXT"},      {"attempt", "INTEGER"},
+                        {"delay_us", "INTEGER"},   {"outcome", "TEXT"},
+                        {"started_at_us", "INTEGER"}, {"duration_us", "INTEGER"}};
+  EXPECT_EQ(QueryRows(path, "SELECT name, type FROM pragma_table_info('llm_attempt_stored')"),
+            columns);
+  EXPECT_EQ(QueryRows(path, "SELECT name, type FROM pragma_table_info('llm_attempt')"), columns);
+}
+
 }  // namespace
 }  // namespace agentsim
