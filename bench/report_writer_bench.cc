@@ -1,7 +1,9 @@
-// The report writer alone: turn rows (31 columns, one llm_attempt row each) and session rows
-// written through ReportWriter to a temp SQLite file, sessions interleaved as in a load test
-// (1,000 alive at once, each adding a turn in turn; a session's id above every earlier one), so
-// that each 65,536-turn batch is inserted in key order out of its arrival order.
+// The report writer alone: turn rows (31 columns; one LLM attempt each, which the llm_attempt
+// view derives from the turn row, except each session's turn 5 of 7, a fallback whose two
+// attempts are stored) and session rows written through ReportWriter to a temp SQLite file,
+// sessions interleaved as in a load test (1,000 alive at once, each adding a turn in turn; a
+// session's id above every earlier one), so that each 65,536-turn batch is inserted in key order
+// out of its arrival order.
 //
 //   BM_ReportWriterTurns/N  N turns (7 per session), Finish included.
 //
@@ -53,7 +55,17 @@ TurnRecord MakeTurn(std::uint64_t session_id, int index) {
                                       .delay_us = 0,
                                       .outcome = AttemptOutcome::kOk,
                                       .started_at_us = t.user_turn_end_us + 120,
-                                      .duration_us = 1'400'000});
+                                      .duration_us = t.timings.llm_total_us});
+  if (t.outcome == TurnOutcome::kFallback) {
+    t.llm_calls = 2;
+    t.llm_attempts.push_back(LlmAttempt{.call = 1,
+                                        .provider = "openai-gpt-4o-mini",
+                                        .attempt = 0,
+                                        .delay_us = 0,
+                                        .outcome = AttemptOutcome::kOk,
+                                        .started_at_us = t.user_turn_end_us + 1'400'155,
+                                        .duration_us = 600'000});
+  }
   return t;
 }
 
@@ -104,7 +116,10 @@ void BM_ReportWriterTurns(benchmark::State& state) {
       const std::size_t k = static_cast<std::size_t>(written % kSessionsAlive);
       TurnRecord& turn = shapes[static_cast<std::size_t>(next[k])];
       turn.session_id = ids[k];
-      turn.user_turn_end_us = static_cast<Micros>(ids[k]) * 3'000'000 + next[k] * 9'000'000;
+      const Micros end_us = static_cast<Micros>(ids[k]) * 3'000'000 + next[k] * 9'000'000;
+      // The attempts move with the turn (the first one stays derivable from the turn row).
+      for (LlmAttempt& a : turn.llm_attempts) a.started_at_us += end_us - turn.user_turn_end_us;
+      turn.user_turn_end_us = end_us;
       (*writer)->OnTurn(turn);
       if (++next[k] == kTurnsPerSession) {
         (*writer)->OnSession(MakeSession(ids[k]));
