@@ -56,15 +56,13 @@ TurnRecord MakeTurn(std::uint64_t session_id, int index) {
                                       .outcome = AttemptOutcome::kOk,
                                       .started_at_us = t.user_turn_end_us + 120,
                                       .duration_us = t.timings.llm_total_us});
-  if (t.outcome == TurnOutcome::kFallback) {
+  if (t.outcome == TurnOutcome::kFallback) {  // the plain-text call after the first
     t.llm_calls = 2;
-    t.llm_attempts.push_back(LlmAttempt{.call = 1,
-                                        .provider = "openai-gpt-4o-mini",
-                                        .attempt = 0,
-                                        .delay_us = 0,
-                                        .outcome = AttemptOutcome::kOk,
-                                        .started_at_us = t.user_turn_end_us + 1'400'155,
-                                        .duration_us = 600'000});
+    LlmAttempt fallback = t.llm_attempts.front();
+    fallback.call = 1;
+    fallback.started_at_us += fallback.duration_us + 35;
+    fallback.duration_us = 600'000;
+    t.llm_attempts.push_back(fallback);
   }
   return t;
 }

@@ -31,8 +31,9 @@ constexpr std::string_view kLengthKinds = "str, list[str], list[int], list[float
 
 // ge/le of an int field must lie in the int64 range: an integer that fits, or a double in
 // [-2^63, 2^63).
-constexpr double kInt64Low = -9223372036854775808.0;
-constexpr double kInt64End = 9223372036854775808.0;
+// The largest |ge| and |le| of an integer field: 2^53 - 1 (see CheckIntegerRange).
+constexpr std::int64_t kMaxExactIntegerBoundInt = (std::int64_t{1} << 53) - 1;
+constexpr double kMaxExactIntegerBound = static_cast<double>(kMaxExactIntegerBoundInt);
 
 std::string JoinKeys(const Keys& keys) {
   std::string out;
@@ -273,21 +274,22 @@ class SchemaCompiler {
     }
   }
 
-  // The ge/le of an int or list[int] field: each within the int64 range, and at least one
-  // integer between them (ge 0.5 and le 0.6 admit none). A failing bound is dropped from `c`.
+  // The ge/le of an int or list[int] field: each within ±(2^53 - 1), and at least one integer
+  // between them (ge 0.5 and le 0.6 admit none). A failing bound is dropped from `c`.
+  //
+  // Bounds are held as doubles, which are exact for integers up to 2^53 - 1 (JavaScript's
+  // Number.MAX_SAFE_INTEGER): within that range an int64 value compares with the bound exactly
+  // (a value beyond it converts to a double beyond it), while a bound such as le
+  // 9223372036854775806 would round to 2^63 and let 2^63 - 1 through.
   void CheckIntegerRange(const json& spec, const std::string& pointer, FieldConstraints& c) {
     for (auto [key, bound] : {std::pair{"ge", &c.ge}, std::pair{"le", &c.le}}) {
-      if (!*bound) continue;
-      const json& value = spec.at(key);
-      const bool in_range =
-          value.is_number_unsigned()
-              ? value.get<std::uint64_t>() <=
-                    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-              : value.is_number_integer() || (**bound >= kInt64Low && **bound < kInt64End);
-      if (in_range) continue;
-      Add(pointer + "/" + key, std::string("expected ") + key +
-                                   " within the int64 range on an integer field, got " +
-                                   DescribeJson(value));
+      if (!*bound || std::fabs(**bound) <= kMaxExactIntegerBound) continue;
+      Add(pointer + "/" + key, std::string("expected ") + key + " from -" +
+                                   std::to_string(kMaxExactIntegerBoundInt) + " to " +
+                                   std::to_string(kMaxExactIntegerBoundInt) +
+                                   " (2^53 - 1: the bounds an integer compares with exactly) "
+                                   "on an integer field, got " +
+                                   DescribeJson(spec.at(key)));
       bound->reset();
     }
     if (c.ge && c.le && *c.ge <= *c.le && std::ceil(*c.ge) > std::floor(*c.le)) {

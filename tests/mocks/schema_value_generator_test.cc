@@ -46,8 +46,8 @@ TEST(SchemaValueGeneratorTest, ValuesAtTheLargestAllowedLengthsAreValid) {
 
 TEST(SchemaValueGeneratorTest, NumbersStayInsideExtremeBounds) {
   const DynamicSchema schema = Compile(
-      R"({"field_name": "big", "field_type": "int", "constraints": {"ge": 9223372036854775000}},)"
-      R"({"field_name": "low", "field_type": "int", "constraints": {"le": -9223372036854775808}},)"
+      R"({"field_name": "big", "field_type": "int", "constraints": {"ge": 9007199254740000}},)"
+      R"({"field_name": "low", "field_type": "int", "constraints": {"le": -9007199254740991}},)"
       R"({"field_name": "wide", "field_type": "float", "constraints": {"ge": -1e308, "le": 1e308}})");
   SchemaValueGenerator generator(&ResponseCorpus::BuiltIn());
   Rng rng(8);
@@ -132,8 +132,8 @@ const std::vector<std::string>& TextSchemas() {
       R"({"field_name": "huge", "field_type": "float", "constraints": {"ge": -1e308, "le": 1e308}},)"
       R"({"field_name": "big", "field_type": "float", "constraints": {"ge": 1e15, "le": 1e22}},)"
       R"({"field_name": "frac", "field_type": "float", "constraints": {"ge": 0.1, "le": 0.3}},)"
-      R"({"field_name": "imax", "field_type": "int", "constraints": {"ge": 9223372036854775000}},)"
-      R"({"field_name": "imin", "field_type": "int", "constraints": {"le": -9223372036854775808}},)"
+      R"({"field_name": "imax", "field_type": "int", "constraints": {"ge": 9007199254740000}},)"
+      R"({"field_name": "imin", "field_type": "int", "constraints": {"le": -9007199254740991}},)"
       R"({"field_name": "lf", "field_type": "list[float]", "constraints": {"min_length": 3, "le": -1e10}})",
       // No fields at all.
       "",
