@@ -158,9 +158,14 @@ class ExecutorReader {
       from = stage.target;
     }
     if (!StartsASession(e)) {
+      // A total of one or more here: the first session would be due exactly as the stages end,
+      // where k6 starts none.
       r.Fail("stages", fmt::format("{}: expected start_rate and targets whose rate adds up to one "
-                                   "session before the stages end (they add up to {:.6g})",
-                                   kStartsNothing, arrivals));
+                                   "session before the stages end (they add up to {:.6g}{})",
+                                   kStartsNothing, arrivals,
+                                   arrivals >= 1 ? " only as the stages end, where no session "
+                                                   "starts, as in k6"
+                                                 : ""));
       return std::nullopt;
     }
     if (arrivals > kMaxArrivals) {
