@@ -143,6 +143,17 @@ std::string WriteDefaultScenario(const std::string& dir, const std::string& name
   return name;
 }
 
+constexpr char kStrictConfig[] =
+    AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json";
+
+// Writes `config_text` as `dir`/strict.json and the default scenario as `dir`/`name`, its strict
+// agent config replaced by that copy.
+void WriteScenarioWithStrictCopy(const std::string& dir, const std::string& name,
+                                 const std::string& config_text) {
+  std::ofstream(dir + "/strict.json") << config_text;
+  WriteDefaultScenario(dir, name, kStrictConfig, dir + "/strict.json");
+}
+
 TEST(CliTest, ReproduceLineNamesTheProgramAsInvokedAndPastesBack) {
   const std::string dir = TempDir("reproduce");
   std::filesystem::create_directories(dir + "/it's here");
@@ -240,15 +251,12 @@ TEST(CliTest, RepeatedKeysAreReportedWithTheOtherProblems) {
   EXPECT_THAT(r.output,
               HasSubstr("\ns.json:19:33: /nmae: unknown key 'nmae' (did you mean 'name'?)\n"));
 
-  std::string config = FileText(AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json");
+  std::string config = FileText(kStrictConfig);
   const std::string anchor = "\"version\": \"1.0.0\",";
   const std::size_t at = config.find(anchor);
   ASSERT_NE(at, std::string::npos);
   config.replace(at, anchor.size(), anchor + " \"version\": \"1.0\",");
-  std::ofstream(dir + "/strict.json") << config;
-  WriteDefaultScenario(dir, "c.json",
-                       AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
-                       dir + "/strict.json");
+  WriteScenarioWithStrictCopy(dir, "c.json", config);
   CliResult c = RunCli("run c.json --report r.db", dir);
   EXPECT_EQ(c.exit_code, 2) << c.output;
   EXPECT_THAT(c.output, HasSubstr("strict.json:4:34: /version: duplicate key: "));
@@ -260,12 +268,8 @@ TEST(CliTest, RepeatedKeysAreReportedWithTheOtherProblems) {
 // (tester's findings; tests/app/thresholds_cli_test.cc has the plain cases).
 TEST(CliTest, OutputsNeverLandOnInputsOrEachOther) {
   const std::string dir = TempDir("outputs_inputs");
-  const std::string config =
-      FileText(AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json");
-  std::ofstream(dir + "/strict.json") << config;
-  WriteDefaultScenario(dir, "s.json",
-                       AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
-                       dir + "/strict.json");
+  const std::string config = FileText(kStrictConfig);
+  WriteScenarioWithStrictCopy(dir, "s.json", config);
   CliResult c = RunCli("run s.json --report r.db --summary-export strict.json", dir);
   EXPECT_EQ(c.exit_code, 2) << c.output;
   EXPECT_THAT(c.output, HasSubstr("agentsim: error: --summary-export strict.json: the same file "
@@ -334,9 +338,7 @@ TEST(CliTest, InputThatNeverEndsIsRefused) {
                                      "a FIFO (named pipe)\n"));
   // A file the scenario names.
   ASSERT_EQ(mkfifo((dir + "/agent.fifo").c_str(), 0600), 0);
-  WriteDefaultScenario(dir, "s.json",
-                       AGENTSIM_SOURCE_DIR "/scenarios/configs/interview-strict-v1.json",
-                       "agent.fifo");
+  WriteDefaultScenario(dir, "s.json", kStrictConfig, "agent.fifo");
   CliResult config = RunCli("run s.json --report r.db", dir);
   EXPECT_EQ(config.exit_code, 2) << config.output;
   EXPECT_THAT(config.output,
