@@ -89,6 +89,7 @@ RunStatistics Statistics(const RunOutcome& o, bool has_executor) {
   }
   auto i64 = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
   st.counters = {
+      {"config_parses_reused", i64(o.config_parses_reused)},
       {"events_run", i64(o.events_run)},
       {"isolation_denials", i64(o.isolation_denials)},
       {"llm_calls", i64(o.llm.calls)},

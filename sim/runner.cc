@@ -235,6 +235,7 @@ RunOutcome RunScenario(const Scenario& scenario, std::uint64_t seed, RecordSink&
     out.pool.wait_time_us += pool.wait_time_us;
     out.pool.max_wait_us = std::max(out.pool.max_wait_us, pool.max_wait_us);
     out.isolation_denials += worker.configs->isolation_denials();
+    out.config_parses_reused += worker.configs->parses_reused();
     out.schema_registry_hits += worker.schemas->stats().hits;
     out.schema_registry_misses += worker.schemas->stats().misses;
     if (worker.resilience) {

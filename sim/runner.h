@@ -84,6 +84,7 @@ struct RunOutcome {
   std::vector<CacheWindowStats> cache_windows;  // summed over workers, by (window, level)
   ConnectionPool::Stats pool;                   // summed over workers (max_wait_us: max)
   std::uint64_t isolation_denials = 0;
+  std::uint64_t config_parses_reused = 0;  // ConfigurationStore::parses_reused
   std::uint64_t schema_registry_hits = 0;
   std::uint64_t schema_registry_misses = 0;
   std::vector<TenantQuotaManager::Refusal> quota_refusals;

@@ -19,6 +19,7 @@
 // agree.
 #include "core/config/configuration_store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -136,11 +137,10 @@ Task<ConfigurationStore::Loaded> ConfigurationStore::Load(std::string agent_id) 
     if (!got) {
       ++l2.errors;
     } else if (got->has_value()) {
-      Result<AgentConfig> parsed =
-          ParseAgentConfig("l2:" + L2Key(agent_id), std::move(**got), schemas_);
-      if (parsed) {
+      if (std::shared_ptr<const AgentConfig> config =
+              ParseL2Document(agent_id, std::move(**got))) {
         hit = true;
-        out.result = std::make_shared<const AgentConfig>(std::move(*parsed));
+        out.result = std::move(config);
         out.cache_in_l1 = true;
       } else {
         ++l2.errors;
@@ -183,6 +183,30 @@ Task<ConfigurationStore::Loaded> ConfigurationStore::Load(std::string agent_id) 
   out.cache_in_l1 = true;
   out.l2_text = std::move(l2_text);
   co_return out;
+}
+
+std::shared_ptr<const AgentConfig> ConfigurationStore::ParseL2Document(const std::string& agent_id,
+                                                                     std::string text) {
+  auto it = parsed_l2_.find(text);
+  if (it != parsed_l2_.end()) {
+    if (std::shared_ptr<const AgentConfig> alive = it->second.lock()) {
+      ++parses_reused_;
+      return alive;
+    }
+  }
+  Result<AgentConfig> parsed = ParseAgentConfig("l2:" + L2Key(agent_id), text, schemas_);
+  if (!parsed) return nullptr;
+  auto config = std::make_shared<const AgentConfig>(std::move(*parsed));
+  if (it != parsed_l2_.end()) {
+    it->second = config;
+    return config;
+  }
+  if (parsed_l2_.size() >= parsed_l2_prune_at_) {
+    std::erase_if(parsed_l2_, [](const auto& entry) { return entry.second.expired(); });
+    parsed_l2_prune_at_ = std::max<std::size_t>(16, 2 * parsed_l2_.size());
+  }
+  parsed_l2_.emplace(std::move(text), config);
+  return config;
 }
 
 Task<Result<ConfigRecord>> ConfigurationStore::FetchFromL3(std::string agent_id) {

@@ -122,6 +122,9 @@ class ConfigurationStore {
   std::vector<CacheWindowStats> WindowStats() const;
   const ConnectionPool::Stats& pool_stats() const { return pool_.stats(); }
   std::uint64_t isolation_denials() const { return isolation_denials_; }
+  // L2 hits whose document had been parsed before and whose config was still alive, so it was
+  // not parsed again (ParseL2Document).
+  std::uint64_t parses_reused() const { return parses_reused_; }
 
   // Enforces max_agents on CreateAgentConfig of a new agent_id (not owned; may be null). The
   // caller primes the manager with the agents that already exist.
@@ -144,6 +147,12 @@ class ConfigurationStore {
   // Reads (configuration_store.cc).
   // L2 then L3 (through the pool); counts L2/L3 statistics; caches nothing itself.
   Task<Loaded> Load(std::string agent_id);
+  // The config an L2 document parses to. An L1 expiry reloads the same document from L2 (the
+  // commonest load of a long run), and parsing the same text gives the same config, so a
+  // document is parsed again only when no holder (L1, a session) keeps its config alive. Null
+  // when the document does not parse (counted as an L2 error by the caller).
+  std::shared_ptr<const AgentConfig> ParseL2Document(const std::string& agent_id,
+                                                     std::string text);
   // GetCurrent on a pooled connection. Errors: the pool's and the store's.
   Task<Result<ConfigRecord>> FetchFromL3(std::string agent_id);
   // `ttl` x uniform[1 - j, 1 + j] (rounded to µs); `ttl` itself when j == 0 (no draw).
@@ -181,6 +190,10 @@ class ConfigurationStore {
   std::map<std::string, std::unique_ptr<L1Entry>, std::less<>> l1_;
   std::map<std::string, std::shared_ptr<Flight>, std::less<>> flights_;
   std::map<std::string, std::uint64_t, std::less<>> generations_;  // ids ever dropped
+  // ParseL2Document's configs by document text; entries whose config has died are dropped when
+  // the map doubles past the live count.
+  std::map<std::string, std::weak_ptr<const AgentConfig>, std::less<>> parsed_l2_;
+  std::size_t parsed_l2_prune_at_ = 16;
   CacheLevelStats stats_[3];
   std::map<std::pair<Micros, int>, CacheWindowStats> windows_;
   // Per level, the window counted last (virtual time only moves forward, so nearly every count
@@ -191,6 +204,7 @@ class ConfigurationStore {
   };
   WindowCursor window_cursors_[3];
   std::uint64_t isolation_denials_ = 0;
+  std::uint64_t parses_reused_ = 0;
   TenantQuotaManager* quotas_ = nullptr;
 };
 

@@ -342,6 +342,41 @@ TEST_F(ConfigurationStoreTest, L1ExpiryWithLiveL2GoesToL2) {
   EXPECT_EQ(l3_.reads(), 1u);
 }
 
+// An L1 expiry reloads the same L2 document: while its config lives (here, in the reads), the
+// reload gives that config without parsing again; once nothing holds it, the store does not keep
+// it alive either; a changed document is parsed afresh.
+TEST_F(ConfigurationStoreTest, SameL2DocumentGivesTheSameConfigWhileItLives) {
+  ConfigurationStoreOptions options = DefaultOptions();
+  options.l1_ttl_us = 100 * kMicrosPerMilli;
+  auto store = Make(options, true);
+  ReadAtTime(store.get(), 0, "a");                    // L3, written back to L2
+  ReadAtTime(store.get(), kMicrosPerSecond, "a");      // L2: parsed
+  ReadAtTime(store.get(), 2 * kMicrosPerSecond, "a");  // L2: the same document
+  loop_.RunUntil(3 * kMicrosPerSecond);
+  ASSERT_EQ(reads_.size(), 3u);
+  EXPECT_EQ(store->stats(CacheLevel::kL2).hits, 2u);
+  EXPECT_NE(reads_[0].result->get(), reads_[1].result->get());  // the L3 parse
+  EXPECT_EQ(reads_[1].result->get(), reads_[2].result->get());
+  EXPECT_EQ(store->parses_reused(), 1u);
+
+  const std::weak_ptr<const AgentConfig> parsed = *reads_[2].result;
+  reads_.clear();
+  ReadAtTime(store.get(), 4 * kMicrosPerSecond, "a");  // L1 expired: its entry goes
+  loop_.RunUntil(5 * kMicrosPerSecond);
+  EXPECT_TRUE(parsed.expired());
+  ASSERT_EQ(reads_.size(), 1u);
+  EXPECT_EQ(reads_[0].ToString(), "a 4000000->4001000 1.0.0");
+
+  cache_.Seed("config:a", AgentJson("a", "acme-hr", "1.2.0"), 10 * kMicrosPerSecond);
+  ReadAtTime(store.get(), 6 * kMicrosPerSecond, "a");
+  loop_.Run();
+  ASSERT_EQ(reads_.size(), 2u);
+  EXPECT_EQ(reads_[1].ToString(), "a 6000000->6001000 1.2.0");
+  EXPECT_EQ(store->stats(CacheLevel::kL2).hits, 4u);
+  EXPECT_EQ(store->parses_reused(), 1u);  // the later two were parsed
+  EXPECT_EQ(l3_.reads(), 1u);
+}
+
 TEST_F(ConfigurationStoreTest, L2HitFillsL1WithoutL3) {
   // Two workers share L2 and L3; the second finds what the first loaded.
   auto first = Make(DefaultOptions(), true);
