@@ -7,6 +7,7 @@
 
 #include "core/schema/dynamic_schema.h"
 #include "core/json/compact_json.h"
+#include "core/util/round.h"
 #include "mocks/schema_value_generator.h"
 
 namespace agentsim {
@@ -172,7 +173,7 @@ Task<Result<LlmResponse>> MockLlm::Respond(CallPlan plan) {
         p.tokens = p.max_tokens;
         p.text.resize(static_cast<std::size_t>(p.tokens) * 4);
       }
-      return static_cast<Micros>(std::llround(p.per_token_ms * 1000.0 * (p.tokens - 1)));
+      return static_cast<Micros>(RoundHalfAway(p.per_token_ms * 1000.0 * (p.tokens - 1)));
     }(plan);
     if (plan.stream == nullptr) {
       co_await loop_->Sleep(streaming);
@@ -183,7 +184,7 @@ Task<Result<LlmResponse>> MockLlm::Respond(CallPlan plan) {
         if (i > 0) {
           co_await loop_->SleepUntil(
               plan.first_token_at_us +
-              static_cast<Micros>(std::llround(plan.per_token_ms * 1000.0 * i)));
+              static_cast<Micros>(RoundHalfAway(plan.per_token_ms * 1000.0 * i)));
         }
         [this](const CallPlan& p, int token) {
           const std::size_t at = static_cast<std::size_t>(token) * 4;

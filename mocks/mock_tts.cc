@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/util/round.h"
+
 namespace agentsim {
 
 // 16-bit mono PCM at 24 kHz.
@@ -59,7 +61,7 @@ Task<Result<TtsResponse>> MockTts::Synthesize(TtsRequest request) {
   if (!plan.fault.failure) {
     plan.first_byte_at_us = loop_->NowMicros();
     co_await loop_->Sleep(
-        static_cast<Micros>(std::llround(plan.seconds * 1e6 * options_.realtime_factor)));
+        static_cast<Micros>(RoundHalfAway(plan.seconds * 1e6 * options_.realtime_factor)));
   }
   co_return [this](const TtsCallPlan& p) -> Result<TtsResponse> {
     if (p.fault.failure) {
@@ -69,9 +71,9 @@ Task<Result<TtsResponse>> MockTts::Synthesize(TtsRequest request) {
     }
     TtsResponse response;
     response.first_byte_at_us = p.first_byte_at_us;
-    response.audio_duration_us = static_cast<Micros>(std::llround(p.seconds * 1e6));
+    response.audio_duration_us = static_cast<Micros>(RoundHalfAway(p.seconds * 1e6));
     response.audio_bytes =
-        static_cast<std::uint64_t>(std::llround(p.seconds * kAudioBytesPerSecond));
+        static_cast<std::uint64_t>(RoundHalfAway(p.seconds * kAudioBytesPerSecond));
     response.completed_at_us = loop_->NowMicros();
     return response;
   }(plan);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/json/compact_json.h"
+#include "core/util/round.h"
 
 namespace agentsim::run_detail {
 
@@ -46,7 +47,7 @@ std::vector<std::string_view> PlanUtterances(const Scenario& s, std::int64_t ind
   *conversation = "corpus";
   const auto n = static_cast<std::size_t>(
       s.workload.turns_distribution
-          ? std::clamp<std::int64_t>(std::llround(s.workload.turns_distribution->Sample(rng)), 1,
+          ? std::clamp<std::int64_t>(RoundHalfAway(s.workload.turns_distribution->Sample(rng)), 1,
                                      10'000)
           : rng.UniformInt(s.workload.min_turns, s.workload.max_turns));
   const std::size_t stages = src.corpus.utterances_by_stage.size();
@@ -62,7 +63,7 @@ std::vector<std::string_view> PlanUtterances(const Scenario& s, std::int64_t ind
 }
 
 Micros SpeakingTime(const World& w, std::string_view text) {
-  return static_cast<Micros>(std::llround(static_cast<double>(text.size()) /
+  return static_cast<Micros>(RoundHalfAway(static_cast<double>(text.size()) /
                                           w.scenario->workload.speech_chars_per_s * 1e6));
 }
 

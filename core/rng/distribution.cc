@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/rng/distributions.h"
+#include "core/util/round.h"
 
 namespace agentsim {
 namespace {
@@ -157,7 +158,7 @@ double Distribution::Sample(Rng& rng) const {
 Micros Distribution::SampleMillisAsMicros(Rng& rng) const {
   const double ms = Sample(rng);
   if (!(ms > 0)) return 0;
-  return static_cast<Micros>(std::llround(std::min(ms, kMaxSampleMillis) * 1000.0));
+  return static_cast<Micros>(RoundHalfAway(std::min(ms, kMaxSampleMillis) * 1000.0));
 }
 
 double Distribution::Mean() const {

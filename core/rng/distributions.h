@@ -6,6 +6,7 @@
 
 #include "core/ports/clock.h"
 #include "core/rng/rng.h"
+#include "core/util/round.h"
 
 namespace agentsim {
 
@@ -31,7 +32,7 @@ struct LogNormalSpec {
   Micros SampleMillisAsMicros(Rng& rng) const {
     const double ms = Sample(rng);
     if (!(ms > 0)) return 0;
-    return static_cast<Micros>(std::llround(std::min(ms, kMaxSampleMillis) * 1000.0));
+    return static_cast<Micros>(RoundHalfAway(std::min(ms, kMaxSampleMillis) * 1000.0));
   }
 };
 
