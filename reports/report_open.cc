@@ -46,6 +46,24 @@ Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
             std::to_string(kOldestReadableReportSchemaVersion) + " or " +
             std::to_string(kReportSchemaVersion)));
   }
+  // A file cut short (a partial copy, a full disk) reads without an error: SQLite takes the
+  // missing end of its last page as zeros and the header still counts the pages it had. A
+  // report (journal_mode=OFF) is exactly page_count pages long.
+  auto pages = sqlite::ReadIntPragma(db.get(), "PRAGMA page_count", path);
+  if (!pages) return std::unexpected(std::move(pages.error()));
+  auto page_size = sqlite::ReadIntPragma(db.get(), "PRAGMA page_size", path);
+  if (!page_size) return std::unexpected(std::move(page_size.error()));
+  std::error_code size_ec;
+  const std::uintmax_t bytes = std::filesystem::file_size(path, size_ec);
+  const auto expected =
+      static_cast<std::uintmax_t>(*pages) * static_cast<std::uintmax_t>(*page_size);
+  if (!size_ec && bytes < expected) {
+    return InvalidArgument(sqlite::ErrorText(
+        path, "truncated report",
+        "the file has " + std::to_string(bytes) + " bytes, its header counts " +
+            std::to_string(*pages) + " pages of " + std::to_string(*page_size) + " bytes (" +
+            std::to_string(expected) + "); run the scenario again"));
+  }
   return db;
 }
 

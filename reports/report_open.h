@@ -12,7 +12,8 @@ namespace agentsim {
 // user_version, see report_schema.h).
 // Errors: kNotFound when `path` does not exist; kInvalidArgument when it is not an SQLite
 // database, not an agentsim report, or has a schema version this build cannot read (below
-// kOldestReadableReportSchemaVersion or above kReportSchemaVersion); kUnavailable when it cannot be
+// kOldestReadableReportSchemaVersion or above kReportSchemaVersion), or is shorter than its
+// header's page count (truncated); kUnavailable when it cannot be
 // read. Every message names `path`.
 Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path);
 

@@ -146,8 +146,8 @@ class ReportWriter final : public RecordSink {
   int StepInsert(sqlite3_stmt* stmt, int bind_rc);
   // Counts `rows` inserted rows; commits and begins a new transaction every kRowsPerTransaction.
   void CountRows(std::size_t rows);
-  // Inserts the batched turn, llm_attempt_stored, session and session_outcome rows (one statement per
-  // table) and empties the batches. On a failing turn (session) row, the attempts (outcomes) of
+  // Inserts the batched turn, llm_attempt_stored, session and session_outcome rows (one
+  // statement per table) and empties the batches. On a failing turn (session) row, the attempts (outcomes) of
   // the rows before it are still inserted. Errors are remembered. No-op after an error.
   void FlushBatches();
   // Appends `turn`'s attempts to the llm_attempt_stored batch (seq 0, 1, ...).

@@ -29,11 +29,12 @@ constexpr std::string_view kMissing = "nothing (required key missing)";
 constexpr std::string_view kRangeKinds = "int, float, list[int] or list[float]";
 constexpr std::string_view kLengthKinds = "str, list[str], list[int], list[float] or dict";
 
-// ge/le of an int field must lie in the int64 range: an integer that fits, or a double in
-// [-2^63, 2^63).
 // The largest |ge| and |le| of an integer field: 2^53 - 1 (see CheckIntegerRange).
 constexpr std::int64_t kMaxExactIntegerBoundInt = (std::int64_t{1} << 53) - 1;
 constexpr double kMaxExactIntegerBound = static_cast<double>(kMaxExactIntegerBoundInt);
+// A bound written with a fraction or an exponent on an integer field lies strictly within ±2^52.
+constexpr std::int64_t kFractionalBoundLimitInt = std::int64_t{1} << 52;
+constexpr double kFractionalBoundLimit = static_cast<double>(kFractionalBoundLimitInt);
 
 std::string JoinKeys(const Keys& keys) {
   std::string out;
@@ -281,16 +282,32 @@ class SchemaCompiler {
   // Number.MAX_SAFE_INTEGER): within that range an int64 value compares with the bound exactly
   // (a value beyond it converts to a double beyond it), while a bound such as le
   // 9223372036854775806 would round to 2^63 and let 2^63 - 1 through.
+  //
+  // A bound written with a fraction or an exponent (9.5, 1e3) is read as the nearest double: it
+  // must lie within ±2^52, where doubles still have a fractional part (beyond, 9007199254740990.5
+  // would be read as 9007199254740990 and the "no integer between" check misled).
   void CheckIntegerRange(const json& spec, const std::string& pointer, FieldConstraints& c) {
     for (auto [key, bound] : {std::pair{"ge", &c.ge}, std::pair{"le", &c.le}}) {
-      if (!*bound || std::fabs(**bound) <= kMaxExactIntegerBound) continue;
-      Add(pointer + "/" + key, std::string("expected ") + key + " from -" +
-                                   std::to_string(kMaxExactIntegerBoundInt) + " to " +
-                                   std::to_string(kMaxExactIntegerBoundInt) +
-                                   " (2^53 - 1: the bounds an integer compares with exactly) "
-                                   "on an integer field, got " +
-                                   DescribeJson(spec.at(key)));
-      bound->reset();
+      if (!*bound) continue;
+      const json& value = spec.at(key);
+      if (std::fabs(**bound) > kMaxExactIntegerBound) {
+        Add(pointer + "/" + key, std::string("expected ") + key + " from -" +
+                                     std::to_string(kMaxExactIntegerBoundInt) + " to " +
+                                     std::to_string(kMaxExactIntegerBoundInt) +
+                                     " (2^53 - 1: the bounds an integer compares with exactly) "
+                                     "on an integer field, got " +
+                                     DescribeJson(value));
+        bound->reset();
+      } else if (value.is_number_float() && std::fabs(**bound) >= kFractionalBoundLimit) {
+        Add(pointer + "/" + key,
+            std::string("expected ") + key +
+                " written with a fraction or an exponent to lie strictly between -" +
+                std::to_string(kFractionalBoundLimitInt) + " and " +
+                std::to_string(kFractionalBoundLimitInt) +
+                " on an integer field (2^52: beyond, a double has no fractional part; write an "
+                "integer, up to 9007199254740991), got " + DescribeJson(value));
+        bound->reset();
+      }
     }
     if (c.ge && c.le && *c.ge <= *c.le && std::ceil(*c.ge) > std::floor(*c.le)) {
       Add(pointer, "no integer between ge " + DumpForMessage(spec.at("ge")) + " and le " +

@@ -158,13 +158,15 @@ class ExecutorReader {
       from = stage.target;
     }
     if (!StartsASession(e)) {
-      // A total of one or more here: the first session would be due exactly as the stages end,
-      // where k6 starts none.
+      // Below one: shown with every digit it needs (0.9999999, not a rounded 1). One or more:
+      // the first session is due only at the stages' end (or rounds to it), where k6 starts none.
+      std::string total = fmt::format("{:.6g}", arrivals);
+      if (arrivals < 1 && total == "1") total = fmt::format("{}", arrivals);
       r.Fail("stages", fmt::format("{}: expected start_rate and targets whose rate adds up to one "
-                                   "session before the stages end (they add up to {:.6g}{})",
-                                   kStartsNothing, arrivals,
-                                   arrivals >= 1 ? " only as the stages end, where no session "
-                                                   "starts, as in k6"
+                                   "session before the stages end (they add up to {}{})",
+                                   kStartsNothing, total,
+                                   arrivals >= 1 ? ", so the first session is due only as the "
+                                                   "stages end, where none starts, as in k6"
                                                  : ""));
       return std::nullopt;
     }

@@ -101,7 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
         DerivedCase{"fetch_not_run_sent_later",
                     [](TurnRecord& turn) { turn.timings.config_fetch_us = -1; }, false},
         DerivedCase{"sent_after_the_fetch_ended",
-                    [](TurnRecord& turn) { turn.llm_attempts[0].started_at_us = 5'000'101; }, false},
+                    [](TurnRecord& turn) { turn.llm_attempts[0].started_at_us = 5'000'101; },
+                    false},
         DerivedCase{"another_provider_answered",
                     [](TurnRecord& turn) { turn.llm_provider = "anthropic"; }, false},
         DerivedCase{"duration_not_the_llm_total",
@@ -121,7 +122,8 @@ INSTANTIATE_TEST_SUITE_P(
                     [](TurnRecord& turn) { turn.llm_attempts[0].delay_us = 1; }, false},
         DerivedCase{"second_try_only", [](TurnRecord& turn) { turn.llm_attempts[0].attempt = 1; },
                     false},
-        DerivedCase{"plain_text_call", [](TurnRecord& turn) { turn.llm_attempts[0].call = 1; }, false},
+        DerivedCase{"plain_text_call", [](TurnRecord& turn) { turn.llm_attempts[0].call = 1; },
+                    false},
         DerivedCase{"two_calls",
                     [](TurnRecord& turn) {
                       turn.llm_attempts.push_back(turn.llm_attempts[0]);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <ostream>
@@ -174,6 +175,26 @@ TEST(ReportDigestTest, RefusesSchemaVersionsOutsideFourToFive) {
               path + ": unsupported report schema version: PRAGMA user_version is " +
                   std::to_string(version) + ", expected 4 or 5");
   }
+}
+
+// A report cut short by less than a page still opens in SQLite (the rest reads as zeros): it is
+// refused, naming both sizes. Its full length reads.
+TEST(ReportDigestTest, RefusesATruncatedReport) {
+  const std::string path = TempReportPath("cut.db");
+  SampleRun run;
+  run.turns = TurnsWithAttempts();
+  WriteRun(path, run);
+  const std::uintmax_t size = std::filesystem::file_size(path);
+  ASSERT_EQ(size % 16384, 0u);
+  ASSERT_TRUE(ComputeReportDigest(path).has_value());
+  std::filesystem::resize_file(path, size - 4096);
+  auto digest = ComputeReportDigest(path);
+  ASSERT_FALSE(digest.has_value());
+  EXPECT_EQ(digest.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(digest.error().message,
+            path + ": truncated report: the file has " + std::to_string(size - 4096) +
+                " bytes, its header counts " + std::to_string(size / 16384) +
+                " pages of 16384 bytes (" + std::to_string(size) + "); run the scenario again");
 }
 
 TEST(Sha256HexTest, MatchesKnownAnswers) {

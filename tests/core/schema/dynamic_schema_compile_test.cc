@@ -217,6 +217,10 @@ TEST(DynamicSchemaTest, RefusesIntegerBoundsBeyondTheExactRange) {
   };
   const std::string range = " from -9007199254740991 to 9007199254740991 (2^53 - 1: the bounds an "
                             "integer compares with exactly) on an integer field, got number ";
+  const std::string fractional =
+      " written with a fraction or an exponent to lie strictly between -4503599627370496 and "
+      "4503599627370496 on an integer field (2^52: beyond, a double has no fractional part; "
+      "write an integer, up to 9007199254740991), got number ";
   const std::vector<Case> cases = {
       {"int", R"({"ge": 1e300})", "/fields/0/constraints/ge: expected ge" + range + "1e+300"},
       {"list[int]", R"({"le": -1e300})",
@@ -229,10 +233,17 @@ TEST(DynamicSchemaTest, RefusesIntegerBoundsBeyondTheExactRange) {
        "/fields/0/constraints/ge: expected ge" + range + "-9223372036854775808"},
       {"int", R"({"le": 9007199254740992})",
        "/fields/0/constraints/le: expected le" + range + "9007199254740992"},
+      {"int", R"({"ge": -9007199254740991, "le": 9007199254740991})", ""},
+      // Written with a fraction or an exponent: strictly within ±2^52 (tester's case: .5 and .7
+      // near 2^53 both read as 9007199254740990, an integer "between" them).
+      {"int", R"({"ge": 9007199254740990.5})",
+       "/fields/0/constraints/ge: expected ge" + fractional + "9.00719925474099e+15"},
       {"int", R"({"ge": -9007199254740992.0})",
        "/fields/0/constraints/ge: expected ge" + range + "-9.007199254740992e+15"},
-      {"int", R"({"ge": -9007199254740991, "le": 9007199254740991})", ""},
-      {"list[int]", R"({"ge": -9007199254740991.0, "le": 0.5})", ""},
+      {"list[int]", R"({"le": 4.503599627370496e15})",
+       "/fields/0/constraints/le: expected le" + fractional + "4.503599627370496e+15"},
+      {"list[int]", R"({"ge": -4503599627370495.5, "le": 0.5})", ""},
+      {"int", R"({"ge": 4503599627370496, "le": 4503599627370497})", ""},
       {"float", R"({"ge": 1e300, "le": 1.7e308})", ""},
   };
   for (const Case& c : cases) {

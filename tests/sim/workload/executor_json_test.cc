@@ -215,7 +215,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 2, "duration_s": 1}]})",
                 "s.json:1:57: /executor/stages: these stages start no session: expected "
                 "start_rate and targets whose rate adds up to one session before the stages end "
-                "(they add up to 1 only as the stages end, where no session starts, as in k6)"},
+                "(they add up to 1, so the first session is due only as the stages end, where "
+                "none starts, as in k6)"},
+        BadCase{R"({"type": "ramping-arrival-rate", "stages": [{"target": 0.9999999, "duration_s": 2}]})",
+                "s.json:1:57: /executor/stages: these stages start no session: expected "
+                "start_rate and targets whose rate adds up to one session before the stages end "
+                "(they add up to 0.9999999)"},
         BadCase{R"({"type": "ramping-sessions", "start_sessions": 0, "stages": [{"target": 0, "duration_s": 30}]})",
                 "s.json:1:74: /executor/stages: these stages start no session: expected "
                 "start_sessions or targets that reach one user before the stages end"},
