@@ -35,6 +35,8 @@ MockLlm::MockLlm(EventLoop* loop, Rng rng, MockLlmOptions options, const Respons
     : loop_(loop),
       rng_(rng),
       options_(options),
+      ttft_ms_(options_.ttft_ms),
+      per_token_ms_(options_.per_token_ms),
       corpus_(corpus),
       generator_(corpus),
       faults_("llm", "mock LLM", DefaultFaults(options_), options_.provider_faults) {}
@@ -148,8 +150,8 @@ Task<Result<LlmResponse>> MockLlm::Complete(LlmRequest request) {
   Rng fault_rng = rng.Fork("faults");
   plan.issued_at_us = loop_->NowMicros();
   plan.fault = faults_.Decide(request.provider, plan.issued_at_us, fault_rng);
-  plan.ttft = options_.ttft_ms.SampleMillisAsMicros(rng) + plan.fault.stall_us;
-  plan.per_token_ms = options_.per_token_ms.Sample(rng);
+  plan.ttft = ttft_ms_.SampleMillisAsMicros(rng) + plan.fault.stall_us;
+  plan.per_token_ms = per_token_ms_.Sample(rng);
   if (!plan.fault.failure) plan.text = GenerateText(request, rng);
   if (plan.fault.stall_us > 0) ++stats_.stalls;
   plan.max_tokens = request.max_tokens;

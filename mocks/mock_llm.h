@@ -96,6 +96,8 @@ class MockLlm final : public LlmClient {
   EventLoop* loop_;
   Rng rng_;
   MockLlmOptions options_;
+  LogNormalSampler ttft_ms_;       // options_.ttft_ms
+  LogNormalSampler per_token_ms_;  // options_.per_token_ms
   const ResponseCorpus* corpus_;
   SchemaValueGenerator generator_;  // caches per-schema text (keys, Literals, candidates)
   Stats stats_;

@@ -24,6 +24,7 @@ MockTts::MockTts(EventLoop* loop, Rng rng, MockTtsOptions options)
     : loop_(loop),
       rng_(rng),
       options_(options),
+      ttfb_ms_(options_.ttfb_ms),
       faults_("tts", "mock TTS", DefaultFaults(options_), options_.provider_faults) {}
 
 namespace {
@@ -50,7 +51,7 @@ Task<Result<TtsResponse>> MockTts::Synthesize(TtsRequest request) {
     Rng fault_rng = rng.Fork("faults");
     p.issued_at_us = loop_->NowMicros();
     p.fault = faults_.Decide(request.provider, p.issued_at_us, fault_rng);
-    const Micros ttfb = options_.ttfb_ms.SampleMillisAsMicros(rng) + p.fault.stall_us;
+    const Micros ttfb = ttfb_ms_.SampleMillisAsMicros(rng) + p.fault.stall_us;
     if (p.fault.stall_us > 0) ++stats_.stalls;
     const double speed = request.speed > 0 ? request.speed : 1.0;
     p.seconds = static_cast<double>(request.text.size()) / (options_.chars_per_second * speed);

@@ -53,6 +53,7 @@ class MockTts final : public TtsClient {
   EventLoop* loop_;
   Rng rng_;
   MockTtsOptions options_;
+  LogNormalSampler ttfb_ms_;  // options_.ttfb_ms
   Stats stats_;
   FaultInjector faults_;
 };

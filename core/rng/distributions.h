@@ -29,11 +29,27 @@ struct LogNormalSpec {
   double Sample(Rng& rng) const { return rng.LogNormal(mu(), sigma()); }
   // Sample of a quantity in milliseconds, returned in µs (rounded to nearest), clamped to
   // [0, kMaxSampleMillis]; a NaN sample (a degenerate spec) gives 0.
-  Micros SampleMillisAsMicros(Rng& rng) const {
-    const double ms = Sample(rng);
+  Micros SampleMillisAsMicros(Rng& rng) const { return MillisAsMicros(Sample(rng)); }
+  // A sample `ms` as SampleMillisAsMicros returns it.
+  static Micros MillisAsMicros(double ms) {
     if (!(ms > 0)) return 0;
     return static_cast<Micros>(RoundHalfAway(std::min(ms, kMaxSampleMillis) * 1000.0));
   }
+};
+
+// A LogNormalSpec with mu and sigma worked out once (three logs a sample otherwise), for the
+// mocks that draw one on every call. The same samples as the spec's, bit for bit.
+class LogNormalSampler {
+ public:
+  explicit LogNormalSampler(const LogNormalSpec& spec) : mu_(spec.mu()), sigma_(spec.sigma()) {}
+  double Sample(Rng& rng) const { return rng.LogNormal(mu_, sigma_); }
+  Micros SampleMillisAsMicros(Rng& rng) const {
+    return LogNormalSpec::MillisAsMicros(Sample(rng));
+  }
+
+ private:
+  double mu_;
+  double sigma_;
 };
 
 }  // namespace agentsim
