@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "core/rng/rng.h"
@@ -40,6 +41,23 @@ TEST(LogNormalSpecTest, DegenerateSpecsGiveZero) {
   Rng rng(1);
   EXPECT_EQ((LogNormalSpec{0.0, 0.0}.SampleMillisAsMicros(rng)), 0);  // NaN sigma
   EXPECT_EQ((LogNormalSpec{4.0, 4.0}.SampleMillisAsMicros(rng)), 4000);
+}
+
+// The sampler the mocks keep draws exactly the spec's samples (bit for bit), degenerate and
+// clamped ones included.
+TEST(LogNormalSamplerTest, DrawsTheSpecsSamples) {
+  for (const LogNormalSpec spec : {LogNormalSpec{350.0, 900.0}, LogNormalSpec{12.0, 25.0},
+                                   LogNormalSpec{1e-6, 1e9}, LogNormalSpec{4.0, 4.0},
+                                   LogNormalSpec{0.0, 0.0}}) {
+    const LogNormalSampler sampler(spec);
+    Rng a(11), b(11), c(12), d(12);
+    for (int i = 0; i < 2000; ++i) {
+      const double x = spec.Sample(a);
+      const double y = sampler.Sample(b);
+      ASSERT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << spec.median << " " << i;
+      ASSERT_EQ(spec.SampleMillisAsMicros(c), sampler.SampleMillisAsMicros(d));
+    }
+  }
 }
 
 }  // namespace
