@@ -218,10 +218,10 @@ Status ReportWriter::Initialise(const RunInfo& info) {
     return std::unexpected(std::move(error));
   }
   // cache_size: up to 4 MiB of pages (-KiB). Each batch's rows, sorted by key, reach a narrow
-  // band of the b-trees (the sessions that ran during it); 4 MiB holds it (the interview load
-  // re-reads 194 pages from the OS's cache, 71 with 64 MiB), and the pages that stay cached
-  // are memory touched for the first time: 64 MiB, which held the whole 27 MB report, took
-  // ~5,000 more page faults and ~7% more CPU time (docs/performance.md, tenth round).
+  // band of the b-trees (the sessions that ran during it), which 4 MiB holds: the interview load
+  // re-reads 194 pages from the OS's cache (71 with 64 MiB). 64 MiB, which held the whole 27 MB
+  // report, put ~5,000 more first-touched pages (page faults) in each such run
+  // (docs/performance.md, tenth round).
   // page_size 16 KiB (default 4 KiB): those interleaved inserts split and rebalance pages far
   // less often (callgrind load: ~1,000 fewer instructions per turn; the content is the same).
   std::string pragmas =

@@ -16,8 +16,6 @@
 #include <string_view>
 #include <vector>
 
-#include "core/util/huge_page_allocator.h"
-
 namespace agentsim {
 
 class RowBatch {
@@ -129,12 +127,10 @@ class RowBatch {
   int columns_;
   std::size_t rows_ = 0;
   std::size_t used_ = 0;
-  // The writer's batches reach ~20 MB: whole huge pages where the kernel allows
-  // (core/util/huge_page_allocator.h), not ~5,000 faults on 4 KiB pages.
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;
-  std::vector<Type, HugePageAllocator<Type>> types_;
-  std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>> text_;
-  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> text_end_;  // text_.size() when each row ended
+  std::vector<Slot> slots_;
+  std::vector<Type> types_;
+  std::string text_;
+  std::vector<std::uint32_t> text_end_;  // text_.size() when each row ended
 };
 
 }  // namespace agentsim

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,7 +55,7 @@ void TurnScanStep(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) 
 void TurnScanFinal(sqlite3_context* context) { sqlite3_result_null(context); }
 
 // p50/p95/p99 in ms of `values_us`, which it reorders.
-LatencySummary LatencyOf(std::span<double> values_us) {
+LatencySummary LatencyOf(std::vector<double>& values_us) {
   static constexpr double kPs[] = {0.50, 0.95, 0.99};
   double us[3];
   SelectPercentiles(values_us, kPs, us);

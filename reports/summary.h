@@ -2,7 +2,6 @@
 // percentile.h), virtual and wall time, check failures.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,7 +11,6 @@
 
 #include "core/ports/clock.h"
 #include "core/util/error.h"
-#include "core/util/huge_page_allocator.h"
 
 namespace agentsim {
 
@@ -83,13 +81,6 @@ struct Summary {
 // tests check both give the same summary).
 class RowTally {
  public:
-  // Room for 262,144 turns' samples (one 2 MiB huge page each, mapped as it is touched), so
-  // that a load run's samples are not copied and faulted in again at every doubling.
-  RowTally() {
-    time_to_first_audio_us_.reserve(kSamplesReserved);
-    turn_total_us_.reserve(kSamplesReserved);
-  }
-
   // One turn row as stored: nullopt for NULL (a timing's stage did not run); timings in µs.
   void AddTurn(std::string_view outcome, std::optional<std::string_view> reason,
                std::optional<Micros> time_to_first_audio_us, std::optional<Micros> turn_total_us);
@@ -108,10 +99,8 @@ class RowTally {
   std::int64_t error_ = 0;
   // Reasons other than "ok", in first-seen order; there are a handful.
   std::vector<std::pair<std::string, std::int64_t>> reasons_;
-  static constexpr std::size_t kSamplesReserved = huge_page::kHugePageBytes / sizeof(double);
-  // 8 B a turn each (the interview load's 166,892 turns: 1.3 MB).
-  std::vector<double, HugePageAllocator<double>> time_to_first_audio_us_;
-  std::vector<double, HugePageAllocator<double>> turn_total_us_;
+  std::vector<double> time_to_first_audio_us_;
+  std::vector<double> turn_total_us_;
   Summary sessions_;  // only the session counts are used
 };
 

@@ -21,7 +21,7 @@ double PercentileOfSorted(std::span<const double> sorted_values, double p) {
   return lower_value + (sorted_values[upper] - lower_value) * (rank - lower_rank);
 }
 
-void SelectPercentiles(std::span<double> values, std::span<const double> ps,
+void SelectPercentiles(std::vector<double>& values, std::span<const double> ps,
                        std::span<double> out) {
   assert(ps.size() == out.size());
   // Everything before `placed` is final and no greater than any value from `placed` on.

@@ -20,7 +20,7 @@ double Percentile(std::vector<double> values, double p);
 // size as `ps`): exactly PercentileOfSorted's numbers for the sorted values, found by selection
 // (std::nth_element per rank, then the least value above it) in O(n) per percentile instead of
 // a sort. Reorders `values`. REQUIRES: ps ascending, no NaN among the values.
-void SelectPercentiles(std::span<double> values, std::span<const double> ps,
+void SelectPercentiles(std::vector<double>& values, std::span<const double> ps,
                        std::span<double> out);
 
 }  // namespace agentsim
