@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libsqlite3-dev sqlite3 libssl-dev libcli11-dev
   libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev libboost-math-dev
   libsimdjson-dev  # core/agent/json_fast_parse.cc
+  libmimalloc-dev  # the agentsim program's allocator (cmake/Allocator.cmake)
   python3 python3-jsonschema  # tests/docs/scenario_schema_test.py (ctest scenario_schema)
 )
 
