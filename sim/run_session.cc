@@ -134,6 +134,9 @@ Task<void> BargeIn(EventLoop* loop, Agent* agent, Micros at_us,
   if (!*turn_done) agent->Interrupt();
 }
 
+// A turn without a barge-in (virtual times are never negative).
+constexpr Micros kNoBargeIn = -1;
+
 // SimulateSession's state that outlives its awaits; the plain functions below do the work
 // between them (GCC 12 keeps every local and temporary of a coroutine body in its heap frame
 // for the whole session, so the body keeps only this, the room and the turn in flight).
@@ -145,8 +148,7 @@ struct SessionState {
   std::size_t agent_index = 0;
   bool in_experiment = false;
   bool in_rollout = false;
-  int worker_index = 0;
-  SessionManager* sessions = nullptr;
+  int worker_index = 0;  // its SessionManager: Sessions(st)
   std::vector<std::string_view> utterances;  // into the scenario (PlanUtterances)
   std::uint64_t id = 0;  // the manager's session id
   Agent* agent = nullptr;
@@ -155,9 +157,15 @@ struct SessionState {
   // kept between turns so that its storage is reused).
   TurnRecord turn;
   Micros turn_end = 0;
-  std::optional<Micros> barge_at;
+  Micros barge_at = kNoBargeIn;
   std::shared_ptr<bool> turn_done;  // set (and shared with BargeIn) when barge_at is
 };
+
+// The SessionManager of the session's worker (not kept in the session's frame: see
+// SimulateSession's frame size in docs/performance.md, tenth round).
+SessionManager* Sessions(const SessionState& st) {
+  return (*st.w->workers)[static_cast<std::size_t>(st.worker_index)].sessions.get();
+}
 
 // Routes the session and plans its utterances.
 void PlanSession(World* w, std::int64_t index, SessionState& st) {
@@ -186,7 +194,6 @@ void PlanSession(World* w, std::int64_t index, SessionState& st) {
   st.in_experiment = route.route == "experiment";
   st.in_rollout = route.route == "rollout";
   st.worker_index = static_cast<int>(static_cast<std::size_t>(index) % w->workers->size());
-  st.sessions = (*w->workers)[static_cast<std::size_t>(st.worker_index)].sessions.get();
 }
 
 void EnableRoomFaults(SessionState& st, MockRoom& room) {
@@ -216,9 +223,10 @@ void SessionRefused(SessionState& st, const Error& error) {
 void SessionCreated(SessionState& st, MockRoom& room, std::uint64_t id) {
   World* w = st.w;
   st.id = id;
-  st.agent = st.sessions->Find(id);
+  SessionManager* sessions = Sessions(st);
+  st.agent = sessions->Find(id);
   World::ActiveSession& active = w->active_sessions[st.session.session_id];
-  active = World::ActiveSession{st.sessions, id, false};
+  active = World::ActiveSession{sessions, id, false};
   st.active = &active;
   st.session.config_version = st.agent->config().version;
   st.session.feature_flags = FlagsJson(st.agent->config(), w->flag_overrides);
@@ -227,7 +235,7 @@ void SessionCreated(SessionState& st, MockRoom& room, std::uint64_t id) {
   // loop (EndSessionNow: not inline, the drop may come from inside SessionManager's own loop
   // over its sessions); the session's coroutine then ends it at its next step.
   if (w->room_faults) {
-    room.set_on_disconnect([w, agent = st.agent, sessions = st.sessions, id] {
+    room.set_on_disconnect([w, agent = st.agent, sessions, id] {
       agent->Interrupt();
       w->loop->Spawn(EndSessionNow(sessions, id), fmt::format("close-session-{}", id));
     });
@@ -240,7 +248,7 @@ Task<bool> OpenAgentSession(SessionState* st, MockRoom* room) {
   const AgentConfig& config = *st->w->scenario->agents[st->agent_index].config;
   SessionOptions options;
   options.session_id = st->session.session_id;
-  Result<std::uint64_t> created = co_await st->sessions->CreateSession(
+  Result<std::uint64_t> created = co_await Sessions(*st)->CreateSession(
       config.agent_id, st->session.user_id, st->session.tenant_id, room, options);
   if (!created) {
     SessionRefused(*st, created.error());
@@ -264,17 +272,17 @@ Task<void> StartTurn(SessionState& st, std::string_view text) {
   ++w->turns_started;
   ++st.session.turns_started;
   // Barge-in, from its own stream per turn so the session's other draws do not move.
-  st.barge_at.reset();
+  st.barge_at = kNoBargeIn;
   if (s.workload.barge_in_probability > 0) {
     Rng barge = st.rng.Fork("barge_in").Fork(static_cast<std::uint64_t>(st.session.turns_started));
     if (barge.Bernoulli(s.workload.barge_in_probability)) {
       st.barge_at = st.turn_end + s.workload.barge_in_after_ms.SampleMillisAsMicros(barge);
     }
   }
-  if (st.barge_at) {
+  if (st.barge_at != kNoBargeIn) {
     // Only a barge-in needs to know when the turn returned: no allocation for the other turns.
     st.turn_done = std::make_shared<bool>(false);
-    w->loop->Spawn(BargeIn(w->loop, st.agent, *st.barge_at, st.turn_done),
+    w->loop->Spawn(BargeIn(w->loop, st.agent, st.barge_at, st.turn_done),
                    fmt::format("barge-in-{}-{}", st.session.session_id, st.session.turns_started));
   }
   st.active->in_turn = true;
@@ -309,8 +317,9 @@ Micros AfterTurn(SessionState& st, MockRoom& room) {
   if (turn.timings.time_to_first_audio_us < 0) return -1;
   Micros listen_until =
       st.turn_end + turn.timings.time_to_first_audio_us + turn.audio_duration_us;
-  if (st.barge_at && *st.barge_at < listen_until && *st.barge_at >= w->loop->NowMicros()) {
-    listen_until = *st.barge_at;
+  if (st.barge_at != kNoBargeIn && st.barge_at < listen_until &&
+      st.barge_at >= w->loop->NowMicros()) {
+    listen_until = st.barge_at;
     ++w->barge_ins_during_audio;
   }
   return listen_until;
@@ -320,7 +329,7 @@ void EndSessionRun(SessionState& st, MockRoom& room) {
   World* w = st.w;
   SessionRecord& session = st.session;
   w->active_sessions.erase(session.session_id);
-  (void)st.sessions->EndSession(st.id);  // kNotFound when Abort ended it
+  (void)Sessions(st)->EndSession(st.id);  // kNotFound when Abort ended it
   const bool aborted = w->aborted && session.turns_started < session.turns_planned;
   session.status = room.disconnected() ? "disconnected" : aborted ? "aborted" : "completed";
   session.ended_at_us = w->loop->NowMicros();

@@ -150,12 +150,13 @@ struct SessionRecord {
   int turns_planned = 0;
   int turns_started = 0;
   int turns_completed = 0;           // handled with a structured or fallback outcome
-  std::string status;                // completed | refused | error
-  std::string error;                 // message when status != completed
-  // Routing decision (sim/session_router.h): how the agent was chosen.
+  // Routing decision (sim/session_router.h): how the agent was chosen. `variant` sits beside the
+  // other ints (no padding: the record is in every session's coroutine frame).
+  int variant = -1;                  // experiment variant; rollout 0 old / 1 new; -1 weights
   std::string route = "weights";     // experiment | rollout | weights
   std::string route_key;             // experiment key or rollout id; empty for weights
-  int variant = -1;                  // experiment variant; rollout 0 old / 1 new; -1 weights
+  std::string status;                // completed | refused | error
+  std::string error;                 // message when status != completed
   std::string feature_flags;         // JSON object of the session's config's flags, read once
   // Outcome metrics the scenario defines (name, value: 0/1 for proportions), in scenario order.
   std::vector<std::pair<std::string, double>> outcomes;
