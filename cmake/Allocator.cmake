@@ -1,6 +1,6 @@
 # agentsim_use_mimalloc(<executable>): the program's allocations go to mimalloc (Debian's
 # libmimalloc-dev) with 2 MiB transparent huge pages (app/allocator/mimalloc_large_pages.cc)
-# instead of glibc's malloc: ~20% less CPU time on the interview load (docs/performance.md,
+# instead of glibc's malloc: ~15% less CPU time on the interview load (docs/performance.md,
 # tenth round). No effect with AGENTSIM_MIMALLOC off (the sanitizer build: AddressSanitizer
 # brings its own allocator).
 function(agentsim_use_mimalloc target)
