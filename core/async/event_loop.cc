@@ -15,6 +15,9 @@ struct EventLoop::Root {
 struct EventLoop::RootPromise : detail::PooledFrame {
   EventLoop* loop;
   std::uint64_t id;
+  std::string name;  // Spawn's
+  RootPromise* prev = nullptr;  // the loop's list of unfinished roots
+  RootPromise* next = nullptr;
 
   RootPromise(EventLoop* l, std::uint64_t i, Task<void>&) noexcept : loop(l), id(i) {}
 
@@ -25,10 +28,8 @@ struct EventLoop::RootPromise : detail::PooledFrame {
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<RootPromise> h) const noexcept {
-      EventLoop* l = h.promise().loop;
-      std::uint64_t root_id = h.promise().id;
+      h.promise().loop->OnRootDone(h.promise());
       h.destroy();
-      l->OnRootDone(root_id);
     }
     void await_resume() const noexcept {}
   };
@@ -50,8 +51,11 @@ EventLoop::Root EventLoop::RunRoot(EventLoop* loop, std::uint64_t id, Task<void>
 EventLoop::~EventLoop() {
   queue_.Clear();
   // Destroying a root frame destroys the task it awaits, and so its whole chain.
-  for (auto& [id, entry] : roots_) entry.handle.destroy();
-  roots_.clear();
+  while (first_root_ != nullptr) {
+    RootPromise& root = *first_root_;
+    OnRootDone(root);
+    std::coroutine_handle<RootPromise>::from_promise(root).destroy();
+  }
 }
 
 Task<void> EventLoop::SleepFor(Micros duration) { co_await Sleep(duration); }
@@ -64,16 +68,28 @@ bool EventLoop::Cancel(TimerId id) {
 void EventLoop::Spawn(Task<void> task, std::string name) {
   std::uint64_t id = next_root_id_++;
   Root root = RunRoot(this, id, std::move(task));
-  roots_.emplace(id, RootEntry{std::move(name), root.handle});
+  RootPromise& p = root.handle.promise();
+  p.name = std::move(name);
+  p.prev = last_root_;
+  (last_root_ != nullptr ? last_root_->next : first_root_) = &p;
+  last_root_ = &p;
+  ++live_roots_;
   ScheduleAt(now_us_, root.handle);
 }
 
-void EventLoop::OnRootDone(std::uint64_t id) { roots_.erase(id); }
+void EventLoop::OnRootDone(RootPromise& root) {
+  (root.prev != nullptr ? root.prev->next : first_root_) = root.next;
+  (root.next != nullptr ? root.next->prev : last_root_) = root.prev;
+  root.prev = root.next = nullptr;
+  --live_roots_;
+}
 
 void EventLoop::OnRootFailed(std::uint64_t id, std::exception_ptr e) {
   RootFailure f;
-  auto it = roots_.find(id);
-  f.name = it != roots_.end() ? it->second.name : "root#" + std::to_string(id);
+  // A failing root is still in the list (it ends after this); failures are rare, so a scan.
+  const RootPromise* root = first_root_;
+  while (root != nullptr && root->id != id) root = root->next;
+  f.name = root != nullptr ? root->name : "root#" + std::to_string(id);
   f.at_us = now_us_;
   try {
     std::rethrow_exception(e);
@@ -111,8 +127,8 @@ std::uint64_t EventLoop::RunUntil(Micros t_us) {
 
 std::vector<std::string> EventLoop::UnfinishedRoots() const {
   std::vector<std::string> names;
-  names.reserve(roots_.size());
-  for (const auto& [id, entry] : roots_) names.push_back(entry.name);
+  names.reserve(live_roots_);
+  for (const RootPromise* r = first_root_; r != nullptr; r = r->next) names.push_back(r->name);
   return names;
 }
 

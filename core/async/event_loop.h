@@ -13,8 +13,8 @@
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -77,7 +77,7 @@ class EventLoop final : public Clock {
   const std::vector<RootFailure>& failures() const { return failures_; }
   // Names of spawned roots that have not finished, in spawn order.
   std::vector<std::string> UnfinishedRoots() const;
-  std::size_t live_roots() const { return roots_.size(); }
+  std::size_t live_roots() const { return live_roots_; }
   std::uint64_t events_run() const { return events_run_; }
   // Queued resumptions, cancelled ones excluded.
   std::size_t pending_events() const { return queue_.size() - cancelled_.size(); }
@@ -86,7 +86,7 @@ class EventLoop final : public Clock {
   struct RootPromise;
   struct Root;
   static Root RunRoot(EventLoop* loop, std::uint64_t id, Task<void> task);
-  void OnRootDone(std::uint64_t id);
+  void OnRootDone(RootPromise& root);
   void OnRootFailed(std::uint64_t id, std::exception_ptr e);
   void RunOne();
 
@@ -95,11 +95,12 @@ class EventLoop final : public Clock {
   std::uint64_t next_root_id_ = 0;
   std::uint64_t events_run_ = 0;
   TimerQueue queue_;
-  struct RootEntry {
-    std::string name;
-    std::coroutine_handle<> handle;
-  };
-  std::map<std::uint64_t, RootEntry> roots_;  // ordered: deterministic reports
+  // Unfinished roots in spawn order (deterministic reports): a list threaded through the root
+  // frames themselves, so a spawn or an end is a few pointer writes (no tree node to allocate,
+  // rebalance or free; the std::map it replaces was ~1% of a load run).
+  RootPromise* first_root_ = nullptr;
+  RootPromise* last_root_ = nullptr;
+  std::size_t live_roots_ = 0;
   std::set<std::uint64_t> cancelled_;         // sequence numbers of cancelled queued events
   std::vector<RootFailure> failures_;
 };

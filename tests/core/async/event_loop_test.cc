@@ -120,6 +120,32 @@ TEST(EventLoopTest, ReportsRootsLeftUnfinishedWhenIdle) {
   EXPECT_EQ(loop.live_roots(), 2u);
 }  // the loop destroys the stuck frames (ASan checks for leaks)
 
+// Roots end in another order than they were spawned in (first, last, middle of the list): the
+// unfinished ones stay listed in spawn order, a failure is named after its own root, and roots
+// spawned later join the end of the list.
+TEST(EventLoopTest, RootsEndingOutOfOrderKeepSpawnOrder) {
+  EventLoop loop;
+  std::vector<std::string> log;
+  loop.Spawn(SleepThenLog(&loop, 3, "first", &log), "first");
+  loop.Spawn(WaitsForever(), "stuck-1");
+  loop.Spawn(SleepThenLog(&loop, 1, "middle", &log), "middle");
+  loop.Spawn(Throws(&loop), "thrower");
+  loop.Spawn(WaitsForever(), "stuck-2");
+  loop.Spawn(SleepThenLog(&loop, 2, "last", &log), "last");
+  EXPECT_EQ(loop.live_roots(), 6u);
+  loop.Run();
+  EXPECT_THAT(log, ElementsAre("middle@1", "last@2", "first@3"));
+  ASSERT_EQ(loop.failures().size(), 1u);
+  EXPECT_EQ(loop.failures()[0].name, "thrower");
+  EXPECT_EQ(loop.failures()[0].at_us, 5);
+  EXPECT_THAT(loop.UnfinishedRoots(), ElementsAre("stuck-1", "stuck-2"));
+  loop.Spawn(WaitsForever(), "stuck-3");
+  loop.Spawn(SleepThenLog(&loop, 1, "again", &log), "again");
+  loop.Run();
+  EXPECT_THAT(loop.UnfinishedRoots(), ElementsAre("stuck-1", "stuck-2", "stuck-3"));
+  EXPECT_EQ(loop.live_roots(), 3u);
+}
+
 Task<int> Delayed(EventLoop* loop, Micros delay, int value) {
   co_await loop->Sleep(delay);
   co_return value;
