@@ -34,9 +34,12 @@ void Abort(World* w, RunAbort why) {
   w->arrivals_done = true;
   Record(w, "run", why.kind, why.subject, "ok", why.detail);
   w->abort = w->timeline.back();
-  for (const auto& [id, active] : w->active_sessions) {
-    if (active.in_turn) (void)active.manager->EndSession(active.id);
+  std::vector<World::ActiveSession> in_turn;
+  for (const World::ActiveSession& active : w->active_sessions) {
+    if (active.manager != nullptr && active.in_turn) in_turn.push_back(active);
   }
+  std::ranges::sort(in_turn, {}, &World::ActiveSession::session_id);
+  for (const World::ActiveSession& active : in_turn) (void)active.manager->EndSession(active.id);
   MaybeFinish(w);
 }
 

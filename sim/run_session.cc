@@ -149,10 +149,10 @@ struct SessionState {
   bool in_experiment = false;
   bool in_rollout = false;
   int worker_index = 0;  // its SessionManager: Sessions(st)
+  std::uint32_t active_slot = 0;  // its World::active_sessions slot: Active(st)
   std::vector<std::string_view> utterances;  // into the scenario (PlanUtterances)
   std::uint64_t id = 0;  // the manager's session id
   Agent* agent = nullptr;
-  World::ActiveSession* active = nullptr;
   // The turn in flight, and its record (Agent::RunTurn resets and writes it; AfterTurn reads it;
   // kept between turns so that its storage is reused).
   TurnRecord turn;
@@ -165,6 +165,10 @@ struct SessionState {
 // SimulateSession's frame size in docs/performance.md, tenth round).
 SessionManager* Sessions(const SessionState& st) {
   return (*st.w->workers)[static_cast<std::size_t>(st.worker_index)].sessions.get();
+}
+
+World::ActiveSession& Active(const SessionState& st) {
+  return st.w->active_sessions[st.active_slot];
 }
 
 // Routes the session and plans its utterances.
@@ -225,9 +229,14 @@ void SessionCreated(SessionState& st, MockRoom& room, std::uint64_t id) {
   st.id = id;
   SessionManager* sessions = Sessions(st);
   st.agent = sessions->Find(id);
-  World::ActiveSession& active = w->active_sessions[st.session.session_id];
-  active = World::ActiveSession{sessions, id, false};
-  st.active = &active;
+  if (w->free_active_slots.empty()) {
+    st.active_slot = static_cast<std::uint32_t>(w->active_sessions.size());
+    w->active_sessions.emplace_back();
+  } else {
+    st.active_slot = w->free_active_slots.back();
+    w->free_active_slots.pop_back();
+  }
+  Active(st) = World::ActiveSession{sessions, id, st.session.session_id, false};
   st.session.config_version = st.agent->config().version;
   st.session.feature_flags = FlagsJson(st.agent->config(), w->flag_overrides);
   // A dropped connection cuts the turn in flight at once (Agent::Interrupt only sets a flag:
@@ -285,7 +294,7 @@ Task<void> StartTurn(SessionState& st, std::string_view text) {
     w->loop->Spawn(BargeIn(w->loop, st.agent, st.barge_at, st.turn_done),
                    fmt::format("barge-in-{}-{}", st.session.session_id, st.session.turns_started));
   }
-  st.active->in_turn = true;
+  Active(st).in_turn = true;
   return st.agent->RunTurn(std::string(text), st.turn_end, &st.turn);
 }
 
@@ -297,7 +306,7 @@ Micros AfterTurn(SessionState& st, MockRoom& room) {
   const TurnRecord& turn = st.turn;
   World* w = st.w;
   SessionRecord& session = st.session;
-  st.active->in_turn = false;
+  Active(st).in_turn = false;
   if (st.turn_done) {
     *st.turn_done = true;
     st.turn_done.reset();
@@ -328,7 +337,8 @@ Micros AfterTurn(SessionState& st, MockRoom& room) {
 void EndSessionRun(SessionState& st, MockRoom& room) {
   World* w = st.w;
   SessionRecord& session = st.session;
-  w->active_sessions.erase(session.session_id);
+  Active(st) = World::ActiveSession{};
+  w->free_active_slots.push_back(st.active_slot);
   (void)Sessions(st)->EndSession(st.id);  // kNotFound when Abort ended it
   const bool aborted = w->aborted && session.turns_started < session.turns_planned;
   session.status = room.disconnected() ? "disconnected" : aborted ? "aborted" : "completed";

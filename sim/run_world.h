@@ -91,11 +91,16 @@ struct World {
   bool aborted = false;
   std::optional<TimelineRecord> abort;
   struct ActiveSession {
-    SessionManager* manager = nullptr;
-    std::uint64_t id = 0;  // the manager's session id
-    bool in_turn = false;  // awaiting Agent::RunTurn
+    SessionManager* manager = nullptr;  // null: a free slot
+    std::uint64_t id = 0;          // the manager's session id
+    std::uint64_t session_id = 0;  // SessionRecord::session_id (Abort's order)
+    bool in_turn = false;          // awaiting Agent::RunTurn
   };
-  std::map<std::uint64_t, ActiveSession> active_sessions;  // by SessionRecord::session_id
+  // Sessions created and not yet ended, in slots reused through free_active_slots (a session
+  // keeps its slot's index; no tree node per session: the std::map this replaces was ~0.7% of a
+  // load run). Abort sorts them by session_id.
+  std::vector<ActiveSession> active_sessions;
+  std::vector<std::uint32_t> free_active_slots;
   std::vector<TimelineRecord> timeline;
   std::vector<PropagationRecord> propagation;
   // (worker, agent_id, version) -> index into propagation, until first served.
