@@ -184,8 +184,9 @@ class Agent final : private LlmRouteSource {
   Task<void> StructuredCall(const AgentConfig& config, const std::string& user_text,
                             TurnRecord& record, bool* spoken_early, Micros* llm_start,
                             Result<LlmResponse>* out);
-  ParsedLlmOutput ReadStructured(const AgentConfig& config, const LlmResponse& response,
-                                 Micros llm_start, TurnRecord& record);
+  // Parses the response into `parsed` (ParseLlmOutput's reuse of its room_payload buffer).
+  void ReadStructured(const AgentConfig& config, const LlmResponse& response, Micros llm_start,
+                      TurnRecord& record, ParsedLlmOutput& parsed);
   // True when the turn's reply is decided (structured, or dropped by a barge-in).
   bool DeliverStructured(ParsedLlmOutput& parsed, bool spoken_early, TurnRecord& record,
                          Reply& reply);

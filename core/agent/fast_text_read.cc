@@ -130,9 +130,12 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
   // PublicPayloadText: the members but hidden ones, keys sorted (std::map's order): the
   // schema's fields in the order of their names, those with a member (read or defaulted).
   const std::span<const std::uint8_t> by_name = fast_text::FieldsByName(schema);
-  std::string payload;
+  // Written into out.room_payload's storage (empty; its capacity kept by ParseLlmOutput's
+  // caller across outputs), given back empty when the read fails below.
+  std::string payload = std::move(out.room_payload);
   payload.reserve(raw.size() + 64);  // the payload is mostly the output without its blanks
   int written = 0;
+  bool written_ok = true;  // false: a default that is not UTF-8 (the general path reports it)
   {
     fast_text::Writer w(payload);
     w.Put('{');
@@ -153,14 +156,19 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
       w.Advance(k);
       ++written;
       if (m.default_value != nullptr) {
-        const bool ok = AppendCompactJson(*m.default_value, w.Suspend());
+        written_ok = AppendCompactJson(*m.default_value, w.Suspend());
         w.Resume();
-        if (!ok) return false;
+        if (!written_ok) break;
       } else {
         fast_text::AppendValue(m.value, item_span, w);
       }
     }
     w.Put('}');
+  }
+  if (!written_ok) {
+    payload.clear();
+    out.room_payload = std::move(payload);
+    return false;
   }
   out.outcome = TurnOutcome::kStructured;
   out.reason = reason::kOk;

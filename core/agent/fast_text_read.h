@@ -32,7 +32,8 @@ namespace agentsim {
 // True when `raw` is such an object: `out` is then the complete structured result (outcome
 // structured, reason ok, spoken, room_payload and room_fields, defaults_applied, object null),
 // as FastReadStructured's kDone leaves it. False leaves `out` untouched. Requires
-// options.mode strict, options.max_depth >= 2 and options.keep_object false (else false).
+// options.mode strict, options.max_depth >= 2 and options.keep_object false (else false), and
+// out.room_payload empty: its capacity holds the payload written (no allocation once grown).
 bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
                    const LlmOutputOptions& options, ParsedLlmOutput& out);
 

@@ -290,11 +290,14 @@ ParsedLlmOutput ParseGeneral(ParsedLlmOutput out, std::string_view raw,
 
 }  // namespace
 
-ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
-                               const LlmOutputOptions& options) {
+void ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
+                    const LlmOutputOptions& options, ParsedLlmOutput& out) {
+  std::string payload_buffer = std::move(out.room_payload);
+  payload_buffer.clear();
+  out = ParsedLlmOutput{};
+  out.room_payload = std::move(payload_buffer);  // empty, with its capacity (ReadValidText)
   // The common case (one valid object, strict mode) is read straight from the text or from
-  // simdjson's DOM into `out`, returned in place (one return of one object: no move).
-  ParsedLlmOutput out;
+  // simdjson's DOM into `out`.
   JsonAttempt whole;
   FastRead read = FastRead::kDeclined;
   if (!raw.empty() && raw.size() <= options.max_bytes && !IsBlank(raw)) {
@@ -303,6 +306,12 @@ ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema
   if (read != FastRead::kDone) {
     out = ParseGeneral(std::move(out), raw, schema, options, read, std::move(whole));
   }
+}
+
+ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
+                               const LlmOutputOptions& options) {
+  ParsedLlmOutput out;
+  ParseLlmOutput(raw, schema, options, out);
   return out;
 }
 

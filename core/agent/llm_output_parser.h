@@ -89,5 +89,10 @@ struct ParsedLlmOutput {
 // Reads `raw` (any bytes) against `schema` in `options.mode`.
 ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
                                const LlmOutputOptions& options);
+// The same result into `out`, whose previous contents are dropped; the capacity of its
+// room_payload is kept and written into, so a caller that reuses one ParsedLlmOutput (or moves
+// a spare buffer into room_payload) allocates no payload per output once the buffer has grown.
+void ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
+                    const LlmOutputOptions& options, ParsedLlmOutput& out);
 
 }  // namespace agentsim

@@ -69,6 +69,11 @@ void Check(const std::string& raw, const NamedSchema& ns, int max_depth, std::st
   const ParsedLlmOutput kept = ParseLlmOutput(raw, ns.schema, options);
   options.keep_object = false;
   const ParsedLlmOutput dropped = ParseLlmOutput(raw, ns.schema, options);
+  // Into a reused result (still holding the previous output's, structured or not, and its
+  // payload buffer): the same result, object included.
+  static ParsedLlmOutput reused;
+  ParseLlmOutput(raw, ns.schema, options, reused);
+  if (std::string d = Difference(reused, dropped); !d.empty()) fail("into a reused result: " + d);
 
   // keep_object changes `object` only: the full object when kept, null when structured and not.
   if (std::string d = Difference(dropped, kept, /*skip_object=*/true); !d.empty()) {
