@@ -200,7 +200,10 @@ Result<std::unique_ptr<ReportWriter>> ReportWriter::Open(const std::string& path
 ReportWriter::ReportWriter(std::string path)
     : path_(std::move(path)),
       turns_(kTurnColumnCount, /*key_columns=*/2, kAttemptColumnCount),
-      sessions_(kSessionColumnCount, /*key_columns=*/1, kOutcomeColumnCount) {}
+      sessions_(kSessionColumnCount, /*key_columns=*/1, kOutcomeColumnCount) {
+  // A full batch's values and text (its six texts take ~60 bytes a turn) without regrowing.
+  turns_.parent().Reserve(kTurnsPerBatch, kTurnsPerBatch * 64);
+}
 
 ReportWriter::~ReportWriter() { Close(/*commit=*/true); }
 

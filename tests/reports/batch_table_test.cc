@@ -212,5 +212,29 @@ TEST(RowBatchTest, TruncateAndClearDropRows) {
   EXPECT_EQ(batch.TextOf(batch.At(0, 1)), "x");
 }
 
+// Rows within a reserved room, then past it (the batch grows from the reserved capacity, not
+// from 1,024 values), keep every value: 700 rows of 3 values is 2,100 values, past the room for
+// 500 rows (1,500) and past the first growth step of an unreserved batch (1,024).
+TEST(RowBatchTest, RowsPastAReservedRoomKeepTheirValues) {
+  for (const std::size_t reserved_rows : {std::size_t{0}, std::size_t{500}, std::size_t{700}}) {
+    RowBatch batch(3);
+    batch.Reserve(reserved_rows, 16);
+    for (int i = 0; i < 700; ++i) {
+      batch.Int(i);
+      batch.Text("t" + std::to_string(i));
+      batch.Real(i + 0.5);
+      batch.EndRow();
+    }
+    ASSERT_EQ(batch.rows(), 700u) << reserved_rows;
+    for (const std::size_t row : {std::size_t{0}, std::size_t{499}, std::size_t{500},
+                                  std::size_t{699}}) {
+      EXPECT_EQ(batch.At(row, 0).integer, static_cast<std::int64_t>(row)) << reserved_rows;
+      EXPECT_EQ(batch.TextOf(batch.At(row, 1)), "t" + std::to_string(row)) << reserved_rows;
+      EXPECT_EQ(batch.At(row, 2).real, static_cast<double>(row) + 0.5) << reserved_rows;
+      EXPECT_EQ(batch.At(row, 2).type, RowBatch::Type::kReal) << reserved_rows;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace agentsim
