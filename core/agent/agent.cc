@@ -160,8 +160,9 @@ Task<void> Agent::StructuredCall(const AgentConfig& config, const std::string& u
   return CompleteLlm(config, request, record, out);
 }
 
-void Agent::ReadStructured(const AgentConfig& config, const LlmResponse& response,
-                           Micros llm_start, TurnRecord& record, ParsedLlmOutput& parsed) {
+ParsedLlmOutput Agent::ReadStructured(const AgentConfig& config, const LlmResponse& response,
+                                      Micros llm_start, TurnRecord& record,
+                                      std::string payload_buffer) {
   record.output_tokens += response.output_tokens;
   record.timings.llm_ttft_us = response.first_token_at_us - llm_start;
   record.timings.llm_total_us = response.completed_at_us - llm_start;
@@ -170,11 +171,13 @@ void Agent::ReadStructured(const AgentConfig& config, const LlmResponse& respons
   parse_options.mode = config.schema.coercion();
   parse_options.text_field = config.tts.text_field;
   parse_options.keep_object = sentiment_analysis_;  // only FillSentiment reads the object
-  ParseLlmOutput(response.text, config.schema, parse_options, parsed);
+  ParsedLlmOutput parsed = ParseLlmOutput(response.text, config.schema, parse_options,
+                                          std::move(payload_buffer));
   record.timings.parse_validate_us = services_.clock->NowMicros() - parse_start;
   record.validation_errors = static_cast<int>(parsed.violations.size());
   record.coercions = parsed.coercions.Total();
   record.coercion_kinds = parsed.coercions.NonZero();
+  return parsed;
 }
 
 bool Agent::DeliverStructured(ParsedLlmOutput& parsed, bool spoken_early, TurnRecord& record,
@@ -213,9 +216,8 @@ bool Agent::HandleStructured(const AgentConfig& config, const Result<LlmResponse
   // per thread for the next output, so a turn allocates no payload (sessions on one thread take
   // turns; other threads have their own).
   static thread_local std::string payload_buffer;
-  ParsedLlmOutput parsed;
-  parsed.room_payload = std::move(payload_buffer);
-  ReadStructured(config, *response, llm_start, record, parsed);
+  ParsedLlmOutput parsed =
+      ReadStructured(config, *response, llm_start, record, std::move(payload_buffer));
   const bool decided = DeliverStructured(parsed, spoken_early, record, reply);
   payload_buffer = std::move(parsed.room_payload);
   return decided;
@@ -258,8 +260,8 @@ Task<void> Agent::GenerateReply(const AgentConfig& config, const std::string& us
   co_await StructuredCall(config, user_text, record, &spoken_early, &start_us, &response);
   if (response && sentiment_analysis_) {
     // The parsed output lives on the heap across the sentiment call (a rare path).
-    auto parsed = std::make_unique<ParsedLlmOutput>();
-    ReadStructured(config, *response, start_us, record, *parsed);
+    auto parsed = std::make_unique<ParsedLlmOutput>(
+        ReadStructured(config, *response, start_us, record));
     if (parsed->structured()) co_await FillSentiment(config, user_text, parsed.get(), record);
     if (DeliverStructured(*parsed, spoken_early, record, reply)) co_return;
   } else if (HandleStructured(config, response, start_us, spoken_early, record, reply)) {

@@ -184,9 +184,10 @@ class Agent final : private LlmRouteSource {
   Task<void> StructuredCall(const AgentConfig& config, const std::string& user_text,
                             TurnRecord& record, bool* spoken_early, Micros* llm_start,
                             Result<LlmResponse>* out);
-  // Parses the response into `parsed` (ParseLlmOutput's reuse of its room_payload buffer).
-  void ReadStructured(const AgentConfig& config, const LlmResponse& response, Micros llm_start,
-                      TurnRecord& record, ParsedLlmOutput& parsed);
+  // Parses the response; `payload_buffer` is the storage of its room_payload (ParseLlmOutput).
+  ParsedLlmOutput ReadStructured(const AgentConfig& config, const LlmResponse& response,
+                                 Micros llm_start, TurnRecord& record,
+                                 std::string payload_buffer = {});
   // True when the turn's reply is decided (structured, or dropped by a barge-in).
   bool DeliverStructured(ParsedLlmOutput& parsed, bool spoken_early, TurnRecord& record,
                          Reply& reply);

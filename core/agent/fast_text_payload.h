@@ -28,8 +28,9 @@ inline constexpr std::size_t kMaxFields = 64;
 // is a memcpy rather than a push_back or append call.
 class Writer {
  public:
-  // `out` keeps its capacity when what is written fits in it.
-  explicit Writer(std::string& out) : out_(out) { out_.resize(out_.capacity()); }
+  // Writes `out` from its start, with `room` bytes of it ready (grown as needed); `out` keeps
+  // its capacity when what is written fits in it.
+  Writer(std::string& out, std::size_t room) : out_(out) { out_.resize(room); }
   ~Writer() { out_.resize(pos_); }
 
   [[gnu::always_inline]] char* Room(std::size_t n) {

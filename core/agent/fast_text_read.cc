@@ -133,11 +133,12 @@ bool ReadValidText(std::string_view raw, const DynamicSchema& schema,
   // Written into out.room_payload's storage (empty; its capacity kept by ParseLlmOutput's
   // caller across outputs), given back empty when the read fails below.
   std::string payload = std::move(out.room_payload);
-  payload.reserve(raw.size() + 64);  // the payload is mostly the output without its blanks
+  const std::size_t room = raw.size() + 64;  // the payload is mostly the output without blanks
+  payload.reserve(room);
   int written = 0;
   bool written_ok = true;  // false: a default that is not UTF-8 (the general path reports it)
   {
-    fast_text::Writer w(payload);
+    fast_text::Writer w(payload, room);
     w.Put('{');
     for (const std::uint8_t index : by_name) {
       if (member_of[index] == kNoMember) continue;

@@ -290,14 +290,13 @@ ParsedLlmOutput ParseGeneral(ParsedLlmOutput out, std::string_view raw,
 
 }  // namespace
 
-void ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
-                    const LlmOutputOptions& options, ParsedLlmOutput& out) {
-  std::string payload_buffer = std::move(out.room_payload);
-  payload_buffer.clear();
-  out = ParsedLlmOutput{};
-  out.room_payload = std::move(payload_buffer);  // empty, with its capacity (ReadValidText)
+ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
+                               const LlmOutputOptions& options, std::string payload_buffer) {
   // The common case (one valid object, strict mode) is read straight from the text or from
-  // simdjson's DOM into `out`.
+  // simdjson's DOM into `out`, returned in place (one return of one object: no move).
+  ParsedLlmOutput out;
+  payload_buffer.clear();
+  out.room_payload = std::move(payload_buffer);  // empty, with its capacity (ReadValidText)
   JsonAttempt whole;
   FastRead read = FastRead::kDeclined;
   if (!raw.empty() && raw.size() <= options.max_bytes && !IsBlank(raw)) {
@@ -306,13 +305,12 @@ void ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
   if (read != FastRead::kDone) {
     out = ParseGeneral(std::move(out), raw, schema, options, read, std::move(whole));
   }
+  return out;
 }
 
 ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
                                const LlmOutputOptions& options) {
-  ParsedLlmOutput out;
-  ParseLlmOutput(raw, schema, options, out);
-  return out;
+  return ParseLlmOutput(raw, schema, options, std::string());
 }
 
 }  // namespace agentsim

@@ -89,10 +89,10 @@ struct ParsedLlmOutput {
 // Reads `raw` (any bytes) against `schema` in `options.mode`.
 ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
                                const LlmOutputOptions& options);
-// The same result into `out`, whose previous contents are dropped; the capacity of its
-// room_payload is kept and written into, so a caller that reuses one ParsedLlmOutput (or moves
-// a spare buffer into room_payload) allocates no payload per output once the buffer has grown.
-void ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
-                    const LlmOutputOptions& options, ParsedLlmOutput& out);
+// The same, with `payload_buffer` (its contents dropped) as the storage of room_payload: a
+// caller that hands back the previous result's room_payload allocates no payload per output
+// once the buffer has grown.
+ParsedLlmOutput ParseLlmOutput(std::string_view raw, const DynamicSchema& schema,
+                               const LlmOutputOptions& options, std::string payload_buffer);
 
 }  // namespace agentsim
