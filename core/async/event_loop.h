@@ -101,7 +101,7 @@ class EventLoop final : public Clock {
   RootPromise* first_root_ = nullptr;
   RootPromise* last_root_ = nullptr;
   std::size_t live_roots_ = 0;
-  std::set<std::uint64_t> cancelled_;         // sequence numbers of cancelled queued events
+  std::set<std::uint64_t> cancelled_;  // sequence numbers of cancelled queued events
   std::vector<RootFailure> failures_;
 };
 
