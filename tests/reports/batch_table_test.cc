@@ -236,5 +236,25 @@ TEST(RowBatchTest, RowsPastAReservedRoomKeepTheirValues) {
   }
 }
 
+// Within its reserved room a batch is never moved: the first row's text stays where it was
+// written (the arena would be reallocated, and the text copied, if Reserve did not reserve it).
+TEST(RowBatchTest, RowsWithinAReservedRoomAreNotMoved) {
+  RowBatch batch(2);
+  batch.Reserve(700, 700 * 4);
+  batch.Int(0);
+  batch.Text("t0");
+  batch.EndRow();
+  const char* first_text = batch.TextOf(batch.At(0, 1)).data();
+  for (int i = 1; i < 700; ++i) {
+    batch.Int(i);
+    batch.Text("t" + std::to_string(i));
+    batch.EndRow();
+  }
+  ASSERT_EQ(batch.rows(), 700u);
+  EXPECT_EQ(batch.TextOf(batch.At(0, 1)).data(), first_text);
+  EXPECT_EQ(batch.TextOf(batch.At(699, 1)), "t699");
+  EXPECT_EQ(batch.At(699, 0).integer, 699);
+}
+
 }  // namespace
 }  // namespace agentsim
