@@ -23,6 +23,7 @@
 #include "sim/file_source.h"
 #include "sim/runner.h"
 #include "sim/scenario_variant.h"
+#include "sim/transcripts.h"
 #include "sim/session_metrics.h"
 
 namespace agentsim::app {
@@ -85,6 +86,10 @@ int CompareCommand(const CompareArgs& args) {
   const std::string relative = scenario_path.filename().string();
   Result<Scenario> base = LoadScenario(files, relative);
   if (!base) return Fail(base.error().message);
+  if (std::string skipped = SkippedWarning(base->utterances.path, base->utterances.transcript_load);
+      !skipped.empty()) {
+    std::cerr << "agentsim: warning: " << EscapeLinesForMessage(skipped) << "\n";
+  }
   Result<std::string> scenario_text = files.Read(relative);
   if (!scenario_text) return Fail(scenario_text.error().message);
   const std::uint64_t seed = args.seed.value_or(base->seed);

@@ -24,6 +24,10 @@ int ReportCommand(const ReportArgs& args) {
       std::cerr << "agentsim: warning: " << args.db
                 << ": the run did not finish; the digest covers the rows written before it "
                    "stopped\n";
+    } else if (summary && !RowsUnaccounted(*summary).empty()) {
+      std::cerr << "agentsim: warning: " << args.db << ": report rows unaccounted: "
+                << RowsUnaccounted(*summary)
+                << "; the digest covers the rows as they are now, not as the run wrote them\n";
     }
     return kExitOk;
   }
@@ -50,9 +54,12 @@ int ReportCommand(const ReportArgs& args) {
     std::cout << FormatThresholds(**thresholds);
     for (const ThresholdResult& r : **thresholds) threshold_failed = threshold_failed || !r.passed;
   }
-  // An unfinished run is not a pass: its checks did not all run. A failed check outranks a
-  // failed threshold, as in `agentsim run`.
-  if (summary->check_failures > 0 || !summary->finished) return kExitCheckFailed;
+  // An unfinished run is not a pass: its checks did not all run; nor is a report whose rows no
+  // longer match the run's totals. A failed check outranks a failed threshold, as in
+  // `agentsim run`.
+  if (summary->check_failures > 0 || !summary->finished || !RowsUnaccounted(*summary).empty()) {
+    return kExitCheckFailed;
+  }
   return threshold_failed ? kExitThresholdsFailed : kExitOk;
 }
 

@@ -29,6 +29,7 @@
 #include "sim/file_source.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/transcripts.h"
 #include "sim/workload/workload_json.h"
 
 namespace agentsim::app {
@@ -189,6 +190,10 @@ int RunCommand(const RunArgs& args) {
   overrides.transcripts_path = args.transcripts;
   Result<Scenario> scenario = LoadScenario(*files, relative, overrides);
   if (!scenario) return BadInput(scenario.error());
+  if (std::string skipped = SkippedWarning(scenario->utterances.path, scenario->utterances.transcript_load);
+      !skipped.empty()) {
+    std::cerr << "agentsim: warning: " << EscapeLinesForMessage(skipped) << "\n";
+  }
   Result<std::string> scenario_text = files->Read(relative);
   if (!scenario_text) return BadInput(scenario_text.error());
   const std::uint64_t seed = args.seed.value_or(scenario->seed);

@@ -2,12 +2,47 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "reports/report_schema.h"
 
 namespace agentsim {
+namespace {
+
+// A file cut short (a partial copy, a full disk) is refused before SQLite reads it: cut inside a
+// page it would read without an error (the missing end as zeros), cut at a page boundary it
+// reports only "database disk image is malformed". The 100-byte database header
+// (sqlite.org/fileformat.html, section 1.3) gives the page size (offset 16, big-endian, 1 for
+// 65,536) and the page count (offset 28), which is valid when nonzero and the change counter
+// (offset 24) equals the version-valid-for number (offset 92). A report (journal_mode=OFF) is
+// exactly that many pages long. Files that are not SQLite databases pass here.
+Status CheckNotTruncated(const std::string& path, std::uintmax_t bytes) {
+  unsigned char header[100];
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return {};
+  if (std::memcmp(header, "SQLite format 3", 16) != 0) return {};
+  auto be32 = [&](std::size_t at) {
+    return (std::uint32_t{header[at]} << 24) | (std::uint32_t{header[at + 1]} << 16) |
+           (std::uint32_t{header[at + 2]} << 8) | std::uint32_t{header[at + 3]};
+  };
+  const std::uint32_t raw_page_size = (std::uint32_t{header[16]} << 8) | header[17];
+  const std::uintmax_t page_size = raw_page_size == 1 ? 65536 : raw_page_size;
+  const std::uint32_t pages = be32(28);
+  if (pages == 0 || be32(24) != be32(92) || page_size < 512) return {};
+  const std::uintmax_t expected = pages * page_size;
+  if (bytes >= expected) return {};
+  return InvalidArgument(sqlite::ErrorText(
+      path, "truncated report",
+      "the file has " + std::to_string(bytes) + " bytes, its header counts " +
+          std::to_string(pages) + " pages of " + std::to_string(page_size) + " bytes (" +
+          std::to_string(expected) + "); run the scenario again"));
+}
+
+}  // namespace
 
 Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
   std::error_code ec;
@@ -18,6 +53,13 @@ Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
   if (ec) return Unavailable(sqlite::ErrorText(path, "cannot read report", ec.message()));
   if (status.type() != std::filesystem::file_type::regular) {
     return InvalidArgument(sqlite::ErrorText(path, "not an agentsim report (not a regular file)", ""));
+  }
+  std::error_code size_ec;
+  const std::uintmax_t bytes = std::filesystem::file_size(path, size_ec);
+  if (!size_ec) {
+    if (Status whole = CheckNotTruncated(path, bytes); !whole) {
+      return std::unexpected(std::move(whole.error()));
+    }
   }
   auto opened = sqlite::Open(path, SQLITE_OPEN_READONLY);
   if (!opened) return std::unexpected(std::move(opened.error()));
@@ -45,24 +87,6 @@ Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
         "PRAGMA user_version is " + std::to_string(*version) + ", expected " +
             std::to_string(kOldestReadableReportSchemaVersion) + " or " +
             std::to_string(kReportSchemaVersion)));
-  }
-  // A file cut short (a partial copy, a full disk) reads without an error: SQLite takes the
-  // missing end of its last page as zeros and the header still counts the pages it had. A
-  // report (journal_mode=OFF) is exactly page_count pages long.
-  auto pages = sqlite::ReadIntPragma(db.get(), "PRAGMA page_count", path);
-  if (!pages) return std::unexpected(std::move(pages.error()));
-  auto page_size = sqlite::ReadIntPragma(db.get(), "PRAGMA page_size", path);
-  if (!page_size) return std::unexpected(std::move(page_size.error()));
-  std::error_code size_ec;
-  const std::uintmax_t bytes = std::filesystem::file_size(path, size_ec);
-  const auto expected =
-      static_cast<std::uintmax_t>(*pages) * static_cast<std::uintmax_t>(*page_size);
-  if (!size_ec && bytes < expected) {
-    return InvalidArgument(sqlite::ErrorText(
-        path, "truncated report",
-        "the file has " + std::to_string(bytes) + " bytes, its header counts " +
-            std::to_string(*pages) + " pages of " + std::to_string(*page_size) + " bytes (" +
-            std::to_string(expected) + "); run the scenario again"));
   }
   return db;
 }

@@ -92,13 +92,20 @@ Status ReadTurns(sqlite3* db, const std::string& path, RowTally* tally, Summary&
 Status ReadCounts(sqlite3* db, const std::string& path, RowTally* tally, Summary& s) {
   bool has_run = false;
   auto status =
-      ForEachRow(db, "SELECT scenario_name, seed, virtual_duration_us FROM run WHERE run_id = 1",
+      ForEachRow(db,
+                 "SELECT scenario_name, seed, virtual_duration_us, sessions_started, "
+                 "turns_started, CASE WHEN json_valid(parameters_json) THEN "
+                 "json_extract(parameters_json, '$.command') END IS 'compare' "
+                 "FROM run WHERE run_id = 1",
                  path, [&](sqlite3_stmt* stmt) {
                    has_run = true;
                    s.scenario_name = ColumnText(stmt, 0);
                    s.seed = ColumnText(stmt, 1);
                    s.finished = sqlite3_column_type(stmt, 2) != SQLITE_NULL;
                    s.virtual_duration_us = sqlite3_column_int64(stmt, 2);
+                   s.sessions_started = sqlite3_column_int64(stmt, 3);
+                   s.turns_started = sqlite3_column_int64(stmt, 4);
+                   s.compare = sqlite3_column_int(stmt, 5) != 0;
                  });
   if (!status) return status;
   if (!has_run) return InvalidArgument(path + ": not an agentsim report: the run table is empty");
@@ -227,6 +234,23 @@ void RowTally::TurnsInto(Summary& s) {
   std::sort(s.reasons.begin(), s.reasons.end());
   s.time_to_first_audio = LatencyOf(time_to_first_audio_us_);
   s.turn_latency = LatencyOf(turn_total_us_);
+}
+
+std::string RowsUnaccounted(const Summary& s) {
+  if (!s.finished || s.compare) return "";
+  std::string out;
+  const std::int64_t session_rows = s.sessions - s.sessions_dropped;
+  if (session_rows != s.sessions_started) {
+    out = std::to_string(s.sessions_started) + " sessions started, " +
+          std::to_string(session_rows) + " session rows" +
+          (s.sessions_dropped > 0 ? " besides the dropped arrivals" : "");
+  }
+  if (s.turns != s.turns_started) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(s.turns_started) + " turns started, " + std::to_string(s.turns) +
+           " turn rows";
+  }
+  return out;
 }
 
 Result<Summary> ReadSummary(const std::string& db_path, RowTally* rows) {

@@ -49,6 +49,15 @@ struct Summary {
   bool finished = false;               // the run row holds totals (ReportWriter::Finish ran);
                                        // false for a killed run: its checks are incomplete
   Micros virtual_duration_us = 0;      // 0 unless finished
+  // The run row's totals (0 unless finished): the sessions and turns the simulation started.
+  // Every started turn has a turn row and every started session a session row (dropped
+  // arrivals have a session row too but never start); see RowsUnaccounted.
+  std::int64_t sessions_started = 0;
+  std::int64_t turns_started = 0;
+  // The report of `agentsim compare` (run.parameters_json's "command"): its variant runs' rows
+  // are not kept (docs/report-schema.md, table comparison), so the run totals count rows that
+  // were never written.
+  bool compare = false;
   bool has_wall_time = false;          // a run_wall row exists
   double wall_time_ms = 0;             // 0 unless has_wall_time
   std::int64_t check_failures = 0;
@@ -103,6 +112,14 @@ class RowTally {
   std::vector<double> turn_total_us_;
   Summary sessions_;  // only the session counts are used
 };
+
+// For a finished run whose turn table, or session table less the dropped arrivals, holds a
+// different number of rows than the run row says were started (rows deleted or added after the
+// run, or a damaged copy): what differs, e.g. "2091 turns started, 2000 turn rows"; empty when
+// every row is accounted for, the run did not finish (its totals are unknown) or the report is
+// a compare report (it keeps no session or turn rows). The summary's
+// checks line shows it and `agentsim report` exits 1, as for a failed check.
+std::string RowsUnaccounted(const Summary& s);
 
 // Reads the summary of the report at `db_path` (opened read-only). With `rows`, the session and
 // turn lines come from it instead of scans of those tables (the caller tallied every row it

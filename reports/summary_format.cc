@@ -83,6 +83,13 @@ std::string Checks(const Summary& s) {
     return s.check_failures == 0 ? "unknown: the run did not finish"
                                  : failed + "; the run did not finish";
   }
+  // Rows deleted or added after the run: the run's own checks passed, but this report no longer
+  // holds what the run wrote.
+  const std::string unaccounted = RowsUnaccounted(s);
+  if (!unaccounted.empty()) {
+    return (s.check_failures == 0 ? std::string() : failed + "; ") + "report rows unaccounted: " +
+           unaccounted + " (edited or damaged after the run)";
+  }
   return s.check_failures == 0 ? "all passed" : failed;
 }
 

@@ -121,11 +121,20 @@ void ReadTenancy(const JsonDocument& doc, Scenario& s, std::vector<std::string>*
       errors->push_back(doc.Describe("/tenants", "expected an array of {\"tenant_id\", \"tier\"}"));
       return;
     }
+    std::map<std::string, std::size_t> seen;  // tenant_id -> index
     for (std::size_t i = 0; i < tenants->size(); ++i) {
       ObjectReader t(doc, "/tenants/" + std::to_string(i), errors);
       t.AllowOnly({"tenant_id", "tier"});
       auto id = t.String("tenant_id", Required::kYes);
       auto tier = t.String("tier", Required::kYes);
+      // A second entry would silently overwrite the first's tier.
+      if (id) {
+        if (auto [it, inserted] = seen.emplace(*id, i); !inserted) {
+          t.Fail("tenant_id", "duplicate tenant_id \"" + *id + "\" (first at /tenants/" +
+                                  std::to_string(it->second) + ")");
+          continue;
+        }
+      }
       if (id && tier && !s.tiers.contains(*tier)) {
         std::string known;
         for (const auto& [name, q] : s.tiers) known += (known.empty() ? "" : ", ") + name;
@@ -283,7 +292,8 @@ void ReadUtterances(const JsonDocument& doc, const FileSource& files,
   if (overrides.transcripts_path) {
     s.utterances.kind = UtteranceSource::Kind::kTranscripts;
     s.utterances.path = *overrides.transcripts_path;
-    Result<std::vector<Conversation>> loaded = LoadTranscripts(*overrides.transcripts_path);
+    Result<std::vector<Conversation>> loaded =
+        LoadTranscripts(*overrides.transcripts_path, &s.utterances.transcript_load);
     if (!loaded) {
       errors->push_back("--transcripts: " + loaded.error().message);
     } else {
@@ -319,7 +329,7 @@ void ReadUtterances(const JsonDocument& doc, const FileSource& files,
                    "--transcripts FILE_OR_DIR");
     return;
   }
-  Result<std::vector<Conversation>> loaded = LoadTranscripts(*disk);
+  Result<std::vector<Conversation>> loaded = LoadTranscripts(*disk, &s.utterances.transcript_load);
   if (!loaded) {
     r.Fail("path", loaded.error().message);
     return;

@@ -46,6 +46,9 @@ struct UtteranceSource {
   std::string path;                   // as written (or as given by --transcripts)
   InterviewCorpus corpus;             // kCorpus
   std::vector<Conversation> conversations;  // kTranscripts
+  // kTranscripts: what the load read and left out (conversations without a user message with
+  // text, user messages without text); the program warns when anything was left out.
+  TranscriptLoadReport transcript_load;
 };
 
 struct Scenario {

@@ -26,6 +26,21 @@ Result<std::vector<Conversation>> LoadTranscripts(const std::string& path,
                          "LiveKit ChatContext *.json file or a folder of LiveKit *.json files");
 }
 
+std::string SkippedWarning(const std::string& path, const TranscriptLoadReport& report) {
+  std::string out;
+  if (report.conversations_skipped > 0) {
+    out = std::to_string(report.conversations_skipped) +
+          (report.conversations_skipped == 1 ? " conversation" : " conversations") +
+          " without a user message with text";
+  }
+  if (report.user_turns_skipped > 0) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(report.user_turns_skipped) +
+           (report.user_turns_skipped == 1 ? " user message" : " user messages") + " without text";
+  }
+  return out.empty() ? out : path + ": skipped " + out + " (not replayed)";
+}
+
 namespace transcripts_internal {
 
 void Keep(Conversation conversation, TranscriptLoadReport& counts,

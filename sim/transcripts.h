@@ -73,6 +73,11 @@ Result<std::vector<Conversation>> LoadTranscripts(const std::string& path,
                                                   TranscriptLoadReport* report = nullptr);
 
 
+// What a load of `path` left out, as a warning, e.g. "calls.jsonl: skipped 1 conversation
+// without a user message with text, 2 user messages without text (not replayed)"; empty when
+// nothing was skipped.
+std::string SkippedWarning(const std::string& path, const TranscriptLoadReport& report);
+
 namespace transcripts_internal {
 
 // Shared by the loaders: appends `conversation` to `out` when it has user turns, counting it as

@@ -23,6 +23,7 @@ using agentsim::testing::RunShell;
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 
 std::string TempDir(const std::string& name) { return agentsim::testing::FreshDir("cli_", name); }
 
@@ -224,6 +225,23 @@ TEST(CliTest, NumberBeyondTheDoubleRangeIsAnErrorNotACrash) {
   EXPECT_THAT(t.output, HasSubstr("t.jsonl:2:56: invalid JSON: number overflow parsing '-1e400'"));
 }
 
+// A conversation with no user message (a mistyped role) is not replayed: the run says so on
+// stderr instead of dropping it silently.
+TEST(CliTest, SkippedTranscriptConversationsAreWarnedAbout) {
+  const std::string dir = TempDir("skipped_transcripts");
+  std::ofstream(dir + "/t.jsonl") << "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n"
+                                     "{\"messages\": [{\"role\": \"userr\", \"content\": \"hi\"}]}\n";
+  CliResult r = RunCli("run -q --report t.db --transcripts t.jsonl", dir);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("agentsim: warning: t.jsonl: skipped 1 conversation without a "
+                                  "user message with text (not replayed)\n"));
+  CliResult clean = RunCli("run -q --report c.db --transcripts '" AGENTSIM_SHARED_DIR
+                           "/data/sgd/sgd_dev_011.openai.jsonl'",
+                           dir);
+  EXPECT_EQ(clean.exit_code, 0) << clean.output;
+  EXPECT_THAT(clean.output, Not(HasSubstr("warning")));
+}
+
 TEST(CliTest, DeepNestingIsRefusedNotACrash) {
   const std::string dir = TempDir("deep");
   std::ofstream(dir + "/deep.json") << std::string(100'000, '[') << "}";
@@ -380,6 +398,33 @@ TEST(CliTest, ReportOnAnUnfinishedRunSaysSoAndExitsOne) {
   EXPECT_THAT(digest.output,
               HasSubstr("agentsim: warning: k.db: the run did not finish; the digest covers the "
                         "rows written before it stopped\n"));
+}
+
+// Turn rows deleted from a finished report by hand: `report` no longer calls it a pass (exit 1,
+// the checks line says what is missing); `--digest` still prints the digest, with a warning.
+TEST(CliTest, ReportWithRowsDeletedAfterTheRunSaysSoAndExitsOne) {
+  const std::string dir = TempDir("rows_deleted");
+  ASSERT_EQ(RunCli("run --report d.db", dir).exit_code, 0);
+  CliResult started = RunShell("sqlite3 d.db 'SELECT turns_started FROM run'", dir);
+  ASSERT_EQ(started.exit_code, 0) << started.output;
+  const long turns = std::stol(started.output);
+  ASSERT_GT(turns, 3);
+  ASSERT_EQ(RunShell("sqlite3 d.db 'DELETE FROM turn WHERE (session_id, turn_index) IN (SELECT "
+                     "session_id, turn_index FROM turn ORDER BY 1, 2 LIMIT 3)'",
+                     dir)
+                .exit_code,
+            0);
+  const std::string missing = std::to_string(turns) + " turns started, " +
+                              std::to_string(turns - 3) + " turn rows";
+  CliResult r = RunCli("report d.db", dir);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("checks               report rows unaccounted: " + missing +
+                                  " (edited or damaged after the run)\n"));
+  CliResult digest = RunCli("report d.db --digest", dir);
+  EXPECT_EQ(digest.exit_code, 0) << digest.output;
+  EXPECT_THAT(digest.output, HasSubstr("agentsim: warning: d.db: report rows unaccounted: " +
+                                       missing + "; the digest covers the rows as they are now, "
+                                       "not as the run wrote them\n"));
 }
 
 // `run` prints its session and turn lines from the writer's tally of the rows it wrote; `report`

@@ -197,6 +197,38 @@ TEST(ReportDigestTest, RefusesATruncatedReport) {
                 " pages of 16384 bytes (" + std::to_string(size) + "); run the scenario again");
 }
 
+// Cut at a page boundary, SQLite itself says only "database disk image is malformed": the header's
+// page count names the truncation first. Cut to less than the header, the file is not a report.
+TEST(ReportDigestTest, RefusesAReportCutAtAPageBoundary) {
+  const std::string path = TempReportPath("cut_page.db");
+  SampleRun run;
+  run.turns = TurnsWithAttempts();
+  WriteRun(path, run);
+  const std::uintmax_t size = std::filesystem::file_size(path);
+  ASSERT_GE(size, 3u * 16384);
+  std::filesystem::resize_file(path, size - 16384);
+  auto digest = ComputeReportDigest(path);
+  ASSERT_FALSE(digest.has_value());
+  EXPECT_EQ(digest.error().message,
+            path + ": truncated report: the file has " + std::to_string(size - 16384) +
+                " bytes, its header counts " + std::to_string(size / 16384) +
+                " pages of 16384 bytes (" + std::to_string(size) + "); run the scenario again");
+  std::filesystem::resize_file(path, 16384);
+  digest = ComputeReportDigest(path);
+  ASSERT_FALSE(digest.has_value());
+  EXPECT_EQ(digest.error().message,
+            path + ": truncated report: the file has 16384 bytes, its header counts " +
+                std::to_string(size / 16384) + " pages of 16384 bytes (" + std::to_string(size) +
+                "); run the scenario again");
+  std::filesystem::resize_file(path, 100);
+  digest = ComputeReportDigest(path);
+  ASSERT_FALSE(digest.has_value());
+  EXPECT_EQ(digest.error().message,
+            path + ": truncated report: the file has 100 bytes, its header counts " +
+                std::to_string(size / 16384) + " pages of 16384 bytes (" + std::to_string(size) +
+                "); run the scenario again");
+}
+
 TEST(Sha256HexTest, MatchesKnownAnswers) {
   // FIPS 180-2 / NIST test vectors.
   const std::vector<std::pair<std::string, std::string>> cases = {

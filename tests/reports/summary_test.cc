@@ -108,6 +108,8 @@ TEST(SummaryTest, EmptyRunHasZeroRatesAndNoSamples) {
   run.turns.clear();
   run.sessions.clear();
   run.checks.clear();
+  run.totals.sessions_started = 0;
+  run.totals.turns_started = 0;
   const Summary s = ReadSample(run);
   EXPECT_EQ(s.turns, 0);
   EXPECT_DOUBLE_EQ(s.fallback_rate, 0.0);
@@ -159,6 +161,76 @@ TEST(SummaryTest, UnfinishedRunIsNeverAPass) {
   failed.check_failures = 2;
   EXPECT_NE(FormatSummary(failed).find("checks               2 failed (see table check_failure); "
                                        "the run did not finish\n"),
+            std::string::npos)
+      << FormatSummary(failed);
+}
+
+struct UnaccountedCase {
+  std::string name;
+  bool finished;
+  bool compare;
+  std::int64_t sessions, sessions_dropped, sessions_started, turns, turns_started;
+  std::string expected;
+};
+
+void PrintTo(const UnaccountedCase& c, std::ostream* os) { *os << c.name; }
+
+class RowsUnaccountedTest : public testing::TestWithParam<UnaccountedCase> {};
+
+// The run row's totals against the rows: every started turn has a turn row, every started session
+// a session row; dropped arrivals have a row but never start.
+TEST_P(RowsUnaccountedTest, ComparesRowsWithTheRunTotals) {
+  const UnaccountedCase& c = GetParam();
+  Summary s;
+  s.finished = c.finished;
+  s.compare = c.compare;
+  s.sessions = c.sessions;
+  s.sessions_dropped = c.sessions_dropped;
+  s.sessions_started = c.sessions_started;
+  s.turns = c.turns;
+  s.turns_started = c.turns_started;
+  EXPECT_EQ(RowsUnaccounted(s), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RowsUnaccountedTest,
+    testing::Values(
+        UnaccountedCase{"all_accounted", true, false, 300, 0, 300, 2091, 2091, ""},
+        UnaccountedCase{"dropped_arrivals_never_start", true, false, 900, 511, 389, 2672, 2672, ""},
+        UnaccountedCase{"unfinished_totals_unknown", false, false, 3, 0, 0, 5, 0, ""},
+        UnaccountedCase{"compare_report_keeps_no_rows", true, true, 0, 0, 600, 0, 4150, ""},
+        UnaccountedCase{"turn_rows_deleted", true, false, 300, 0, 300, 2000, 2091,
+                        "2091 turns started, 2000 turn rows"},
+        UnaccountedCase{"turn_rows_added", true, false, 300, 0, 300, 2092, 2091,
+                        "2091 turns started, 2092 turn rows"},
+        UnaccountedCase{"session_rows_deleted", true, false, 299, 0, 300, 2091, 2091,
+                        "300 sessions started, 299 session rows"},
+        UnaccountedCase{"both_with_drops", true, false, 899, 511, 389, 2671, 2672,
+                        "389 sessions started, 388 session rows besides the dropped arrivals, "
+                        "2672 turns started, 2671 turn rows"}),
+    [](const testing::TestParamInfo<UnaccountedCase>& param_info) { return param_info.param.name; });
+
+// Turn rows deleted from a finished report: the checks line says so instead of "all passed".
+TEST(SummaryTest, RowsDeletedAfterTheRunAreNotAPass) {
+  SampleRun run;
+  run.checks.clear();
+  run.turns.pop_back();
+  const Summary s = ReadSample(run);
+  EXPECT_EQ(s.turns, 4);
+  EXPECT_EQ(s.turns_started, 5);
+  EXPECT_EQ(s.sessions_started, 3);
+  const std::string text = FormatSummary(s);
+  EXPECT_NE(text.find("checks               report rows unaccounted: 5 turns started, 4 turn "
+                      "rows (edited or damaged after the run)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("all passed"), std::string::npos) << text;
+
+  Summary failed = s;
+  failed.check_failures = 2;
+  EXPECT_NE(FormatSummary(failed).find("checks               2 failed (see table check_failure); "
+                                       "report rows unaccounted: 5 turns started, 4 turn rows "
+                                       "(edited or damaged after the run)\n"),
             std::string::npos)
       << FormatSummary(failed);
 }

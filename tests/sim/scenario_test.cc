@@ -148,5 +148,24 @@ TEST_F(BadScenarioTest, ConfigsAreValidatedAndTenantTiersMustAgree) {
       << e.message;
 }
 
+// A tenant listed twice in "tenants" would take the last entry's tier silently.
+TEST_F(BadScenarioTest, DuplicateTenantIsAnError) {
+  DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
+  Write("pro.json", *shipped.Read("support-pro-v1.json"));
+  Write("c.json", "{\"stages\": [{\"stage\": \"a\", \"utterances\": [\"hi\"]}]}");
+  std::string name = Write("dup.json",
+                           "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}],\n"
+                           " \"tenants\": [{\"tenant_id\": \"midsize-co\", \"tier\": \"enterprise\"},\n"
+                           "  {\"tenant_id\": \"midsize-co\", \"tier\": \"free\"}],\n"
+                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
+                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  Error e = Load(name);
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(e.message.find(Path(name) + ":3:17: /tenants/1/tenant_id: duplicate tenant_id "
+                           "\"midsize-co\" (first at /tenants/0)"),
+            std::string::npos)
+      << e.message;
+}
+
 }  // namespace
 }  // namespace agentsim

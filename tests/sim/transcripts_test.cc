@@ -138,6 +138,33 @@ TEST_F(TranscriptsTest, OpenAiJsonlReadsContentPartsAndSkipsWhatIsNotUserText) {
   EXPECT_EQ(report.conversations_skipped, 1);
   EXPECT_EQ(report.user_turns_loaded, 3);
   EXPECT_EQ(report.user_turns_skipped, 1);
+  EXPECT_EQ(SkippedWarning("calls.jsonl", report),
+            "calls.jsonl: skipped 1 conversation without a user message with text, 1 user message "
+            "without text (not replayed)");
+}
+
+// The warning the program prints when a load left something out: plural forms, either part alone,
+// nothing when nothing was skipped.
+TEST(TranscriptsSkippedWarningTest, NamesWhatWasLeftOut) {
+  struct Case {
+    int conversations_skipped, user_turns_skipped;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {0, 0, ""},
+      {1, 0, "t.jsonl: skipped 1 conversation without a user message with text (not replayed)"},
+      {2, 0, "t.jsonl: skipped 2 conversations without a user message with text (not replayed)"},
+      {0, 3, "t.jsonl: skipped 3 user messages without text (not replayed)"},
+      {2, 1, "t.jsonl: skipped 2 conversations without a user message with text, 1 user message "
+             "without text (not replayed)"},
+  };
+  for (const Case& c : cases) {
+    TranscriptLoadReport report;
+    report.conversations_loaded = 4;
+    report.conversations_skipped = c.conversations_skipped;
+    report.user_turns_skipped = c.user_turns_skipped;
+    EXPECT_EQ(SkippedWarning("t.jsonl", report), c.expected);
+  }
 }
 
 TEST_F(TranscriptsTest, LiveKitSkipsToolItemsAndNonTextContent) {
