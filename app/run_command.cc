@@ -72,7 +72,8 @@ std::string ParametersJson(const Scenario& s, std::uint64_t seed) {
 
 
 // The run's statistics tables (see docs/report-schema.md).
-RunStatistics Statistics(const RunOutcome& o, bool has_executor) {
+// `thresholds`: the scenario's threshold expressions, one row each in table threshold.
+RunStatistics Statistics(const RunOutcome& o, bool has_executor, std::size_t thresholds) {
   RunStatistics st;
   const char* names[] = {"L1", "L2", "L3"};
   for (int i = 0; i < 3; ++i) {
@@ -122,6 +123,9 @@ RunStatistics Statistics(const RunOutcome& o, bool has_executor) {
   };
   // Only with an executor (the old form never drops), so old scenarios' reports are unchanged.
   if (has_executor) st.counters.emplace_back("sessions_dropped", i64(o.sessions_dropped));
+  // Only with thresholds (reports of other scenarios are unchanged): `agentsim report` checks the
+  // threshold table against it, so rows lost after the run do not read as a pass.
+  if (thresholds > 0) st.counters.emplace_back("thresholds", static_cast<std::int64_t>(thresholds));
   for (int k = 0; k < 3; ++k) {
     st.counters.emplace_back(
         "llm_malformed_" + std::string(MalformedKindName(static_cast<MalformedKind>(k))),
@@ -260,7 +264,8 @@ int RunCommand(const RunArgs& args) {
     std::cout << "reproduce: " << reproduce << "\n";
     return kExitBadInput;
   };
-  RunStatistics statistics = Statistics(outcome, scenario->workload.executor.has_value());
+  RunStatistics statistics = Statistics(outcome, scenario->workload.executor.has_value(),
+                                        scenario->thresholds.size());
   Result<RoutingTables> routing = RoutingTablesOf(outcome);
   if (!routing) return failed_after_run("", routing.error());
   statistics.routing = std::move(*routing);
@@ -273,6 +278,12 @@ int RunCommand(const RunArgs& args) {
       !s) {
     return failed_after_run("writing the report: ", s.error());
   }
+  // The threshold results are written into the report before anything is printed: a failed
+  // write (a full disk) then prints the error alone, not a summary saying all passed first;
+  // and before the summary is read, which checks the threshold rows against their counter.
+  Result<ThresholdEvaluation> thresholds =
+      RecordThresholds(scenario->thresholds, threshold_outputs);
+  if (!thresholds) return failed_after_run("", thresholds.error());
   // The session and turn lines from the writer's tally of the rows it wrote (the same figures
   // as scans of those tables, without reading them back); the rest from the file, as
   // `agentsim report`.
@@ -280,11 +291,6 @@ int RunCommand(const RunArgs& args) {
   if (!summary) return failed_after_run("", summary.error());
   Result<std::string> routing_summary = FormatRoutingSummary(args.report);
   if (!routing_summary) return failed_after_run("", routing_summary.error());
-  // The threshold results are written into the report before anything is printed: a failed
-  // write (a full disk) then prints the error alone, not a summary saying all passed first.
-  Result<ThresholdEvaluation> thresholds =
-      RecordThresholds(scenario->thresholds, threshold_outputs);
-  if (!thresholds) return failed_after_run("", thresholds.error());
   std::cout << FormatSummary(*summary);
   std::cout << *routing_summary;
   std::cout << FormatThresholds(thresholds->results);

@@ -160,14 +160,24 @@ Status ReadStatistics(sqlite3* db, const std::string& path, Summary& s) {
   if (rc != SQLITE_DONE) {
     return std::unexpected(sqlite::MakeSqliteError(db, rc, path, "quota_refusal"));
   }
-  return ForEachRow(db,
-                    "SELECT COUNT(*), COALESCE(SUM(enabled), 0), COALESCE(SUM(fired), 0) "
-                    "FROM chaos_site",
-                    path, [&](sqlite3_stmt* stmt) {
-                      s.chaos_sites = sqlite3_column_int64(stmt, 0);
-                      s.chaos_sites_on = sqlite3_column_int64(stmt, 1);
-                      s.chaos_fired = sqlite3_column_int64(stmt, 2);
-                    });
+  Status status = ForEachRow(db,
+                             "SELECT COUNT(*), COALESCE(SUM(enabled), 0), COALESCE(SUM(fired), 0) "
+                             "FROM chaos_site",
+                             path, [&](sqlite3_stmt* stmt) {
+                               s.chaos_sites = sqlite3_column_int64(stmt, 0);
+                               s.chaos_sites_on = sqlite3_column_int64(stmt, 1);
+                               s.chaos_fired = sqlite3_column_int64(stmt, 2);
+                             });
+  if (!status) return status;
+  // Reports that have the counter have the threshold table.
+  status = ForEachRow(db, "SELECT value FROM counter WHERE name = 'thresholds'", path,
+                      [&](sqlite3_stmt* stmt) {
+                        s.thresholds_evaluated = sqlite3_column_int64(stmt, 0);
+                      });
+  if (!status || !s.thresholds_evaluated) return status;
+  return ForEachRow(db, "SELECT COUNT(*) FROM threshold", path, [&](sqlite3_stmt* stmt) {
+    s.threshold_rows = sqlite3_column_int64(stmt, 0);
+  });
 }
 
 }  // namespace
@@ -236,19 +246,32 @@ void RowTally::TurnsInto(Summary& s) {
   s.turn_latency = LatencyOf(turn_total_us_);
 }
 
+namespace {
+
+// "1 turn started" / "2 turns started": `noun` takes an "s" unless n is 1.
+std::string Counted(std::int64_t n, std::string_view noun, std::string_view rest) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s") + std::string(rest);
+}
+
+void AppendMismatch(std::string& out, std::int64_t expected, std::string_view noun,
+                    std::string_view verb, std::int64_t rows, std::string_view row_noun,
+                    std::string_view row_rest = "") {
+  if (expected == rows) return;
+  if (!out.empty()) out += ", ";
+  out += Counted(expected, noun, verb) + ", " + Counted(rows, row_noun, row_rest);
+}
+
+}  // namespace
+
 std::string RowsUnaccounted(const Summary& s) {
   if (!s.finished || s.compare) return "";
   std::string out;
-  const std::int64_t session_rows = s.sessions - s.sessions_dropped;
-  if (session_rows != s.sessions_started) {
-    out = std::to_string(s.sessions_started) + " sessions started, " +
-          std::to_string(session_rows) + " session rows" +
-          (s.sessions_dropped > 0 ? " besides the dropped arrivals" : "");
-  }
-  if (s.turns != s.turns_started) {
-    if (!out.empty()) out += ", ";
-    out += std::to_string(s.turns_started) + " turns started, " + std::to_string(s.turns) +
-           " turn rows";
+  AppendMismatch(out, s.sessions_started, "session", " started", s.sessions - s.sessions_dropped,
+                 "session row", s.sessions_dropped > 0 ? " besides the dropped arrivals" : "");
+  AppendMismatch(out, s.turns_started, "turn", " started", s.turns, "turn row");
+  if (s.thresholds_evaluated) {
+    AppendMismatch(out, *s.thresholds_evaluated, "threshold", " evaluated", s.threshold_rows,
+                   "threshold row");
   }
   return out;
 }

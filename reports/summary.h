@@ -58,6 +58,10 @@ struct Summary {
   // are not kept (docs/report-schema.md, table comparison), so the run totals count rows that
   // were never written.
   bool compare = false;
+  // The counter "thresholds" (written only for scenarios with thresholds: the expressions
+  // evaluated) and the rows of table threshold; see RowsUnaccounted.
+  std::optional<std::int64_t> thresholds_evaluated;
+  std::int64_t threshold_rows = 0;
   bool has_wall_time = false;          // a run_wall row exists
   double wall_time_ms = 0;             // 0 unless has_wall_time
   std::int64_t check_failures = 0;
@@ -114,8 +118,10 @@ class RowTally {
 };
 
 // For a finished run whose turn table, or session table less the dropped arrivals, holds a
-// different number of rows than the run row says were started (rows deleted or added after the
-// run, or a damaged copy): what differs, e.g. "2091 turns started, 2000 turn rows"; empty when
+// different number of rows than the run row says were started, or whose threshold table holds
+// another number of rows than the counter "thresholds" (rows deleted or added after the run, a
+// damaged copy, a run killed before its thresholds were written): what differs, e.g. "2091
+// turns started, 2000 turn rows" or "3 thresholds evaluated, 0 threshold rows"; empty when
 // every row is accounted for, the run did not finish (its totals are unknown) or the report is
 // a compare report (it keeps no session or turn rows). The summary's
 // checks line shows it and `agentsim report` exits 1, as for a failed check.

@@ -121,6 +121,22 @@ TEST(ThresholdsCliTest, AFailingThresholdExitsNinetyNineAndWritesJUnit) {
   EXPECT_THAT(report.output, HasSubstr("    \u2717 'count<1' count="));
 }
 
+// Threshold rows deleted after the run (or never written: a run killed after its totals) do not
+// turn a failed run into a pass: the counter "thresholds" says how many there were.
+TEST(ThresholdsCliTest, ThresholdRowsDeletedAfterTheRunAreNotAPass) {
+  const std::string dir = TempDir("rows_deleted");
+  WriteScenario(dir, "s.json", R"({"turns": ["count<1"], "turn_error": ["rate<0.5"]})");
+  ASSERT_EQ(RunToFile("run s.json --report r.db", dir).exit_code, 99);
+  CliResult stdout_text{0, FileText(dir + "/stdout.txt")};
+  EXPECT_THAT(stdout_text.output, HasSubstr("checks               all passed\n"));
+  ASSERT_EQ(RunShell("sqlite3 r.db 'DELETE FROM threshold'", dir).exit_code, 0);
+  CliResult report = RunCli("report r.db", dir);
+  EXPECT_EQ(report.exit_code, 1) << report.output;
+  EXPECT_THAT(report.output, HasSubstr("checks               report rows unaccounted: 2 thresholds "
+                                       "evaluated, 0 threshold rows (edited or damaged after the "
+                                       "run)\n"));
+}
+
 TEST(ThresholdsCliTest, PassingThresholdsExitZeroWithTheReproduceLineLast) {
   const std::string dir = TempDir("passing");
   WriteScenario(dir, "s.json", R"({"turns": ["count>0"], "turn_error": ["rate<0.5"]})");

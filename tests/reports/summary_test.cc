@@ -205,10 +205,28 @@ INSTANTIATE_TEST_SUITE_P(
                         "2091 turns started, 2092 turn rows"},
         UnaccountedCase{"session_rows_deleted", true, false, 299, 0, 300, 2091, 2091,
                         "300 sessions started, 299 session rows"},
+        UnaccountedCase{"singular", true, false, 1, 0, 1, 1, 2, "2 turns started, 1 turn row"},
         UnaccountedCase{"both_with_drops", true, false, 899, 511, 389, 2671, 2672,
                         "389 sessions started, 388 session rows besides the dropped arrivals, "
                         "2672 turns started, 2671 turn rows"}),
     [](const testing::TestParamInfo<UnaccountedCase>& param_info) { return param_info.param.name; });
+
+// The threshold table against the counter "thresholds" (present only for scenarios with
+// thresholds).
+TEST(SummaryTest, ThresholdRowsAreCheckedAgainstTheirCounter) {
+  Summary s;
+  s.finished = true;
+  EXPECT_EQ(RowsUnaccounted(s), "");  // no counter: a scenario without thresholds
+  s.thresholds_evaluated = 3;
+  EXPECT_EQ(RowsUnaccounted(s), "3 thresholds evaluated, 0 threshold rows");
+  s.threshold_rows = 3;
+  EXPECT_EQ(RowsUnaccounted(s), "");
+  s.thresholds_evaluated = 1;
+  s.threshold_rows = 0;
+  EXPECT_EQ(RowsUnaccounted(s), "1 threshold evaluated, 0 threshold rows");
+  s.turns_started = 2;
+  EXPECT_EQ(RowsUnaccounted(s), "2 turns started, 0 turn rows, 1 threshold evaluated, 0 threshold rows");
+}
 
 // Turn rows deleted from a finished report: the checks line says so instead of "all passed".
 TEST(SummaryTest, RowsDeletedAfterTheRunAreNotAPass) {
