@@ -136,12 +136,32 @@ void ReadRollout(const JsonDocument& doc, Scenario& s, std::vector<std::string>*
     r.Fail("stages", "expected an array of {\"at_s\", \"percent\"} ending at 100");
     return;
   }
+  // The stages' order is checked here, at the key and as written (TrafficRouter's own check
+  // below would name only the rollout and give microseconds).
+  std::optional<std::size_t> prev;  // the last stage read whole (its values: c.stages.back())
+  auto written = [&](std::size_t i, const char* key) { return (*stages)[i].at(key).dump(); };
   for (std::size_t i = 0; i < stages->size(); ++i) {
     ObjectReader st(doc, "/rollout/stages/" + std::to_string(i), errors);
     st.AllowOnly({"at_s", "percent"});
     auto at = st.Number("at_s", Required::kYes, 0, 1e9);
     auto percent = st.Number("percent", Required::kYes, 0, 100);
-    if (at && percent) c.stages.push_back(RolloutStage{SecondsToMicros(*at), *percent});
+    if (at && prev && SecondsToMicros(*at) <= c.stages.back().start_us) {
+      st.Fail("at_s", "expected a time after the previous stage's (" + written(*prev, "at_s") +
+                          "), got " + written(i, "at_s"));
+    }
+    if (percent && *percent <= 0) {
+      st.Fail("percent", "expected a share in (0, 100], got 0");
+    } else if (percent && prev && *percent < c.stages.back().percent) {
+      st.Fail("percent", "expected at least the previous stage's percent (" +
+                             written(*prev, "percent") + "): a rollout never shrinks, got " +
+                             written(i, "percent"));
+    } else if (percent && i + 1 == stages->size() && *percent != 100) {
+      st.Fail("percent", "expected 100 in the last stage (the rollout ends on the new agent), got " +
+                             written(i, "percent"));
+    }
+    if (!at || !percent) continue;
+    c.stages.push_back(RolloutStage{SecondsToMicros(*at), *percent});
+    prev = i;
   }
   if (errors->size() != errors_before) return;
   if (Result<TrafficRouter> router = TrafficRouter::Create(c); !router) {
