@@ -1,6 +1,11 @@
 #include "app/run_thresholds.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -27,6 +32,22 @@ Status CheckPath(std::string_view option, const std::string& path) {
   if (!fs::is_directory(folder, ec)) {
     return InvalidArgument(std::string(option) + ": " + path +
                            ": no such folder: " + folder.string());
+  }
+  // Written after the run: what cannot be written is refused now, not after the run's time. An
+  // existing file is opened for appending (nothing is written; O_NONBLOCK so that a FIFO without
+  // a reader fails instead of blocking); a new one needs a writable folder.
+  if (fs::exists(fs::symlink_status(file, ec)) && fs::exists(file, ec)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      const int error = errno;
+      return InvalidArgument(std::string(option) + ": " + path +
+                             ": cannot write the file: " + std::strerror(error));
+    }
+    ::close(fd);
+  } else if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    const int error = errno;
+    return InvalidArgument(std::string(option) + ": " + path + ": cannot create a file in " +
+                           folder.string() + ": " + std::strerror(error));
   }
   return {};
 }
@@ -95,10 +116,15 @@ Micros TurnTrend(std::string_view name, const TurnRecord& t) {
 }
 
 Status WriteFile(const std::string& path, const std::string& text) {
+  errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out) return Unavailable(path + ": cannot write the file");
+  if (!out) {
+    const int error = errno;
+    return Unavailable(path + ": cannot write the file" +
+                       (error != 0 ? ": " + std::string(std::strerror(error)) : ""));
+  }
   return {};
 }
 
