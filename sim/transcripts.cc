@@ -6,6 +6,8 @@
 #include <string>
 #include <system_error>
 
+#include "sim/file_source.h"
+
 namespace agentsim {
 
 namespace fs = std::filesystem;
@@ -21,6 +23,12 @@ Result<std::vector<Conversation>> LoadTranscripts(const std::string& path,
     return LoadLiveKitChatContext(path, report);
   }
   if (fs::is_regular_file(status) && extension == ".jsonl") return LoadOpenAiJsonl(path, report);
+  // A device, FIFO or socket: the file reader names what it found.
+  if (!fs::is_regular_file(status) && !fs::is_directory(status)) {
+    if (Result<std::string> read = ReadFileToString(path); !read) {
+      return std::unexpected(std::move(read.error()));
+    }
+  }
   return InvalidArgument(path +
                          ": not a transcript source; expected an OpenAI chat *.jsonl file, a "
                          "LiveKit ChatContext *.json file or a folder of LiveKit *.json files");

@@ -13,6 +13,9 @@ namespace {
 constexpr std::string_view kArrayExpected =
     "expected an array of threshold expressions (\"p(95)<1500\") or {\"threshold\": ..., "
     "\"abortOnFail\": ..., \"delayAbortEval\": ...} objects";
+constexpr std::string_view kItemExpected =
+    "expected a threshold expression (\"p(95)<1500\") or a {\"threshold\": ..., "
+    "\"abortOnFail\": ..., \"delayAbortEval\": ...} object";
 
 // The closest of `candidates` to `word` as DidYouMean judges it, or "" when none is close.
 template <typename Names>
@@ -181,7 +184,7 @@ std::vector<ThresholdSpec> ParseThresholds(const JsonDocument& doc, std::string_
         spec = ReadLongForm(doc, item_pointer, *metric, errors);
       } else {
         errors->push_back(doc.Describe(
-            item_pointer, std::string(kArrayExpected) + ", got " + DescribeJson(item)));
+            item_pointer, std::string(kItemExpected) + ", got " + DescribeJson(item)));
       }
       if (!spec) continue;
       spec->metric_key = metric_key;

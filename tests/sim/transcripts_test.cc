@@ -1,5 +1,6 @@
 #include "sim/transcripts.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -238,6 +239,19 @@ TEST_F(TranscriptsTest, UnknownExtensionIsInvalidArgument) {
             path +
                 ": not a transcript source; expected an OpenAI chat *.jsonl file, a LiveKit "
                 "ChatContext *.json file or a folder of LiveKit *.json files");
+}
+
+// A device or a FIFO is named as what it is, not as an unknown kind of transcript source.
+TEST_F(TranscriptsTest, DeviceOrFifoIsNamedAsSuch) {
+  const std::string fifo = (dir_ / "calls.jsonl").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Result<std::vector<Conversation>> loaded = LoadTranscripts(fifo);
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(loaded.error().message, fifo + ": expected a regular file, found a FIFO (named pipe)");
+  loaded = LoadTranscripts("/dev/zero");
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().message, "/dev/zero: expected a regular file, found a character device");
 }
 
 // One bad file, loaded through LoadTranscripts; "{path}" in `message` stands for its path.

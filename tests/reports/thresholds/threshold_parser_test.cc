@@ -164,9 +164,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "(\"p(95)<1500\") or {\"threshold\": ..., \"abortOnFail\": ..., "
                 "\"delayAbortEval\": ...} objects, got string \"count>1\""},
         BadCase{"ElementNeitherStringNorObject", R"({"turns": [3]})",
-                "s.json:2:26: /thresholds/turns/0: expected an array of threshold expressions "
-                "(\"p(95)<1500\") or {\"threshold\": ..., \"abortOnFail\": ..., "
-                "\"delayAbortEval\": ...} objects, got number 3"},
+                "s.json:2:26: /thresholds/turns/0: expected a threshold expression "
+                "(\"p(95)<1500\") or a {\"threshold\": ..., \"abortOnFail\": ..., "
+                "\"delayAbortEval\": ...} object, got number 3"},
         BadCase{"BadExpression", R"({"turns": ["count>>1"]})",
                 "s.json:2:26: /thresholds/turns/0: invalid threshold \"count>>1\": expected a "
                 "number after '>', got \">1\""},
