@@ -86,6 +86,10 @@ int CompareCommand(const CompareArgs& args) {
   const std::string relative = scenario_path.filename().string();
   Result<Scenario> base = LoadScenario(files, relative);
   if (!base) return Fail(base.error().message);
+  // The scenario's own problem, before any variant is read.
+  if (Status comparable = CheckComparable(*base); !comparable) {
+    return Fail(comparable.error().message);
+  }
   if (std::string skipped = SkippedWarning(base->utterances.path, base->utterances.transcript_load);
       !skipped.empty()) {
     std::cerr << "agentsim: warning: " << EscapeLinesForMessage(skipped) << "\n";

@@ -6,8 +6,7 @@
 
 namespace agentsim {
 
-Result<Scenario> WithAgentVariant(Scenario scenario, const std::string& display_path,
-                                  const std::string& json_text) {
+Status CheckComparable(const Scenario& scenario) {
   const RoutingSpec& routing = scenario.routing;
   // Timeline actions that name agents (config versions, flag flips) would not follow a variant
   // that replaces its agent; outages and arrival-rate changes apply to every variant alike.
@@ -24,6 +23,14 @@ Result<Scenario> WithAgentVariant(Scenario scenario, const std::string& display_
                            ": compare needs a scenario without \"experiments\", \"rollout\" or "
                            "\"timeline\" actions on agents (publish_config, enable_config, "
                            "disable_config, set_feature_flag): they route by agent id");
+  }
+  return {};
+}
+
+Result<Scenario> WithAgentVariant(Scenario scenario, const std::string& display_path,
+                                  const std::string& json_text) {
+  if (Status comparable = CheckComparable(scenario); !comparable) {
+    return std::unexpected(std::move(comparable.error()));
   }
   std::vector<std::string> problems;
   std::optional<JsonDocument> doc = ParseValidAgentConfig(display_path, json_text, &problems);

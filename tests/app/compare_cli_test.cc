@@ -118,8 +118,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCompare{"timeline_scenario",
                    "compare hot_reload.json --variant a=configs/interview-strict-v1.json "
                    "--variant b=configs/interview-strict-v1.1.json",
-                   "compare needs a scenario without \"experiments\", \"rollout\" or "
-                   "\"timeline\" actions on agents"},
+                   "agentsim: error: hot_reload.json: compare needs a scenario without "
+                   "\"experiments\", \"rollout\" or \"timeline\" actions on agents"},
         BadCompare{"missing_config",
                    "compare default.json --variant a=configs/interview-strict-v1.json "
                    "--variant b=configs/nope.json",
