@@ -316,7 +316,8 @@ void ReadUtterances(const JsonDocument& doc, const FileSource& files,
     }
     Result<InterviewCorpus> corpus = ParseInterviewCorpus(files.DisplayPath(*path), *text);
     if (!corpus) {
-      errors->push_back(corpus.error().message);
+      // Located in the corpus file; each line also at the "path" that names it.
+      r.FailEachLine("path", corpus.error().message);
       return;
     }
     s.utterances.corpus = std::move(*corpus);

@@ -64,6 +64,14 @@ void ObjectReader::Fail(std::string_view key, std::string_view message) {
   errors_->push_back(doc_.Describe(key.empty() ? pointer_ : PointerTo(key), message));
 }
 
+void ObjectReader::FailEachLine(std::string_view key, std::string_view messages) {
+  while (!messages.empty()) {
+    const std::size_t end = messages.find('\n');
+    Fail(key, messages.substr(0, end));
+    messages = end == std::string_view::npos ? std::string_view() : messages.substr(end + 1);
+  }
+}
+
 void ObjectReader::AllowOnly(std::initializer_list<std::string_view> allowed) {
   if (object_ == nullptr) return;
   for (const auto& [key, value] : object_->items()) {

@@ -56,6 +56,10 @@ class ObjectReader {
 
   // Records an error about `key` (or about the object itself when key is empty).
   void Fail(std::string_view key, std::string_view message);
+  // Records one error about `key` per line of `messages`: the errors of a file the key names
+  // (samples, a corpus, transcripts), already located in that file, are then located at the key
+  // too: "scenario.json:12:30: /utterances/path: corpus.json:1:12: /stages: ...".
+  void FailEachLine(std::string_view key, std::string_view messages);
 
  private:
   const nlohmann::json* Member(std::string_view key, Required required, std::string_view what);

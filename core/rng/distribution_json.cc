@@ -158,13 +158,9 @@ class Reader {
     }
     Result<std::vector<double>> samples = ParseEmpiricalSamples(file->display_name, file->text);
     if (!samples) {
-      // Already located in the samples file; one error per line.
-      std::string_view rest = samples.error().message;
-      while (!rest.empty()) {
-        const std::size_t end = rest.find('\n');
-        errors_->emplace_back(rest.substr(0, end));
-        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-      }
+      // Located in the samples file; each line also at the "path" that names it, as transcript
+      // errors are ("scenario.json:12:30: /workload/think_time/path: think.txt:3: ...").
+      r.FailEachLine("path", samples.error().message);
       return std::nullopt;
     }
     return Distribution(EmpiricalDistribution{

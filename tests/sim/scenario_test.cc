@@ -167,5 +167,22 @@ TEST_F(BadScenarioTest, DuplicateTenantIsAnError) {
       << e.message;
 }
 
+// A problem inside the corpus file is located there and at the scenario key that names it.
+TEST_F(BadScenarioTest, CorpusErrorsAreLocatedAtTheUtterancesPath) {
+  DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
+  Write("pro.json", *shipped.Read("support-pro-v1.json"));
+  Write("c.json", "{\"stages\": []}");
+  std::string name = Write("corpus.json",
+                           "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}],\n"
+                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
+                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  Error e = Load(name);
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(e.message.find(Path(name) + ":3:45: /utterances/path: " + Path("c.json") + ":1:12: "
+                           "/stages: "),
+            std::string::npos)
+      << e.message;
+}
+
 }  // namespace
 }  // namespace agentsim

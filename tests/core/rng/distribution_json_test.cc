@@ -162,13 +162,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"type": "empirical", "path": "nope.json"})",
                 "d.json:1:31: /path: cannot read the samples: no such file: dir/nope.json"},
         BadCase{R"({"type": "empirical", "path": "bad.txt"})",
-                "dir/bad.txt:2: expected a number, got \"abc\"\n"
-                "dir/bad.txt:5: expected a number, got \"2,5\""},
+                "d.json:1:31: /path: dir/bad.txt:2: expected a number, got \"abc\"\n"
+                "d.json:1:31: /path: dir/bad.txt:5: expected a number, got \"2,5\""},
         BadCase{R"({"type": "empirical", "path": "bad.json"})",
-                "dir/bad.json:1:5: /1: expected a finite number, got string \"x\"\n"
-                "dir/bad.json:1:10: /2: expected a finite number, got null"},
+                "d.json:1:31: /path: dir/bad.json:1:5: /1: expected a finite number, got string "
+                "\"x\"\n"
+                "d.json:1:31: /path: dir/bad.json:1:10: /2: expected a finite number, got null"},
         BadCase{R"({"type": "empirical", "path": "empty.txt"})",
-                "dir/empty.txt: expected at least one sample"},
+                "d.json:1:31: /path: dir/empty.txt: expected at least one sample"},
         // Limits: every possible value must be allowed; the offending leaf is named.
         BadCase{R"({"type": "truncated_normal", "mean": 5, "sd": 1})",
                 "d.json:1:1: (root): expected values >= 0, but this truncated_normal has no "
