@@ -72,14 +72,20 @@ struct PreScanProblem {
   std::string message;
 };
 
-// Finds a NUL byte (never valid in JSON text; nlohmann would take it for the end of input) or
-// nesting deeper than kMaxJsonDepth, without recursion. Strings and comments are skipped.
-std::optional<PreScanProblem> PreScan(std::string_view text) {
+// Finds a NUL byte (never valid in JSON text; nlohmann would take it for the end of input),
+// nesting deeper than kMaxJsonDepth, without recursion, or (with comments allowed) a `/*` never
+// closed, which nlohmann reports at the end of the text rather than where it opens. Strings and
+// comments are skipped.
+std::optional<PreScanProblem> PreScan(std::string_view text, bool allow_comments) {
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
     return PreScanProblem{nul, "invalid JSON: unexpected NUL byte (binary data?)"};
   }
   int depth = 0;
   for (std::size_t i = 0; i < text.size();) {
+    if (allow_comments && text[i] == '/' && i + 1 < text.size() && text[i + 1] == '*' &&
+        text.find("*/", i + 2) == std::string_view::npos) {
+      return PreScanProblem{i, "invalid JSON: comment opened here is never closed (no '*/')"};
+    }
     if (std::size_t next = SkipStringOrComment(text, i); next != i) {
       i = next;
       continue;
@@ -189,7 +195,7 @@ Result<JsonDocument> JsonDocument::ParseImpl(std::string source_name, std::strin
   doc.source_name_ = std::move(source_name);
   doc.text_ = std::move(text);
   const std::string& source = doc.source_name_;
-  if (std::optional<PreScanProblem> problem = PreScan(doc.text_)) {
+  if (std::optional<PreScanProblem> problem = PreScan(doc.text_, allow_comments)) {
     return InvalidArgument(
         EscapeForMessage(Located(source, doc.text_, problem->offset, problem->message)));
   }

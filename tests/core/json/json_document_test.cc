@@ -58,6 +58,20 @@ TEST(JsonDocumentTest, CommentsCanBeRefused) {
   EXPECT_FALSE(JsonDocument::Parse("a", "// c\n{}", /*allow_comments=*/false).has_value());
 }
 
+// An unclosed block comment is reported where it opens (nlohmann stops at the end of the text);
+// "/*" inside a string, or after a comment that closes, is not one.
+TEST(JsonDocumentTest, AnUnclosedCommentIsLocatedWhereItOpens) {
+  auto doc = JsonDocument::Parse("c.json", "{\n  \"a\": 1, /* to do\n  \"b\": 2\n}\n");
+  ASSERT_FALSE(doc.has_value());
+  EXPECT_EQ(doc.error().message,
+            "c.json:2:11: invalid JSON: comment opened here is never closed (no '*/')");
+  EXPECT_TRUE(JsonDocument::Parse("c.json", "{\"a\": \"/*\", /* x */ \"b\": 1}").has_value());
+  // Without comments allowed, the parser's own message stands.
+  auto strict = JsonDocument::Parse("c.json", "[1, /* x", /*allow_comments=*/false);
+  ASSERT_FALSE(strict.has_value());
+  EXPECT_EQ(strict.error().message.find("never closed"), std::string::npos) << strict.error().message;
+}
+
 TEST(JsonDocumentTest, DescribeNamesLocationAndPointer) {
   auto doc = JsonDocument::Parse("s.json", kText);
   ASSERT_TRUE(doc.has_value());
