@@ -18,13 +18,19 @@ int ReportCommand(const ReportArgs& args) {
       std::cerr << "agentsim: error: " << EscapeLinesForMessage(digest.error().message) << "\n";
       return kExitBadInput;
     }
+    // A file `agentsim report` refuses (e.g. its run row deleted) has no digest either.
+    Result<Summary> summary = ReadSummary(args.db);
+    if (!summary) {
+      std::cerr << "agentsim: error: " << EscapeLinesForMessage(summary.error().message) << "\n";
+      return kExitBadInput;
+    }
     std::cout << *digest << "\n";
     // The digest covers whatever rows were written; say so when the run did not finish.
-    if (Result<Summary> summary = ReadSummary(args.db); summary && !summary->finished) {
+    if (!summary->finished) {
       std::cerr << "agentsim: warning: " << args.db
                 << ": the run did not finish; the digest covers the rows written before it "
                    "stopped\n";
-    } else if (summary && !RowsUnaccounted(*summary).empty()) {
+    } else if (!RowsUnaccounted(*summary).empty()) {
       std::cerr << "agentsim: warning: " << args.db << ": report rows unaccounted: "
                 << RowsUnaccounted(*summary)
                 << "; the digest covers the rows as they are now, not as the run wrote them\n";

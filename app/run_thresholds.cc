@@ -34,10 +34,13 @@ Status CheckPath(std::string_view option, const std::string& path) {
                            ": no such folder: " + folder.string());
   }
   // Written after the run: what cannot be written is refused now, not after the run's time. An
-  // existing file is opened for appending (nothing is written; O_NONBLOCK so that a FIFO without
-  // a reader fails instead of blocking); a new one needs a writable folder.
-  if (fs::exists(fs::symlink_status(file, ec)) && fs::exists(file, ec)) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
+  // existing regular file is opened for appending (nothing is written); a new one needs a
+  // writable folder. A FIFO or a device is left alone: opening a FIFO and closing it would end
+  // its reader's input before the results are written.
+  const fs::file_status target = fs::status(file, ec);
+  if (fs::exists(target) && !fs::is_regular_file(target)) return {};
+  if (fs::exists(target)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0) {
       const int error = errno;
       return InvalidArgument(std::string(option) + ": " + path +

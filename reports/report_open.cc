@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -14,17 +15,28 @@ namespace agentsim {
 namespace {
 
 // A file cut short (a partial copy, a full disk) is refused before SQLite reads it: cut inside a
-// page it would read without an error (the missing end as zeros), cut at a page boundary it
-// reports only "database disk image is malformed". The 100-byte database header
-// (sqlite.org/fileformat.html, section 1.3) gives the page size (offset 16, big-endian, 1 for
-// 65,536) and the page count (offset 28), which is valid when nonzero and the change counter
-// (offset 24) equals the version-valid-for number (offset 92). A report (journal_mode=OFF) is
-// exactly that many pages long. Files that are not SQLite databases pass here.
-Status CheckNotTruncated(const std::string& path, std::uintmax_t bytes) {
-  unsigned char header[100];
+// page it would read without an error (the missing end as zeros), cut at a page boundary or
+// inside the header it reports "database disk image is malformed" or reads a wrong
+// application_id. The 100-byte database header (sqlite.org/fileformat.html, section 1.3) starts
+// with "SQLite format 3\0" and gives the page size (offset 16, big-endian, 1 for 65,536) and the
+// page count (offset 28), which is valid when nonzero and the change counter (offset 24) equals
+// the version-valid-for number (offset 92). A report (journal_mode=OFF) is exactly that many
+// pages long; a shorter file is cut short, or its header's page count is damaged. An empty file
+// is refused too (SQLite would take it for an empty database). Other files pass here.
+Status CheckWholeFile(const std::string& path, std::uintmax_t bytes) {
+  if (bytes == 0) return InvalidArgument(sqlite::ErrorText(path, "not an agentsim report (an empty file)", ""));
+  static constexpr char kMagic[] = "SQLite format 3";  // and its NUL: 16 bytes
+  unsigned char header[100] = {};
   std::ifstream in(path, std::ios::binary);
-  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return {};
-  if (std::memcmp(header, "SQLite format 3", 16) != 0) return {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  const auto got = static_cast<std::size_t>(in.gcount());
+  if (std::memcmp(header, kMagic, std::min<std::size_t>(got, sizeof kMagic)) != 0) return {};
+  if (got < sizeof header) {
+    return InvalidArgument(sqlite::ErrorText(
+        path, "truncated report",
+        "the file has " + std::to_string(bytes) +
+            " bytes, less than an SQLite database header (100); run the scenario again"));
+  }
   auto be32 = [&](std::size_t at) {
     return (std::uint32_t{header[at]} << 24) | (std::uint32_t{header[at + 1]} << 16) |
            (std::uint32_t{header[at + 2]} << 8) | std::uint32_t{header[at + 3]};
@@ -39,7 +51,8 @@ Status CheckNotTruncated(const std::string& path, std::uintmax_t bytes) {
       path, "truncated report",
       "the file has " + std::to_string(bytes) + " bytes, its header counts " +
           std::to_string(pages) + " pages of " + std::to_string(page_size) + " bytes (" +
-          std::to_string(expected) + "); run the scenario again"));
+          std::to_string(expected) + "): a partial copy, or a damaged header; run the scenario "
+          "again"));
 }
 
 }  // namespace
@@ -57,7 +70,7 @@ Result<sqlite::DbPtr> OpenReportReadOnly(const std::string& path) {
   std::error_code size_ec;
   const std::uintmax_t bytes = std::filesystem::file_size(path, size_ec);
   if (!size_ec) {
-    if (Status whole = CheckNotTruncated(path, bytes); !whole) {
+    if (Status whole = CheckWholeFile(path, bytes); !whole) {
       return std::unexpected(std::move(whole.error()));
     }
   }

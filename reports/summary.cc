@@ -169,10 +169,15 @@ Status ReadStatistics(sqlite3* db, const std::string& path, Summary& s) {
                                s.chaos_fired = sqlite3_column_int64(stmt, 2);
                              });
   if (!status) return status;
-  // Reports that have the counter have the threshold table.
-  status = ForEachRow(db, "SELECT value FROM counter WHERE name = 'thresholds'", path,
-                      [&](sqlite3_stmt* stmt) {
-                        s.thresholds_evaluated = sqlite3_column_int64(stmt, 0);
+  // The counters that RowsUnaccounted checks rows against. Reports that have "thresholds" have
+  // the threshold table.
+  status = ForEachRow(db,
+                      "SELECT name, value FROM counter "
+                      "WHERE name IN ('thresholds', 'sessions_dropped')",
+                      path, [&](sqlite3_stmt* stmt) {
+                        (ColumnText(stmt, 0) == "thresholds" ? s.thresholds_evaluated
+                                                             : s.sessions_dropped_counted) =
+                            sqlite3_column_int64(stmt, 1);
                       });
   if (!status || !s.thresholds_evaluated) return status;
   return ForEachRow(db, "SELECT COUNT(*) FROM threshold", path, [&](sqlite3_stmt* stmt) {
@@ -269,6 +274,10 @@ std::string RowsUnaccounted(const Summary& s) {
   AppendMismatch(out, s.sessions_started, "session", " started", s.sessions - s.sessions_dropped,
                  "session row", s.sessions_dropped > 0 ? " besides the dropped arrivals" : "");
   AppendMismatch(out, s.turns_started, "turn", " started", s.turns, "turn row");
+  if (s.sessions_dropped_counted) {
+    AppendMismatch(out, *s.sessions_dropped_counted, "session", " dropped", s.sessions_dropped,
+                   "dropped session row");
+  }
   if (s.thresholds_evaluated) {
     AppendMismatch(out, *s.thresholds_evaluated, "threshold", " evaluated", s.threshold_rows,
                    "threshold row");

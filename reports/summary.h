@@ -62,6 +62,8 @@ struct Summary {
   // evaluated) and the rows of table threshold; see RowsUnaccounted.
   std::optional<std::int64_t> thresholds_evaluated;
   std::int64_t threshold_rows = 0;
+  // The counter "sessions_dropped" (scenarios with an executor only), against sessions_dropped.
+  std::optional<std::int64_t> sessions_dropped_counted;
   bool has_wall_time = false;          // a run_wall row exists
   double wall_time_ms = 0;             // 0 unless has_wall_time
   std::int64_t check_failures = 0;
@@ -118,8 +120,9 @@ class RowTally {
 };
 
 // For a finished run whose turn table, or session table less the dropped arrivals, holds a
-// different number of rows than the run row says were started, or whose threshold table holds
-// another number of rows than the counter "thresholds" (rows deleted or added after the run, a
+// different number of rows than the run row says were started, or whose threshold table or
+// dropped session rows number otherwise than the counters "thresholds" and "sessions_dropped"
+// say (rows deleted or added after the run, a
 // damaged copy, a run killed before its thresholds were written): what differs, e.g. "2091
 // turns started, 2000 turn rows" or "3 thresholds evaluated, 0 threshold rows"; empty when
 // every row is accounted for, the run did not finish (its totals are unknown) or the report is

@@ -128,18 +128,19 @@ void ReadTenancy(const JsonDocument& doc, Scenario& s, std::vector<std::string>*
       auto id = t.String("tenant_id", Required::kYes);
       auto tier = t.String("tier", Required::kYes);
       // A second entry would silently overwrite the first's tier.
+      bool duplicate = false;
       if (id) {
         if (auto [it, inserted] = seen.emplace(*id, i); !inserted) {
           t.Fail("tenant_id", "duplicate tenant_id \"" + *id + "\" (first at /tenants/" +
                                   std::to_string(it->second) + ")");
-          continue;
+          duplicate = true;
         }
       }
-      if (id && tier && !s.tiers.contains(*tier)) {
+      if (tier && !s.tiers.contains(*tier)) {
         std::string known;
         for (const auto& [name, q] : s.tiers) known += (known.empty() ? "" : ", ") + name;
         t.Fail("tier", "unknown tier \"" + *tier + "\"; expected one of " + known);
-      } else if (id && tier) {
+      } else if (id && tier && !duplicate) {
         s.tenant_tiers[*id] = *tier;
       }
     }
@@ -389,7 +390,7 @@ Result<Scenario> LoadScenario(const FileSource& files, const std::string& relati
                    ResponseCorpus::Parse(files.DisplayPath(*corpus_path), *corpus_text)) {
       s.response_corpus = std::make_shared<const ResponseCorpus>(std::move(*corpus));
     } else {
-      errors.push_back(corpus.error().message);
+      top.FailEachLine("response_corpus", corpus.error().message);
     }
   }
   if (!s.response_corpus) {

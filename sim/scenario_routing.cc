@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/config/config_validator.h"
 #include "core/json/object_reader.h"
 #include "sim/experiment_tracker.h"
@@ -13,6 +15,9 @@
 
 namespace agentsim {
 namespace {
+
+// A number as the shortest text that reads back as it ("10", "550", "1e-07").
+std::string Shown(double value) { return fmt::format("{}", value); }
 
 Micros SecondsToMicros(double s) { return static_cast<Micros>(std::llround(s * 1e6)); }
 
@@ -136,32 +141,35 @@ void ReadRollout(const JsonDocument& doc, Scenario& s, std::vector<std::string>*
     r.Fail("stages", "expected an array of {\"at_s\", \"percent\"} ending at 100");
     return;
   }
-  // The stages' order is checked here, at the key and as written (TrafficRouter's own check
-  // below would name only the rollout and give microseconds).
-  std::optional<std::size_t> prev;  // the last stage read whole (its values: c.stages.back())
-  auto written = [&](std::size_t i, const char* key) { return (*stages)[i].at(key).dump(); };
+  // The stages' order is checked here, at the key and in the scenario's seconds (TrafficRouter's
+  // own check below would name only the rollout and give microseconds). Stages start on whole
+  // microseconds: two times within the same microsecond are one instant.
+  std::optional<double> prev_at, prev_percent;  // the last stage read whole
   for (std::size_t i = 0; i < stages->size(); ++i) {
     ObjectReader st(doc, "/rollout/stages/" + std::to_string(i), errors);
     st.AllowOnly({"at_s", "percent"});
     auto at = st.Number("at_s", Required::kYes, 0, 1e9);
-    auto percent = st.Number("percent", Required::kYes, 0, 100);
-    if (at && prev && SecondsToMicros(*at) <= c.stages.back().start_us) {
-      st.Fail("at_s", "expected a time after the previous stage's (" + written(*prev, "at_s") +
-                          "), got " + written(i, "at_s"));
+    auto percent = st.PositiveNumber("percent", Required::kYes, 100);
+    if (at && prev_at && *at <= *prev_at) {
+      st.Fail("at_s", "expected a time after the previous stage's at_s " + Shown(*prev_at) +
+                          ", got " + Shown(*at));
+    } else if (at && prev_at && SecondsToMicros(*at) <= SecondsToMicros(*prev_at)) {
+      st.Fail("at_s", "expected a time at least 1 µs after the previous stage's at_s " +
+                          Shown(*prev_at) + " (stages start on whole microseconds), got " +
+                          Shown(*at));
     }
-    if (percent && *percent <= 0) {
-      st.Fail("percent", "expected a share in (0, 100], got 0");
-    } else if (percent && prev && *percent < c.stages.back().percent) {
+    if (percent && prev_percent && *percent < *prev_percent) {
       st.Fail("percent", "expected at least the previous stage's percent (" +
-                             written(*prev, "percent") + "): a rollout never shrinks, got " +
-                             written(i, "percent"));
+                             Shown(*prev_percent) + "): a rollout never shrinks, got " +
+                             Shown(*percent));
     } else if (percent && i + 1 == stages->size() && *percent != 100) {
       st.Fail("percent", "expected 100 in the last stage (the rollout ends on the new agent), got " +
-                             written(i, "percent"));
+                             Shown(*percent));
     }
     if (!at || !percent) continue;
     c.stages.push_back(RolloutStage{SecondsToMicros(*at), *percent});
-    prev = i;
+    prev_at = at;
+    prev_percent = percent;
   }
   if (errors->size() != errors_before) return;
   if (Result<TrafficRouter> router = TrafficRouter::Create(c); !router) {

@@ -213,19 +213,23 @@ class Reader {
     bool ok = true;
     // What the distribution reaches beyond the limit: a value, or no bound at all (a normal
     // with any sd > 0, however small, is unbounded until "min" or "max" truncates it).
+    // An empirical's offending value is one of its samples: named at "path", with the file.
+    const auto* empirical = std::get_if<EmpiricalDistribution>(&d.kind());
+    const std::string_view at = empirical != nullptr ? "path" : "";
     const auto reach = [&](double bound, std::string_view side, std::string_view key) {
+      if (empirical != nullptr) return "can produce " + Num(bound) + " (a sample in " + empirical->source + ")";
       if (!std::isinf(bound)) return "can produce " + Num(bound);
       std::string out = "has no " + std::string(side) + " bound";
       if (unbounded_normal) out += " (set \"" + std::string(key) + "\")";
       return out;
     };
     if (s.min < options_.min_value) {
-      r.Fail("", "expected values >= " + Num(options_.min_value) + ", but this " +
+      r.Fail(at, "expected values >= " + Num(options_.min_value) + ", but this " +
                      std::string(d.TypeName()) + " " + reach(s.min, "lower", "min"));
       ok = false;
     }
     if (s.max > options_.max_value) {
-      r.Fail("", "expected values <= " + Num(options_.max_value) + ", but this " +
+      r.Fail(at, "expected values <= " + Num(options_.max_value) + ", but this " +
                      std::string(d.TypeName()) + " " + reach(s.max, "upper", "max"));
       ok = false;
     }

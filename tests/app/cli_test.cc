@@ -425,6 +425,15 @@ TEST(CliTest, ReportWithRowsDeletedAfterTheRunSaysSoAndExitsOne) {
   EXPECT_THAT(digest.output, HasSubstr("agentsim: warning: d.db: report rows unaccounted: " +
                                        missing + "; the digest covers the rows as they are now, "
                                        "not as the run wrote them\n"));
+  // Without its run row the file is no report: `report` and `--digest` refuse it alike.
+  ASSERT_EQ(RunShell("sqlite3 d.db 'DELETE FROM run'", dir).exit_code, 0);
+  CliResult no_run = RunCli("report d.db", dir);
+  EXPECT_EQ(no_run.exit_code, 2) << no_run.output;
+  EXPECT_THAT(no_run.output, HasSubstr("d.db: not an agentsim report: the run table is empty\n"));
+  CliResult no_run_digest = RunCli("report d.db --digest", dir);
+  EXPECT_EQ(no_run_digest.exit_code, 2) << no_run_digest.output;
+  EXPECT_THAT(no_run_digest.output,
+              HasSubstr("d.db: not an agentsim report: the run table is empty\n"));
 }
 
 // `run` prints its session and turn lines from the writer's tally of the rows it wrote; `report`

@@ -194,11 +194,13 @@ TEST(ReportDigestTest, RefusesATruncatedReport) {
   EXPECT_EQ(digest.error().message,
             path + ": truncated report: the file has " + std::to_string(size - 4096) +
                 " bytes, its header counts " + std::to_string(size / 16384) +
-                " pages of 16384 bytes (" + std::to_string(size) + "); run the scenario again");
+                " pages of 16384 bytes (" + std::to_string(size) +
+                "): a partial copy, or a damaged header; run the scenario again");
 }
 
 // Cut at a page boundary, SQLite itself says only "database disk image is malformed": the header's
-// page count names the truncation first. Cut to less than the header, the file is not a report.
+// page count names the truncation first. Cut inside the header, the start of SQLite's magic
+// string still names it; an empty file is no report.
 TEST(ReportDigestTest, RefusesAReportCutAtAPageBoundary) {
   const std::string path = TempReportPath("cut_page.db");
   SampleRun run;
@@ -212,21 +214,36 @@ TEST(ReportDigestTest, RefusesAReportCutAtAPageBoundary) {
   EXPECT_EQ(digest.error().message,
             path + ": truncated report: the file has " + std::to_string(size - 16384) +
                 " bytes, its header counts " + std::to_string(size / 16384) +
-                " pages of 16384 bytes (" + std::to_string(size) + "); run the scenario again");
+                " pages of 16384 bytes (" + std::to_string(size) +
+                "): a partial copy, or a damaged header; run the scenario again");
   std::filesystem::resize_file(path, 16384);
   digest = ComputeReportDigest(path);
   ASSERT_FALSE(digest.has_value());
   EXPECT_EQ(digest.error().message,
             path + ": truncated report: the file has 16384 bytes, its header counts " +
                 std::to_string(size / 16384) + " pages of 16384 bytes (" + std::to_string(size) +
-                "); run the scenario again");
+                "): a partial copy, or a damaged header; run the scenario again");
   std::filesystem::resize_file(path, 100);
   digest = ComputeReportDigest(path);
   ASSERT_FALSE(digest.has_value());
   EXPECT_EQ(digest.error().message,
             path + ": truncated report: the file has 100 bytes, its header counts " +
                 std::to_string(size / 16384) + " pages of 16384 bytes (" + std::to_string(size) +
-                "); run the scenario again");
+                "): a partial copy, or a damaged header; run the scenario again");
+
+  // Cut inside the header: what is left still starts as an SQLite database.
+  for (std::uintmax_t cut : {99u, 72u, 16u, 5u}) {
+    std::filesystem::resize_file(path, cut);
+    digest = ComputeReportDigest(path);
+    ASSERT_FALSE(digest.has_value());
+    EXPECT_EQ(digest.error().message,
+              path + ": truncated report: the file has " + std::to_string(cut) +
+                  " bytes, less than an SQLite database header (100); run the scenario again");
+  }
+  std::filesystem::resize_file(path, 0);
+  digest = ComputeReportDigest(path);
+  ASSERT_FALSE(digest.has_value());
+  EXPECT_EQ(digest.error().message, path + ": not an agentsim report (an empty file)");
 }
 
 TEST(Sha256HexTest, MatchesKnownAnswers) {

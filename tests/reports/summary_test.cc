@@ -228,6 +228,22 @@ TEST(SummaryTest, ThresholdRowsAreCheckedAgainstTheirCounter) {
   EXPECT_EQ(RowsUnaccounted(s), "2 turns started, 0 turn rows, 1 threshold evaluated, 0 threshold rows");
 }
 
+// Dropped arrivals never start, so the run row does not count them: the counter
+// "sessions_dropped" (scenarios with an executor) does.
+TEST(SummaryTest, DroppedSessionRowsAreCheckedAgainstTheirCounter) {
+  Summary s;
+  s.finished = true;
+  s.sessions = 900;
+  s.sessions_dropped = 511;
+  s.sessions_started = 389;
+  EXPECT_EQ(RowsUnaccounted(s), "");  // no counter: a scenario without an executor
+  s.sessions_dropped_counted = 511;
+  EXPECT_EQ(RowsUnaccounted(s), "");
+  s.sessions_dropped = 510;
+  s.sessions = 899;
+  EXPECT_EQ(RowsUnaccounted(s), "511 sessions dropped, 510 dropped session rows");
+}
+
 // Turn rows deleted from a finished report: the checks line says so instead of "all passed".
 TEST(SummaryTest, RowsDeletedAfterTheRunAreNotAPass) {
   SampleRun run;

@@ -130,7 +130,13 @@ INSTANTIATE_TEST_SUITE_P(
                        "new_agent_id": "interview-temp09-v1",
                        "stages": [{"at_s": 10, "percent": 50}, {"at_s": 5, "percent": 100}]})",
                    "rollout_stage_times_not_increasing.json:8:73: /rollout/stages/1/at_s: expected "
-                   "a time after the previous stage's (10), got 5"},
+                   "a time after the previous stage's at_s 10, got 5"},
+        BadRouting{"rollout_stage_times_within_a_microsecond",
+                   R"(, "rollout": {"id": "r", "old_agent_id": "interview-temp07-v1",
+                       "new_agent_id": "interview-temp09-v1",
+                       "stages": [{"at_s": 0.0000001, "percent": 10}, {"at_s": 2e-7, "percent": 100}]})",
+                   "/rollout/stages/1/at_s: expected a time at least 1 µs after the previous "
+                   "stage's at_s 1e-07 (stages start on whole microseconds), got 2e-07"},
         BadRouting{"rollout_percent_shrinks",
                    R"(, "rollout": {"id": "r", "old_agent_id": "interview-temp07-v1",
                        "new_agent_id": "interview-temp09-v1",
@@ -142,7 +148,7 @@ INSTANTIATE_TEST_SUITE_P(
                    R"(, "rollout": {"id": "r", "old_agent_id": "interview-temp07-v1",
                        "new_agent_id": "interview-temp09-v1",
                        "stages": [{"at_s": 0, "percent": 0}, {"at_s": 60, "percent": 100}]})",
-                   "/rollout/stages/0/percent: expected a share in (0, 100], got 0"},
+                   "/rollout/stages/0/percent: expected a number above 0 up to 100.0, got number 0"},
         BadRouting{"rollout_same_agent",
                    R"(, "rollout": {"id": "r", "old_agent_id": "interview-temp07-v1",
                        "new_agent_id": "interview-temp07-v1", "stages": [{"at_s": 0, "percent": 100}]})",

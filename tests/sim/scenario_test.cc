@@ -165,6 +165,34 @@ TEST_F(BadScenarioTest, DuplicateTenantIsAnError) {
                            "\"midsize-co\" (first at /tenants/0)"),
             std::string::npos)
       << e.message;
+  // The repeated entry's other problems are reported with it.
+  std::string text = *DiskFileSource(dir_).Read("dup.json");
+  text.replace(text.find("\"free\""), 6, "\"gold\"");
+  Write("dup.json", text);
+  e = Load(name);
+  EXPECT_NE(e.message.find("/tenants/1/tenant_id: duplicate tenant_id"), std::string::npos)
+      << e.message;
+  EXPECT_NE(e.message.find("/tenants/1/tier: unknown tier \"gold\""), std::string::npos)
+      << e.message;
+}
+
+// A problem inside the response corpus is located there and at "response_corpus".
+TEST_F(BadScenarioTest, ResponseCorpusErrorsAreLocatedAtTheKey) {
+  DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
+  Write("pro.json", *shipped.Read("support-pro-v1.json"));
+  Write("c.json", "{\"stages\": [{\"stage\": \"a\", \"utterances\": [\"hi\"]}]}");
+  Write("r.json", "{\"system_response\": [\"ok\", 3]}");
+  std::string name = Write("rc.json",
+                           "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}],\n"
+                           " \"response_corpus\": \"r.json\",\n"
+                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
+                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  Error e = Load(name);
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(e.message.find(Path(name) + ":2:21: /response_corpus: " + Path("r.json") +
+                           ":1:28: /system_response/1: expected a string, got number 3"),
+            std::string::npos)
+      << e.message;
 }
 
 // A problem inside the corpus file is located there and at the scenario key that names it.

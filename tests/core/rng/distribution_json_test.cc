@@ -189,7 +189,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "constant can produce -2",
                 0},
         BadCase{R"({"type": "empirical", "path": "negative.txt"})",
-                "d.json:1:1: (root): expected values >= 0, but this empirical can produce -1", 0}));
+                "d.json:1:31: /path: expected values >= 0, but this empirical can produce -1 (a "
+                "sample in negative.txt)",
+                0}));
 
 // An upper limit: a bound reached, or none at all (no key to set for a lognormal).
 TEST(ReadDistributionTest, UpperLimitNamesTheBoundOrItsAbsence) {
