@@ -45,7 +45,9 @@ TEST(ScenarioTest, SgdScenarioLoadsTheTranscripts) {
 class BadScenarioTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& name, const std::string& text) {
-    std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "bad_scenarios";
+    // A folder per test: ctest runs the tests in parallel, and several write pro.json and c.json.
+    std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "bad_scenarios" /
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::create_directories(dir);
     dir_ = dir;
     std::ofstream(dir / name) << text;
@@ -58,6 +60,19 @@ class BadScenarioTest : public ::testing::Test {
     return s ? Error{} : s.error();
   }
   std::string Path(const std::string& name) { return (dir_ / name).string(); }
+  // Writes pro.json (the shipped support-pro-v1 config), c.json (`corpus`) and `name`: a scenario
+  // of that one agent, whose line 1 names the agent, then the lines `middle` (each ending in
+  // ",\n"), then the workload and the utterances (c.json), a line each.
+  std::string WriteOneAgentScenario(
+      const std::string& name, const std::string& middle,
+      const std::string& corpus = "{\"stages\": [{\"stage\": \"a\", \"utterances\": [\"hi\"]}]}") {
+    DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
+    Write("pro.json", *shipped.Read("support-pro-v1.json"));
+    Write("c.json", corpus);
+    return Write(name, "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}],\n" + middle +
+                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
+                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  }
   std::filesystem::path dir_;
 };
 
@@ -150,15 +165,10 @@ TEST_F(BadScenarioTest, ConfigsAreValidatedAndTenantTiersMustAgree) {
 
 // A tenant listed twice in "tenants" would take the last entry's tier silently.
 TEST_F(BadScenarioTest, DuplicateTenantIsAnError) {
-  DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-  Write("pro.json", *shipped.Read("support-pro-v1.json"));
-  Write("c.json", "{\"stages\": [{\"stage\": \"a\", \"utterances\": [\"hi\"]}]}");
-  std::string name = Write("dup.json",
-                           "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}],\n"
-                           " \"tenants\": [{\"tenant_id\": \"midsize-co\", \"tier\": \"enterprise\"},\n"
-                           "  {\"tenant_id\": \"midsize-co\", \"tier\": \"free\"}],\n"
-                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
-                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  std::string name = WriteOneAgentScenario(
+      "dup.json",
+      " \"tenants\": [{\"tenant_id\": \"midsize-co\", \"tier\": \"enterprise\"},\n"
+      "  {\"tenant_id\": \"midsize-co\", \"tier\": \"free\"}],\n");
   Error e = Load(name);
   EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
   EXPECT_NE(e.message.find(Path(name) + ":3:17: /tenants/1/tenant_id: duplicate tenant_id "
@@ -178,15 +188,8 @@ TEST_F(BadScenarioTest, DuplicateTenantIsAnError) {
 
 // A problem inside the response corpus is located there and at "response_corpus".
 TEST_F(BadScenarioTest, ResponseCorpusErrorsAreLocatedAtTheKey) {
-  DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-  Write("pro.json", *shipped.Read("support-pro-v1.json"));
-  Write("c.json", "{\"stages\": [{\"stage\": \"a\", \"utterances\": [\"hi\"]}]}");
   Write("r.json", "{\"system_response\": [\"ok\", 3]}");
-  std::string name = Write("rc.json",
-                           "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}],\n"
-                           " \"response_corpus\": \"r.json\",\n"
-                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
-                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  std::string name = WriteOneAgentScenario("rc.json", " \"response_corpus\": \"r.json\",\n");
   Error e = Load(name);
   EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
   EXPECT_NE(e.message.find(Path(name) + ":2:21: /response_corpus: " + Path("r.json") +
@@ -197,13 +200,7 @@ TEST_F(BadScenarioTest, ResponseCorpusErrorsAreLocatedAtTheKey) {
 
 // A problem inside the corpus file is located there and at the scenario key that names it.
 TEST_F(BadScenarioTest, CorpusErrorsAreLocatedAtTheUtterancesPath) {
-  DiskFileSource shipped(AGENTSIM_SOURCE_DIR "/scenarios/configs");
-  Write("pro.json", *shipped.Read("support-pro-v1.json"));
-  Write("c.json", "{\"stages\": []}");
-  std::string name = Write("corpus.json",
-                           "{\"name\": \"x\", \"agents\": [{\"config\": \"pro.json\"}],\n"
-                           " \"workload\": {\"sessions\": 1, \"arrival_rate_per_s\": 1},\n"
-                           " \"utterances\": {\"source\": \"corpus\", \"path\": \"c.json\"}}");
+  std::string name = WriteOneAgentScenario("corpus.json", "", "{\"stages\": []}");
   Error e = Load(name);
   EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
   EXPECT_NE(e.message.find(Path(name) + ":3:45: /utterances/path: " + Path("c.json") + ":1:12: "
