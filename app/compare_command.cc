@@ -90,7 +90,8 @@ int CompareCommand(const CompareArgs& args) {
   if (Status comparable = CheckComparable(*base); !comparable) {
     return Fail(comparable.error().message);
   }
-  if (std::string skipped = SkippedWarning(base->utterances.path, base->utterances.transcript_load);
+  const UtteranceSource& utterances = base->utterances;
+  if (std::string skipped = SkippedWarning(utterances.path, utterances.transcript_load);
       !skipped.empty()) {
     std::cerr << "agentsim: warning: " << EscapeLinesForMessage(skipped) << "\n";
   }

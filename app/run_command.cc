@@ -194,7 +194,8 @@ int RunCommand(const RunArgs& args) {
   overrides.transcripts_path = args.transcripts;
   Result<Scenario> scenario = LoadScenario(*files, relative, overrides);
   if (!scenario) return BadInput(scenario.error());
-  if (std::string skipped = SkippedWarning(scenario->utterances.path, scenario->utterances.transcript_load);
+  const UtteranceSource& utterances = scenario->utterances;
+  if (std::string skipped = SkippedWarning(utterances.path, utterances.transcript_load);
       !skipped.empty()) {
     std::cerr << "agentsim: warning: " << EscapeLinesForMessage(skipped) << "\n";
   }

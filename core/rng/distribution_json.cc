@@ -217,7 +217,9 @@ class Reader {
     const auto* empirical = std::get_if<EmpiricalDistribution>(&d.kind());
     const std::string_view at = empirical != nullptr ? "path" : "";
     const auto reach = [&](double bound, std::string_view side, std::string_view key) {
-      if (empirical != nullptr) return "can produce " + Num(bound) + " (a sample in " + empirical->source + ")";
+      if (empirical != nullptr) {
+        return "can produce " + Num(bound) + " (a sample in " + empirical->source + ")";
+      }
       if (!std::isinf(bound)) return "can produce " + Num(bound);
       std::string out = "has no " + std::string(side) + " bound";
       if (unbounded_normal) out += " (set \"" + std::string(key) + "\")";
