@@ -247,6 +247,16 @@ std::string JsonDocument::Describe(std::string_view pointer, std::string_view me
   return EscapeForMessage(out);
 }
 
+std::string JsonDocument::DescribeAt(std::string_view pointer, const nlohmann::json& value) const {
+  if (!value.is_number()) return DescribeJson(value);
+  if (!locator_) locator_ = std::make_shared<PointerLocator>(text_);
+  const std::size_t start = locator_->Locate(text_, pointer);
+  std::size_t end = start;
+  while (end < text_.size() && end - start <= 40 && InNumber(text_[end])) ++end;
+  if (end == start || end - start > 40 || !StartsNumber(text_[start])) return DescribeJson(value);
+  return "number " + text_.substr(start, end - start);
+}
+
 Error JsonDocument::ErrorAt(std::string_view pointer, std::string_view message) const {
   return Error{ErrorCode::kInvalidArgument, Describe(pointer, message)};
 }

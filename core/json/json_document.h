@@ -60,6 +60,10 @@ class JsonDocument {
   std::string Describe(std::string_view pointer, std::string_view message) const;
   // The same message as a kInvalidArgument error.
   Error ErrorAt(std::string_view pointer, std::string_view message) const;
+  // DescribeJson(value) for the value at `pointer`, except that a number is shown as written in
+  // the text ("number 2e1", "number 18446744073709551616"), not as parsed ("20.0",
+  // "1.8446744073709552e+19"); a literal longer than 40 bytes is shown as parsed.
+  std::string DescribeAt(std::string_view pointer, const nlohmann::json& value) const;
 
  private:
   JsonDocument() = default;

@@ -110,7 +110,7 @@ std::optional<std::string> ObjectReader::String(std::string_view key, Required r
   if (v == nullptr) return std::nullopt;
   if (!v->is_string() || (non_empty && v->get_ref<const std::string&>().empty())) {
     Fail(key, std::string("expected a ") + (non_empty ? "non-empty " : "") + "string, got " +
-                  DescribeJson(*v));
+                  doc_.DescribeAt(PointerTo(key), *v));
     return std::nullopt;
   }
   return v->get<std::string>();
@@ -123,7 +123,7 @@ std::optional<double> ObjectReader::Number(std::string_view key, Required requir
   if (!v->is_number() || !std::isfinite(v->get<double>()) || v->get<double>() < min ||
       v->get<double>() > max) {
     Fail(key, "expected a number from " + nlohmann::json(min).dump() + " to " +
-                  nlohmann::json(max).dump() + ", got " + DescribeJson(*v));
+                  nlohmann::json(max).dump() + ", got " + doc_.DescribeAt(PointerTo(key), *v));
     return std::nullopt;
   }
   return v->get<double>();
@@ -136,7 +136,7 @@ std::optional<double> ObjectReader::PositiveNumber(std::string_view key, Require
   if (!v->is_number() || !std::isfinite(v->get<double>()) || !(v->get<double>() > 0) ||
       v->get<double>() > max) {
     Fail(key, "expected a number above 0 up to " + nlohmann::json(max).dump() + ", got " +
-                  DescribeJson(*v));
+                  doc_.DescribeAt(PointerTo(key), *v));
     return std::nullopt;
   }
   return v->get<double>();
@@ -152,7 +152,7 @@ std::optional<std::uint64_t> ObjectReader::Unsigned(std::string_view key, Requir
       v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0);
   if (!non_negative || v->get<std::uint64_t>() > max) {
     Fail(key, "expected an integer from 0 to " + std::to_string(max) + ", got " +
-                  DescribeJson(*v));
+                  doc_.DescribeAt(PointerTo(key), *v));
     return std::nullopt;
   }
   return v->get<std::uint64_t>();
@@ -172,7 +172,7 @@ std::optional<std::int64_t> ObjectReader::Integer(std::string_view key, Required
   }
   if (!ok || x < min || x > max) {
     Fail(key, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
-                  ", got " + DescribeJson(*v));
+                  ", got " + doc_.DescribeAt(PointerTo(key), *v));
     return std::nullopt;
   }
   return x;
@@ -182,7 +182,7 @@ std::optional<bool> ObjectReader::Bool(std::string_view key, Required required) 
   const nlohmann::json* v = Member(key, required, "true or false");
   if (v == nullptr) return std::nullopt;
   if (!v->is_boolean()) {
-    Fail(key, "expected true or false, got " + DescribeJson(*v));
+    Fail(key, "expected true or false, got " + doc_.DescribeAt(PointerTo(key), *v));
     return std::nullopt;
   }
   return v->get<bool>();
@@ -198,7 +198,7 @@ std::optional<std::string> ObjectReader::Enum(std::string_view key, Required req
   }
   std::string message = "expected one of";
   for (std::string_view c : choices) message += " \"" + std::string(c) + "\"";
-  Fail(key, message + ", got " + DescribeJson(*v));
+  Fail(key, message + ", got " + doc_.DescribeAt(PointerTo(key), *v));
   return std::nullopt;
 }
 

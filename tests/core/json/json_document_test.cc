@@ -72,6 +72,23 @@ TEST(JsonDocumentTest, AnUnclosedCommentIsLocatedWhereItOpens) {
   EXPECT_EQ(strict.error().message.find("never closed"), std::string::npos) << strict.error().message;
 }
 
+// Numbers in messages as the user wrote them; other values as DescribeJson shows them.
+TEST(JsonDocumentTest, DescribeAtShowsNumbersAsWritten) {
+  auto doc = JsonDocument::Parse(
+      "n.json", "{\"a\": 2e1, \"b\": 18446744073709551616, \"c\": -0.50, \"d\": \"2e1\", \"e\": 7}");
+  ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
+  const nlohmann::json& root = doc->root();
+  EXPECT_EQ(doc->DescribeAt("/a", root["a"]), "number 2e1");
+  EXPECT_EQ(doc->DescribeAt("/b", root["b"]), "number 18446744073709551616");
+  EXPECT_EQ(doc->DescribeAt("/c", root["c"]), "number -0.50");
+  EXPECT_EQ(doc->DescribeAt("/d", root["d"]), "string \"2e1\"");
+  EXPECT_EQ(doc->DescribeAt("/e", root["e"]), "number 7");
+  // A literal over 40 bytes is shown as parsed.
+  auto long_literal = JsonDocument::Parse("l.json", "[1." + std::string(50, '0') + "1]");
+  ASSERT_TRUE(long_literal.has_value());
+  EXPECT_EQ(long_literal->DescribeAt("/0", long_literal->root()[0]), "number 1.0");
+}
+
 TEST(JsonDocumentTest, DescribeNamesLocationAndPointer) {
   auto doc = JsonDocument::Parse("s.json", kText);
   ASSERT_TRUE(doc.has_value());
