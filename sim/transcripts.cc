@@ -39,7 +39,15 @@ std::string SkippedWarning(const std::string& path, const TranscriptLoadReport& 
   if (report.conversations_skipped > 0) {
     out = std::to_string(report.conversations_skipped) +
           (report.conversations_skipped == 1 ? " conversation" : " conversations") +
-          " without a user message with text";
+          " without a user message with text (";
+    for (std::size_t i = 0; i < report.skipped_conversation_ids.size(); ++i) {
+      out += (i == 0 ? "" : ", ") + report.skipped_conversation_ids[i];
+    }
+    if (static_cast<std::size_t>(report.conversations_skipped) >
+        report.skipped_conversation_ids.size()) {
+      out += ", ...";
+    }
+    out += ")";
   }
   if (report.user_turns_skipped > 0) {
     if (!out.empty()) out += ", ";
@@ -51,10 +59,17 @@ std::string SkippedWarning(const std::string& path, const TranscriptLoadReport& 
 
 namespace transcripts_internal {
 
+bool HasText(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n\f\v") != std::string_view::npos;
+}
+
 void Keep(Conversation conversation, TranscriptLoadReport& counts,
           std::vector<Conversation>& out) {
   if (conversation.user_turns.empty()) {
     ++counts.conversations_skipped;
+    if (counts.skipped_conversation_ids.size() < TranscriptLoadReport::kMaxSkippedIdsKept) {
+      counts.skipped_conversation_ids.push_back(std::move(conversation.id));
+    }
     return;
   }
   ++counts.conversations_loaded;

@@ -13,12 +13,15 @@
 //   - only messages with role "user" become turns; other roles and item types are ignored, and
 //     only user messages have their content checked;
 //   - a message's text is its text entries joined with "\n"; non-text entries (images, audio,
-//     files) are skipped; a user message with no text at all is skipped and counted;
+//     files) are skipped; a user message with no text at all, or only blanks (spaces, tabs,
+//     line breaks), is skipped and counted;
 //   - a conversation without user turns is skipped and counted; a load that keeps no
 //     conversation at all is an error (there would be nothing to replay).
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/util/error.h"
@@ -35,8 +38,12 @@ struct TranscriptLoadReport {
   int files_read = 0;
   int conversations_loaded = 0;
   int conversations_skipped = 0;  // no user turn with text
+  // The ids of the first kMaxSkippedIdsKept conversations skipped, in load order, for the
+  // warning ("calls.jsonl#3", a LiveKit file's stem).
+  std::vector<std::string> skipped_conversation_ids;
+  static constexpr std::size_t kMaxSkippedIdsKept = 5;
   int user_turns_loaded = 0;
-  int user_turns_skipped = 0;  // user messages without text (e.g. only an image)
+  int user_turns_skipped = 0;  // user messages without text (e.g. only an image, or blanks)
 };
 
 // Reads an OpenAI chat JSONL file. Blank lines are skipped. A message's content is a string or
@@ -74,12 +81,14 @@ Result<std::vector<Conversation>> LoadTranscripts(const std::string& path,
 
 
 // What a load of `path` left out, as a warning, e.g. "calls.jsonl: skipped 1 conversation
-// without a user message with text, 2 user messages without text (not replayed)"; empty when
-// nothing was skipped.
+// without a user message with text (calls.jsonl#3), 2 user messages without text (not
+// replayed)"; at most kMaxSkippedIdsKept ids, then ", ..."; empty when nothing was skipped.
 std::string SkippedWarning(const std::string& path, const TranscriptLoadReport& report);
 
 namespace transcripts_internal {
 
+// Whether a user message's text counts as text: not empty and not only blanks.
+bool HasText(std::string_view text);
 // Shared by the loaders: appends `conversation` to `out` when it has user turns, counting it as
 // loaded or skipped in `counts`.
 void Keep(Conversation conversation, TranscriptLoadReport& counts,

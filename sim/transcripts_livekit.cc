@@ -69,7 +69,7 @@ Result<Conversation> ParseChatContext(const std::string& file, std::string id,
     if (*role != "user") continue;
     Result<std::string> turn = UserText(*doc, item, at);
     if (!turn) return std::unexpected(std::move(turn.error()));
-    if (turn->empty()) {
+    if (!transcripts_internal::HasText(*turn)) {
       ++report.user_turns_skipped;
       continue;
     }

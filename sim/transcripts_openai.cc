@@ -123,7 +123,7 @@ Result<Conversation> ParseConversation(const JsonLine& line, const std::string& 
     if (*role != "user") continue;
     Result<std::string> text = UserText(line, message, at);
     if (!text) return std::unexpected(std::move(text.error()));
-    if (text->empty()) {
+    if (!transcripts_internal::HasText(*text)) {
       ++report.user_turns_skipped;
       continue;
     }

@@ -234,7 +234,7 @@ TEST(CliTest, SkippedTranscriptConversationsAreWarnedAbout) {
   CliResult r = RunCli("run -q --report t.db --transcripts t.jsonl", dir);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("agentsim: warning: t.jsonl: skipped 1 conversation without a "
-                                  "user message with text (not replayed)\n"));
+                                  "user message with text (t.jsonl#2) (not replayed)\n"));
   CliResult clean = RunCli("run -q --report c.db --transcripts '" AGENTSIM_SHARED_DIR
                            "/data/sgd/sgd_dev_011.openai.jsonl'",
                            dir);

@@ -126,7 +126,8 @@ TEST_F(TranscriptsTest, OpenAiJsonlReadsContentPartsAndSkipsWhatIsNotUserText) {
       "\r\n  \t\n"
       R"({"messages":[{"role":"assistant","content":"Hello?"}],"metadata":{"conversation_id":"x"}})"
       "\n"
-      R"({"messages":[{"role":"user","content":"hi"}],"metadata":{"conversation_id":"c-9"}})");
+      R"({"messages":[{"role":"user","content":" \t\n"},{"role":"user","content":"hi"}],)"
+      R"("metadata":{"conversation_id":"c-9"}})");
   TranscriptLoadReport report;
   Result<std::vector<Conversation>> loaded = LoadTranscripts(path, &report);
   ASSERT_TRUE(loaded) << loaded.error().ToString();
@@ -138,10 +139,10 @@ TEST_F(TranscriptsTest, OpenAiJsonlReadsContentPartsAndSkipsWhatIsNotUserText) {
   EXPECT_EQ(report.conversations_loaded, 2);
   EXPECT_EQ(report.conversations_skipped, 1);
   EXPECT_EQ(report.user_turns_loaded, 3);
-  EXPECT_EQ(report.user_turns_skipped, 1);
+  EXPECT_EQ(report.user_turns_skipped, 2);  // the audio-only one and the blank one
   EXPECT_EQ(SkippedWarning("calls.jsonl", report),
-            "calls.jsonl: skipped 1 conversation without a user message with text, 1 user message "
-            "without text (not replayed)");
+            "calls.jsonl: skipped 1 conversation without a user message with text (x), 2 user "
+            "messages without text (not replayed)");
 }
 
 // The warning the program prints when a load left something out: plural forms, either part alone,
@@ -149,21 +150,27 @@ TEST_F(TranscriptsTest, OpenAiJsonlReadsContentPartsAndSkipsWhatIsNotUserText) {
 TEST(TranscriptsSkippedWarningTest, NamesWhatWasLeftOut) {
   struct Case {
     int conversations_skipped, user_turns_skipped;
+    std::vector<std::string> ids;
     std::string expected;
   };
   const Case cases[] = {
-      {0, 0, ""},
-      {1, 0, "t.jsonl: skipped 1 conversation without a user message with text (not replayed)"},
-      {2, 0, "t.jsonl: skipped 2 conversations without a user message with text (not replayed)"},
-      {0, 3, "t.jsonl: skipped 3 user messages without text (not replayed)"},
-      {2, 1, "t.jsonl: skipped 2 conversations without a user message with text, 1 user message "
-             "without text (not replayed)"},
+      {0, 0, {}, ""},
+      {1, 0, {"t.jsonl#3"},
+       "t.jsonl: skipped 1 conversation without a user message with text (t.jsonl#3) (not "
+       "replayed)"},
+      {2, 0, {"a", "b"},
+       "t.jsonl: skipped 2 conversations without a user message with text (a, b) (not replayed)"},
+      {0, 3, {}, "t.jsonl: skipped 3 user messages without text (not replayed)"},
+      {7, 1, {"a", "b", "c", "d", "e"},
+       "t.jsonl: skipped 7 conversations without a user message with text (a, b, c, d, e, ...), 1 "
+       "user message without text (not replayed)"},
   };
   for (const Case& c : cases) {
     TranscriptLoadReport report;
     report.conversations_loaded = 4;
     report.conversations_skipped = c.conversations_skipped;
     report.user_turns_skipped = c.user_turns_skipped;
+    report.skipped_conversation_ids = c.ids;
     EXPECT_EQ(SkippedWarning("t.jsonl", report), c.expected);
   }
 }
