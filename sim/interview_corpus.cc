@@ -10,35 +10,41 @@
 #include <vector>
 
 #include "core/json/json_document.h"
+#include "core/util/strings.h"
 
 namespace agentsim {
 namespace {
 
 using nlohmann::json;
 
-// The first key of `object` (in nlohmann's sorted order) not in `allowed`, or nullptr.
-const std::string* UnknownKey(const json& object, std::initializer_list<std::string_view> allowed) {
+// Every key of `object` (in nlohmann's sorted order) not in `allowed`, as an error each.
+void UnknownKeys(const JsonDocument& doc, const std::string& at, const json& object,
+                 std::initializer_list<std::string_view> allowed, std::string_view expected,
+                 std::vector<std::string>& errors) {
   for (auto it = object.begin(); it != object.end(); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) return &it.key();
+    if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
+    errors.push_back(doc.Describe(at + "/" + EscapePointerToken(it.key()),
+                                  "unknown key '" + it.key() + "'; expected one of: " +
+                                      std::string(expected)));
   }
-  return nullptr;
 }
 
-Result<std::vector<std::string>> ParseUtterances(const JsonDocument& doc, const json& stage,
-                                                 const std::string& at) {
+// The stage's utterances; every problem appended to `errors`.
+std::vector<std::string> ParseUtterances(const JsonDocument& doc, const json& stage,
+                                         const std::string& at, std::vector<std::string>& errors) {
   auto utterances = stage.find("utterances");
   if (utterances == stage.end() || !utterances->is_array() || utterances->empty()) {
-    return std::unexpected(
-        MemberError(doc, at, stage, "utterances", "a non-empty array of strings"));
+    errors.push_back(MemberError(doc, at, stage, "utterances", "a non-empty array of strings").message);
+    return {};
   }
   std::vector<std::string> out;
   out.reserve(utterances->size());
   for (std::size_t j = 0; j < utterances->size(); ++j) {
     const json& utterance = (*utterances)[j];
     if (!utterance.is_string() || utterance.get_ref<const std::string&>().empty()) {
-      return std::unexpected(
-          doc.ErrorAt(at + "/utterances/" + std::to_string(j),
-                      "expected a non-empty string, got " + DescribeJson(utterance)));
+      errors.push_back(doc.Describe(at + "/utterances/" + std::to_string(j),
+                                    "expected a non-empty string, got " + DescribeJson(utterance)));
+      continue;
     }
     out.push_back(utterance.get<std::string>());
   }
@@ -56,49 +62,47 @@ Result<InterviewCorpus> ParseInterviewCorpus(std::string source_name, std::strin
     return std::unexpected(
         doc->ErrorAt("", "expected an object with a \"stages\" array, got " + DescribeJson(root)));
   }
-  if (const std::string* key = UnknownKey(root, {"description", "stages"})) {
-    return std::unexpected(
-        doc->ErrorAt("/" + EscapePointerToken(*key),
-                     "unknown key '" + *key + "'; expected one of: description stages"));
-  }
+  // Every problem is reported, not only the first.
+  std::vector<std::string> errors;
+  UnknownKeys(*doc, "", root, {"description", "stages"}, "description stages", errors);
   if (auto description = root.find("description");
       description != root.end() && !description->is_string()) {
-    return std::unexpected(
-        doc->ErrorAt("/description", "expected a string, got " + DescribeJson(*description)));
+    errors.push_back(
+        doc->Describe("/description", "expected a string, got " + DescribeJson(*description)));
   }
   auto stages = root.find("stages");
-  if (stages == root.end() || !stages->is_array() || stages->empty()) {
-    return std::unexpected(MemberError(*doc, "", root, "stages", "a non-empty array of stages"));
-  }
   InterviewCorpus corpus;
-  for (std::size_t i = 0; i < stages->size(); ++i) {
-    const json& stage = (*stages)[i];
-    const std::string at = "/stages/" + std::to_string(i);
-    if (!stage.is_object()) {
-      return std::unexpected(doc->ErrorAt(
-          at, "expected an object with \"stage\" and \"utterances\", got " + DescribeJson(stage)));
+  if (stages == root.end() || !stages->is_array() || stages->empty()) {
+    errors.push_back(MemberError(*doc, "", root, "stages", "a non-empty array of stages").message);
+  } else {
+    for (std::size_t i = 0; i < stages->size(); ++i) {
+      const json& stage = (*stages)[i];
+      const std::string at = "/stages/" + std::to_string(i);
+      if (!stage.is_object()) {
+        errors.push_back(doc->Describe(
+            at, "expected an object with \"stage\" and \"utterances\", got " + DescribeJson(stage)));
+        continue;
+      }
+      UnknownKeys(*doc, at, stage, {"stage", "utterances"}, "stage utterances", errors);
+      auto name = stage.find("stage");
+      std::string stage_name;
+      if (name == stage.end() || !name->is_string() ||
+          name->get_ref<const std::string&>().empty()) {
+        errors.push_back(MemberError(*doc, at, stage, "stage", "a non-empty string").message);
+      } else {
+        stage_name = name->get<std::string>();
+        auto earlier = std::find(corpus.stage_names.begin(), corpus.stage_names.end(), stage_name);
+        if (earlier != corpus.stage_names.end()) {
+          errors.push_back(doc->Describe(
+              at + "/stage", "duplicate stage " + json(stage_name).dump() + " (first at /stages/" +
+                                 std::to_string(earlier - corpus.stage_names.begin()) + ")"));
+        }
+      }
+      corpus.stage_names.push_back(std::move(stage_name));
+      corpus.utterances_by_stage.push_back(ParseUtterances(*doc, stage, at, errors));
     }
-    if (const std::string* key = UnknownKey(stage, {"stage", "utterances"})) {
-      return std::unexpected(
-          doc->ErrorAt(at + "/" + EscapePointerToken(*key),
-                       "unknown key '" + *key + "'; expected one of: stage utterances"));
-    }
-    auto name = stage.find("stage");
-    if (name == stage.end() || !name->is_string() || name->get_ref<const std::string&>().empty()) {
-      return std::unexpected(MemberError(*doc, at, stage, "stage", "a non-empty string"));
-    }
-    const std::string& stage_name = name->get_ref<const std::string&>();
-    auto earlier = std::find(corpus.stage_names.begin(), corpus.stage_names.end(), stage_name);
-    if (earlier != corpus.stage_names.end()) {
-      return std::unexpected(doc->ErrorAt(
-          at + "/stage", "duplicate stage " + json(stage_name).dump() + " (first at /stages/" +
-                             std::to_string(earlier - corpus.stage_names.begin()) + ")"));
-    }
-    Result<std::vector<std::string>> utterances = ParseUtterances(*doc, stage, at);
-    if (!utterances) return std::unexpected(std::move(utterances.error()));
-    corpus.stage_names.push_back(stage_name);
-    corpus.utterances_by_stage.push_back(std::move(*utterances));
   }
+  if (!errors.empty()) return InvalidArgument(JoinLines(errors));
   return corpus;
 }
 

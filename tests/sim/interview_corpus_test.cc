@@ -117,9 +117,13 @@ INSTANTIATE_TEST_SUITE_P(
                       "empty array"},
         BadCorpusCase{"UnknownTopLevelKey", "{\"stages\": [], \"stage\": 1}",
                       "corpus.json:1:25: /stage: unknown key 'stage'; expected one of: "
-                      "description stages"},
+                      "description stages\n"
+                      "corpus.json:1:12: /stages: expected a non-empty array of stages, got an "
+                      "empty array"},
         BadCorpusCase{"DescriptionNotString", "{\"description\": [\"x\"], \"stages\": []}",
-                      "corpus.json:1:17: /description: expected a string, got an array"},
+                      "corpus.json:1:17: /description: expected a string, got an array\n"
+                      "corpus.json:1:34: /stages: expected a non-empty array of stages, got an "
+                      "empty array"},
         BadCorpusCase{"StageNotObject", "{\"stages\": [\n  \"intro\"\n]}",
                       "corpus.json:2:3: /stages/0: expected an object with \"stage\" and "
                       "\"utterances\", got string \"intro\""},
@@ -138,7 +142,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadCorpusCase{"UnknownStageKey",
                       "{\"stages\": [{\"stage\": \"a\", \"utterance\": [\"x\"]}]}",
                       "corpus.json:1:41: /stages/0/utterance: unknown key 'utterance'; expected "
-                      "one of: stage utterances"},
+                      "one of: stage utterances\n"
+                      "corpus.json:1:13: /stages/0: missing required key 'utterances' (a "
+                      "non-empty array of strings)"},
+        // Every problem at once, not only the first.
+        BadCorpusCase{"EveryProblem",
+                      "{\"stages\": [\n  {\"stage\": \"\", \"utterances\": [\"\"]},\n"
+                      "  {\"stage\": \"b\", \"stagee\": 1, \"utterances\": []},\n  3\n]}",
+                      "corpus.json:2:13: /stages/0/stage: expected a non-empty string, got string "
+                      "\"\"\n"
+                      "corpus.json:2:32: /stages/0/utterances/0: expected a non-empty string, got "
+                      "string \"\"\n"
+                      "corpus.json:3:28: /stages/1/stagee: unknown key 'stagee'; expected one of: "
+                      "stage utterances\n"
+                      "corpus.json:3:45: /stages/1/utterances: expected a non-empty array of "
+                      "strings, got an empty array\n"
+                      "corpus.json:4:3: /stages/2: expected an object with \"stage\" and "
+                      "\"utterances\", got number 3"},
         BadCorpusCase{"UtterancesMissing", "{\"stages\": [{\"stage\": \"a\"}]}",
                       "corpus.json:1:13: /stages/0: missing required key 'utterances' (a "
                       "non-empty array of strings)"},
