@@ -141,35 +141,40 @@ void ReadRollout(const JsonDocument& doc, Scenario& s, std::vector<std::string>*
     r.Fail("stages", "expected an array of {\"at_s\", \"percent\"} ending at 100");
     return;
   }
-  // The stages' order is checked here, at the key and in the scenario's seconds (TrafficRouter's
-  // own check below would name only the rollout and give microseconds). Stages start on whole
-  // microseconds: two times within the same microsecond are one instant.
-  std::optional<double> prev_at, prev_percent;  // the last stage read whole
+  // The stages' order is checked here, at the key and in the scenario's seconds, as written
+  // (TrafficRouter's own check below would name only the rollout and give microseconds). Stages
+  // start on whole microseconds: two times within the same microsecond are one instant.
+  std::optional<std::size_t> prev;  // the last stage read whole (its values: c.stages.back())
+  std::optional<double> prev_at;
+  auto written = [&](std::size_t i, const char* key, double value) {
+    return doc.NumberText("/rollout/stages/" + std::to_string(i) + "/" + key)
+        .value_or(Shown(value));
+  };
   for (std::size_t i = 0; i < stages->size(); ++i) {
     ObjectReader st(doc, "/rollout/stages/" + std::to_string(i), errors);
     st.AllowOnly({"at_s", "percent"});
     auto at = st.Number("at_s", Required::kYes, 0, 1e9);
     auto percent = st.PositiveNumber("percent", Required::kYes, 100);
-    if (at && prev_at && *at <= *prev_at) {
-      st.Fail("at_s", "expected a time after the previous stage's at_s " + Shown(*prev_at) +
-                          ", got " + Shown(*at));
-    } else if (at && prev_at && SecondsToMicros(*at) <= SecondsToMicros(*prev_at)) {
+    if (at && prev && *at <= *prev_at) {
+      st.Fail("at_s", "expected a time after the previous stage's at_s " +
+                          written(*prev, "at_s", *prev_at) + ", got " + written(i, "at_s", *at));
+    } else if (at && prev && SecondsToMicros(*at) <= c.stages.back().start_us) {
       st.Fail("at_s", "expected a time at least 1 µs after the previous stage's at_s " +
-                          Shown(*prev_at) + " (stages start on whole microseconds), got " +
-                          Shown(*at));
+                          written(*prev, "at_s", *prev_at) +
+                          " (stages start on whole microseconds), got " + written(i, "at_s", *at));
     }
-    if (percent && prev_percent && *percent < *prev_percent) {
+    if (percent && prev && *percent < c.stages.back().percent) {
       st.Fail("percent", "expected at least the previous stage's percent (" +
-                             Shown(*prev_percent) + "): a rollout never shrinks, got " +
-                             Shown(*percent));
+                             written(*prev, "percent", c.stages.back().percent) +
+                             "): a rollout never shrinks, got " + written(i, "percent", *percent));
     } else if (percent && i + 1 == stages->size() && *percent != 100) {
       st.Fail("percent", "expected 100 in the last stage (the rollout ends on the new agent), got " +
-                             Shown(*percent));
+                             written(i, "percent", *percent));
     }
     if (!at || !percent) continue;
     c.stages.push_back(RolloutStage{SecondsToMicros(*at), *percent});
+    prev = i;
     prev_at = at;
-    prev_percent = percent;
   }
   if (errors->size() != errors_before) return;
   if (Result<TrafficRouter> router = TrafficRouter::Create(c); !router) {

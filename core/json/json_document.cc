@@ -248,13 +248,19 @@ std::string JsonDocument::Describe(std::string_view pointer, std::string_view me
 }
 
 std::string JsonDocument::DescribeAt(std::string_view pointer, const nlohmann::json& value) const {
-  if (!value.is_number()) return DescribeJson(value);
+  if (value.is_number()) {
+    if (std::optional<std::string> text = NumberText(pointer)) return "number " + *text;
+  }
+  return DescribeJson(value);
+}
+
+std::optional<std::string> JsonDocument::NumberText(std::string_view pointer) const {
   if (!locator_) locator_ = std::make_shared<PointerLocator>(text_);
   const std::size_t start = locator_->Locate(text_, pointer);
   std::size_t end = start;
   while (end < text_.size() && end - start <= 40 && InNumber(text_[end])) ++end;
-  if (end == start || end - start > 40 || !StartsNumber(text_[start])) return DescribeJson(value);
-  return "number " + text_.substr(start, end - start);
+  if (end == start || end - start > 40 || !StartsNumber(text_[start])) return std::nullopt;
+  return text_.substr(start, end - start);
 }
 
 Error JsonDocument::ErrorAt(std::string_view pointer, std::string_view message) const {

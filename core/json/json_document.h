@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/json/json_locator.h"
 #include "core/util/error.h"
@@ -64,6 +65,9 @@ class JsonDocument {
   // the text ("number 2e1", "number 18446744073709551616"), not as parsed ("20.0",
   // "1.8446744073709552e+19"); a literal longer than 40 bytes is shown as parsed.
   std::string DescribeAt(std::string_view pointer, const nlohmann::json& value) const;
+  // The number literal at `pointer` as written ("2e1"); nullopt when the value there is not a
+  // number or its literal is longer than 40 bytes.
+  std::optional<std::string> NumberText(std::string_view pointer) const;
 
  private:
   JsonDocument() = default;

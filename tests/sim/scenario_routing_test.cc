@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
                        "new_agent_id": "interview-temp09-v1",
                        "stages": [{"at_s": 0.0000001, "percent": 10}, {"at_s": 2e-7, "percent": 100}]})",
                    "/rollout/stages/1/at_s: expected a time at least 1 µs after the previous "
-                   "stage's at_s 1e-07 (stages start on whole microseconds), got 2e-07"},
+                   "stage's at_s 0.0000001 (stages start on whole microseconds), got 2e-7"},
         BadRouting{"rollout_percent_shrinks",
                    R"(, "rollout": {"id": "r", "old_agent_id": "interview-temp07-v1",
                        "new_agent_id": "interview-temp09-v1",
