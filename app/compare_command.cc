@@ -23,8 +23,8 @@
 #include "sim/file_source.h"
 #include "sim/runner.h"
 #include "sim/scenario_variant.h"
-#include "sim/transcripts.h"
 #include "sim/session_metrics.h"
+#include "sim/transcripts.h"
 
 namespace agentsim::app {
 namespace {

@@ -30,9 +30,8 @@ int ReportCommand(const ReportArgs& args) {
       std::cerr << "agentsim: warning: " << args.db
                 << ": the run did not finish; the digest covers the rows written before it "
                    "stopped\n";
-    } else if (!RowsUnaccounted(*summary).empty()) {
-      std::cerr << "agentsim: warning: " << args.db << ": report rows unaccounted: "
-                << RowsUnaccounted(*summary)
+    } else if (const std::string unaccounted = RowsUnaccounted(*summary); !unaccounted.empty()) {
+      std::cerr << "agentsim: warning: " << args.db << ": report rows unaccounted: " << unaccounted
                 << "; the digest covers the rows as they are now, not as the run wrote them\n";
     }
     return kExitOk;

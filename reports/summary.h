@@ -119,15 +119,14 @@ class RowTally {
   Summary sessions_;  // only the session counts are used
 };
 
-// For a finished run whose turn table, or session table less the dropped arrivals, holds a
-// different number of rows than the run row says were started, or whose threshold table or
-// dropped session rows number otherwise than the counters "thresholds" and "sessions_dropped"
-// say (rows deleted or added after the run, a
-// damaged copy, a run killed before its thresholds were written): what differs, e.g. "2091
-// turns started, 2000 turn rows" or "3 thresholds evaluated, 0 threshold rows"; empty when
-// every row is accounted for, the run did not finish (its totals are unknown) or the report is
-// a compare report (it keeps no session or turn rows). The summary's
-// checks line shows it and `agentsim report` exits 1, as for a failed check.
+// For a finished run, what no longer matches its totals: the turn table against
+// run.turns_started, the session table less dropped arrivals against run.sessions_started, and
+// the dropped session rows and the threshold table against the counters "sessions_dropped" and
+// "thresholds" (rows deleted or added after the run, a damaged copy, a run killed before its
+// thresholds were written). E.g. "2091 turns started, 2000 turn rows" or "3 thresholds
+// evaluated, 0 threshold rows". Empty when every row is accounted for, when the run did not
+// finish (its totals are unknown) and for a compare report (it keeps no session or turn rows).
+// The summary's checks line shows it and `agentsim report` exits 1, as for a failed check.
 std::string RowsUnaccounted(const Summary& s);
 
 // Reads the summary of the report at `db_path` (opened read-only). With `rows`, the session and
